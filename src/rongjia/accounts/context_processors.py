@@ -1,0 +1,30 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+# Navigation by role: each entry shows to whoever holds its capability.
+NAV_ITEMS = [
+    ("org.view", "core:home", _("Overview")),
+    ("org.view", "core:station_list", _("Stations")),
+    ("org.view", "core:station_tree", _("Network tree")),
+    ("accounts.manage", "accounts:user_list", _("Accounts")),
+    ("accounts.manage", "accounts:role_list", _("Roles")),
+    ("reference.manage", "core:region_admin", _("Regions")),
+    ("audit.view", "audit:log", _("Audit log")),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    items = [
+        {"url": reverse(name), "label": label, "active": request.path == reverse(name)}
+        for capability, name, label in NAV_ITEMS
+        if user.can(capability)
+    ]
+    unit = user.org_unit
+    return {
+        "nav_items": items,
+        "viewer_unit": unit,
+        "viewer_breadcrumb": (unit.region.ancestors() + [unit.region]) if unit else [],
+    }

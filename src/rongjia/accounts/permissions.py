@@ -1,0 +1,39 @@
+"""The capabilities a role can grant, and the 三员分立 (separation of three administrators) rules.
+
+Roles and the capabilities each grants are rows in the database (accounts.Role); this
+module only names what exists, so that a role can't be given a capability nobody checks.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+CAPABILITIES = {
+    "org.view": _("View centres and stations in one's scope"),
+    "org.edit": _("Edit the basic details of centres and stations in one's scope"),
+    "accounts.manage": _("Manage accounts, roles and lockouts"),
+    "reference.manage": _("Manage reference data"),
+    "audit.view": _("Read the audit log"),
+    "audit.export": _("Export the audit log"),
+}
+
+SYSTEM_ADMIN, SECURITY_ADMIN, AUDIT_ADMIN = "sys_admin", "sec_admin", "audit_admin"
+ADMIN_ROLES = (SYSTEM_ADMIN, SECURITY_ADMIN, AUDIT_ADMIN)
+
+# Each administrator's own domain: a capability in one of these sets may be held only by
+# that administrator role, so no other role (business or administrator) can do its work.
+ADMIN_ONLY_CAPABILITIES = {
+    SYSTEM_ADMIN: {"reference.manage"},
+    SECURITY_ADMIN: {"accounts.manage"},
+    AUDIT_ADMIN: {"audit.view", "audit.export"},
+}
+
+# The default roles, loaded by a data migration; the security administrator edits them later.
+DEFAULT_ROLES = [
+    ("station_worker", _("Station worker"), ["org.view", "org.edit"]),
+    ("grid_worker", _("Grid worker"), ["org.view"]),
+    ("centre_staff", _("Centre staff"), ["org.view", "org.edit"]),
+    ("centre_director", _("Centre director"), ["org.view", "org.edit"]),
+    ("leader", _("Leader (read-only)"), ["org.view"]),
+    (SYSTEM_ADMIN, _("System administrator"), ["reference.manage"]),
+    (SECURITY_ADMIN, _("Security administrator"), ["accounts.manage"]),
+    (AUDIT_ADMIN, _("Audit administrator"), ["audit.view", "audit.export"]),
+]

@@ -1,0 +1,96 @@
+"""Every write to accounts and roles (DESIGN.md rule 2). Only the security administrator
+manages accounts; everyone changes their own password."""
+
+from axes.utils import reset as axes_reset
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rongjia.core.audit import audit_actor
+
+from .models import ApiToken, Role, User
+from .separation import check_role_capabilities, check_role_combination
+
+
+def _require_security_admin(actor):
+    if actor is not None and not actor.can("accounts.manage"):
+        raise PermissionDenied
+
+
+def user_create(*, actor, username, password, org_unit, roles, full_name="", must_change_password=True) -> User:
+    """A new account. `actor` None means a set-up command (seed_demo)."""
+    _require_security_admin(actor)
+    check_role_combination(role.code for role in roles)
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("This username is taken.")})
+    user = User(username=username, full_name=full_name, org_unit=org_unit, must_change_password=must_change_password)
+    validate_password(password, user)
+    with transaction.atomic(), audit_actor(actor):
+        user.set_password(password)
+        user.password_changed_at = timezone.now()
+        user.full_clean(exclude=["password"])
+        user.save()
+        user.roles.set(roles)
+    return user
+
+
+def user_update(*, actor, user: User, full_name: str, org_unit, roles, is_active: bool) -> User:
+    _require_security_admin(actor)
+    check_role_combination(role.code for role in roles)
+    if user == actor and not is_active:
+        raise ValidationError(_("You cannot deactivate your own account."))
+    with transaction.atomic(), audit_actor(actor):
+        user.full_name, user.org_unit, user.is_active = full_name, org_unit, is_active
+        user.save(update_fields=["full_name", "org_unit", "is_active"])
+        user.roles.clear()
+        user.roles.set(roles)
+    return user
+
+
+def user_reset_password(*, actor, user: User, password: str) -> None:
+    """The security administrator sets a temporary password; the user must change it at sign-in."""
+    _require_security_admin(actor)
+    validate_password(password, user)
+    with transaction.atomic(), audit_actor(actor):
+        user.set_password(password)
+        user.must_change_password = True
+        user.password_changed_at = timezone.now()
+        user.save(update_fields=["password", "must_change_password", "password_changed_at"])
+
+
+def user_unlock(*, actor, user: User) -> int:
+    """Lift a lockout after too many failed sign-ins; returns how many lock records were cleared."""
+    _require_security_admin(actor)
+    return axes_reset(username=user.username)
+
+
+def password_change(*, user: User, old_password: str, new_password: str) -> None:
+    if not user.check_password(old_password):
+        raise ValidationError({"old_password": _("The current password is wrong.")})
+    if old_password == new_password:
+        raise ValidationError({"new_password1": _("The new password must differ from the current one.")})
+    validate_password(new_password, user)
+    with transaction.atomic(), audit_actor(user):
+        user.set_password(new_password)
+        user.must_change_password = False
+        user.password_changed_at = timezone.now()
+        user.save(update_fields=["password", "must_change_password", "password_changed_at"])
+
+
+def role_set_capabilities(*, actor, role: Role, capabilities: list[str]) -> Role:
+    _require_security_admin(actor)
+    check_role_capabilities(role.code, capabilities)
+    with transaction.atomic(), audit_actor(actor):
+        role.capabilities = sorted(set(capabilities))
+        role.save(update_fields=["capabilities"])
+    return role
+
+
+def api_token_create(*, user: User) -> str:
+    """Issue an API token for `user` (by `manage.py create_api_token`); returns the token once."""
+    key = ApiToken.generate()
+    ApiToken.objects.create(user=user, key_hash=ApiToken.hash(key), prefix=key[:8])
+    return key
+

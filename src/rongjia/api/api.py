@@ -1,0 +1,31 @@
+"""REST API v1: /api/v1/, OpenAPI at /api/v1/openapi.json. Same scoping as the pages."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+
+from rongjia.core.errors import StaleVersion
+
+from .auth import AUTH
+from .regions import router as regions_router
+from .stations import router as stations_router
+
+api = NinjaAPI(title="Rongjia API", version="1", auth=AUTH, urls_namespace="api")
+api.add_router("/regions/", regions_router)
+api.add_router("/stations/", stations_router)
+
+
+@api.exception_handler(StaleVersion)
+def stale_version(request, exc):
+    return api.create_response(request, {"detail": str(exc)}, status=409)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request, exc):
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return api.create_response(request, {"detail": _("Invalid input."), "errors": errors}, status=422)
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request, exc):
+    return api.create_response(request, {"detail": _("You do not have permission to do this.")}, status=403)

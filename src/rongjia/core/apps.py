@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "rongjia.core"
+    label = "core"
+    verbose_name = _("Core")
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from .models import OrgUnit, Region
+
+        auditlog.register(Region)
+        auditlog.register(OrgUnit)

@@ -1,0 +1,29 @@
+"""Audit helpers: attribute the entries that django-auditlog writes to the right person.
+
+django-auditlog records every create/update/delete of a registered model from the model
+signals, inside the same transaction as the change. In a web request its middleware names
+the signed-in user and the client IP; services called from the API (token auth), from
+commands or jobs name their actor explicitly with `audit_actor`.
+"""
+
+import contextlib
+
+from auditlog.context import auditlog_value, set_extra_data
+
+
+@contextlib.contextmanager
+def audit_actor(actor):
+    previous = auditlog_value.get(None)
+    if previous is not None and previous.get("actor") == actor:
+        yield
+        return
+    context = {"actor": actor, "remote_addr": None, "remote_port": None}
+    if previous:
+        context["remote_addr"] = previous.get("remote_addr")
+        context["remote_port"] = previous.get("remote_port")
+    try:
+        with set_extra_data(context_data=context):
+            yield
+    finally:
+        if previous is not None:
+            auditlog_value.set(previous)

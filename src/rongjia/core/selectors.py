@@ -1,0 +1,101 @@
+"""Every read of regions and organisation units; each starts from visible_to (DESIGN.md rule 1)."""
+
+from django.db.models import Count, Q
+
+from .models import OrgUnit, Region
+from .regions import LEVEL_BY_SLUG
+from .scoping import region_prefix_or_404
+
+STATION_SORTS = {
+    "code": ("region_code", "kind", "id"),
+    "-code": ("-region_code", "kind", "-id"),
+    "name": ("name", "id"),
+    "-name": ("-name", "-id"),
+    "level": ("level", "region_code", "id"),
+    "-level": ("-level", "region_code", "id"),
+}
+
+
+def station_list(user, *, level: str = "", kind: str = "", region: str = "", q: str = "", sort: str = ""):
+    """The units the user may see, filtered. An unknown level/kind is ignored by the caller's
+    form; a `region` outside the scope is 404 so a filter can't probe for hidden records."""
+    units = OrgUnit.objects.visible_to(user).select_related("region")
+    if region:
+        units = units.in_subtree(region_prefix_or_404(user, region))
+    if level in LEVEL_BY_SLUG:
+        units = units.filter(level=LEVEL_BY_SLUG[level])
+    if kind in OrgUnit.Kind.values:
+        units = units.filter(kind=kind)
+    if q:
+        units = units.filter(Q(name__icontains=q) | Q(region__name__icontains=q) | Q(region_code__startswith=q))
+    return units.order_by(*STATION_SORTS.get(sort, STATION_SORTS["code"]))
+
+
+def station_counts(user, *, region: str = "") -> dict:
+    """How many visible units of each level and kind (one aggregate query)."""
+    units = OrgUnit.objects.visible_to(user)
+    if region:
+        units = units.in_subtree(region_prefix_or_404(user, region))
+    rows = units.values("level", "kind").annotate(n=Count("id")).order_by()
+    by_level: dict[int, int] = {}
+    by_kind: dict[str, int] = {}
+    for row in rows:
+        by_level[row["level"]] = by_level.get(row["level"], 0) + row["n"]
+        by_kind[row["kind"]] = by_kind.get(row["kind"], 0) + row["n"]
+    return {"total": sum(by_level.values()), "by_level": by_level, "by_kind": by_kind}
+
+
+def tree_roots(user) -> list[OrgUnit]:
+    """The top of the viewer's tree: their own region's units."""
+    unit = user.org_unit
+    if unit is None:
+        return []
+    roots = list(OrgUnit.objects.visible_to(user).filter(region_code=unit.region_code).select_related("region"))
+    return _with_child_counts(user, roots)
+
+
+def tree_children(user, unit: OrgUnit) -> list[OrgUnit]:
+    """Below a main unit: the main units of the child regions, then the extra stations of its own region."""
+    visible = OrgUnit.objects.visible_to(user).select_related("region")
+    children = list(visible.filter(region__parent_id=unit.region_id).order_by("region_code", "kind"))
+    if unit.is_main:
+        extras = visible.filter(region_id=unit.region_id, kind__in=[OrgUnit.Kind.RESIDENT, OrgUnit.Kind.MOBILE])
+        children += list(extras.order_by("id"))
+    return _with_child_counts(user, children)
+
+
+def _with_child_counts(user, units: list[OrgUnit]) -> list[OrgUnit]:
+    """Set `child_count` on each main unit: units of its child regions plus its region's extras."""
+    main_regions = [u.region_id for u in units if u.is_main]
+    visible = OrgUnit.objects.visible_to(user)
+    below = dict(
+        visible.filter(region__parent_id__in=main_regions).values_list("region__parent_id").annotate(n=Count("id")).order_by()
+    )
+    extras = dict(
+        visible.filter(region_id__in=main_regions, kind__in=[OrgUnit.Kind.RESIDENT, OrgUnit.Kind.MOBILE])
+        .values_list("region_id").annotate(n=Count("id")).order_by()
+    )
+    for u in units:
+        u.child_count = (below.get(u.region_id, 0) + extras.get(u.region_id, 0)) if u.is_main else 0
+    return units
+
+
+def station_autocomplete(user, q: str, limit: int = 10) -> list[OrgUnit]:
+    if not q.strip():
+        return []
+    return list(station_list(user, q=q.strip())[:limit])
+
+
+def region_children(user, region: Region):
+    return Region.objects.visible_to(user).filter(parent=region).current().order_by("code")
+
+
+def region_admin_list(*, q: str = "", level: str = ""):
+    """Reference data for the system administrator: regions are not personal data and the
+    administrator holds no place in the tree, so this list is not scoped."""
+    regions = Region.objects.select_related("parent")
+    if level in LEVEL_BY_SLUG:
+        regions = regions.filter(level=LEVEL_BY_SLUG[level])
+    if q:
+        regions = regions.filter(Q(name__icontains=q) | Q(code__startswith=q))
+    return regions.order_by("code")

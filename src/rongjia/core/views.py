@@ -1,0 +1,131 @@
+"""Pages for the service network: overview, station list, tree, detail, edit.
+
+Each view checks the capability first, reads through a selector (which scopes) and writes
+through a service. A list answered to HTMX returns the fragment from the same template.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from . import selectors, services
+from .decorators import capability_required
+from .errors import StaleVersion
+from .exports import xlsx_response
+from .forms import OrgUnitForm, StationFilterForm
+from .models import OrgUnit
+from .regions import LEVEL_CHOICES
+from .scoping import get_visible_or_404
+
+PAGE_SIZE = 50
+
+
+@require_GET
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return JsonResponse({"status": "ok", "database": "ok", "vendor": connection.vendor})
+    except Exception:  # noqa: BLE001 - any failure means the database is not usable
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+
+
+@login_required
+def home(request):
+    if not request.user.can("org.view"):
+        return render(request, "core/home_admin.html")
+    counts = selectors.station_counts(request.user)
+    levels = [(label, counts["by_level"].get(level, 0), level) for level, label in LEVEL_CHOICES]
+    return render(request, "core/home.html", {"counts": counts, "levels": levels})
+
+
+@capability_required("org.view")
+def station_list(request):
+    form = StationFilterForm(request.GET)
+    filters = form.filters()
+    units = selectors.station_list(request.user, **filters)
+    page = Paginator(units, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page, "filters": filters, "query": _query_without(request, "page")}
+    template = "core/_station_table.html" if request.htmx else "core/station_list.html"
+    return render(request, template, context)
+
+
+@capability_required("org.view")
+def station_export(request):
+    filters = StationFilterForm(request.GET).filters()
+    units = selectors.station_list(request.user, **filters)
+    rows = (
+        (u.region_code, u.name, u.get_level_display(), u.get_kind_display(), u.address, u.phone, u.opening_hours)
+        for u in units.iterator(chunk_size=2000)
+    )
+    headers = [_("Region code"), _("Name"), _("Level"), _("Kind"), _("Address"), _("Phone"), _("Opening hours")]
+    return xlsx_response(filename="stations.xlsx", title=_("Stations"), headers=headers, rows=rows)
+
+
+@capability_required("org.view")
+def station_count(request):
+    """A count badge for HTMX (and a JSON answer for scripts) over the same filters as the list."""
+    filters = StationFilterForm(request.GET).filters()
+    total = selectors.station_list(request.user, **filters).count()
+    if request.htmx:
+        return HttpResponse(str(total))
+    return JsonResponse({"count": total})
+
+
+@capability_required("org.view")
+def station_autocomplete(request):
+    units = selectors.station_autocomplete(request.user, request.GET.get("q", "")[:50])
+    return render(request, "core/_station_options.html", {"units": units})
+
+
+@capability_required("org.view")
+def station_tree(request):
+    return render(request, "core/station_tree.html", {"nodes": selectors.tree_roots(request.user)})
+
+
+@capability_required("org.view")
+def station_tree_children(request, pk):
+    unit = get_visible_or_404(OrgUnit, request.user, pk=pk)
+    return render(request, "core/_tree_nodes.html", {"nodes": selectors.tree_children(request.user, unit)})
+
+
+@capability_required("org.view")
+def station_detail(request, pk):
+    unit = get_visible_or_404(OrgUnit.objects.select_related("region"), request.user, pk=pk)
+    counts = selectors.station_counts(request.user, region=unit.region.prefix) if unit.is_main else None
+    kinds = [(label, counts["by_kind"][kind]) for kind, label in OrgUnit.Kind.choices
+             if counts and kind in counts["by_kind"]]
+    context = {"unit": unit, "counts": counts, "kinds": kinds, "can_edit": request.user.can("org.edit"),
+               "breadcrumb": unit.region.ancestors() + [unit.region]}
+    return render(request, "core/station_detail.html", context)
+
+
+@capability_required("org.edit")
+def station_edit(request, pk):
+    unit = get_visible_or_404(OrgUnit.objects.select_related("region"), request.user, pk=pk)
+    form = OrgUnitForm(request.POST or None, instance=unit, initial={"version": unit.version})
+    if request.method == "POST" and form.is_valid():
+        data = {f: form.cleaned_data[f] for f in services.ORG_UNIT_EDITABLE_FIELDS}
+        try:
+            services.org_unit_update(actor=request.user, unit=unit, version=form.cleaned_data["version"], **data)
+        except StaleVersion as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("core:station_detail", pk=unit.pk)
+    return render(request, "core/station_edit.html", {"unit": unit, "form": form})
+
+
+def _query_without(request, *names) -> str:
+    params = request.GET.copy()
+    for name in names:
+        params.pop(name, None)
+    return params.urlencode()

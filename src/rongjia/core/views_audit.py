@@ -1,0 +1,40 @@
+"""The audit viewer: read-only, for the audit administrator alone (三员分立).
+
+There is no view, form or API that edits or deletes an audit entry.
+"""
+
+from auditlog.models import LogEntry
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from .audit_selectors import audit_entries, audit_filter_form
+from .decorators import capability_required
+from .exports import xlsx_response
+
+
+@capability_required("audit.view")
+def audit_log(request):
+    form = audit_filter_form(request.GET)
+    entries = audit_entries(form)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    template = "core/_audit_table.html" if request.htmx else "core/audit_log.html"
+    return render(request, template, {"form": form, "page": page, "query": params.urlencode()})
+
+
+@capability_required("audit.export")
+def audit_export(request):
+    entries = audit_entries(audit_filter_form(request.GET))
+    actions = dict(LogEntry.Action.choices)
+    rows = (
+        (
+            e.timestamp, str(e.actor or _("system")), e.remote_addr or "", str(actions.get(e.action, e.action)),
+            e.content_type.name if e.content_type else "", e.object_pk, e.object_repr, e.changes_str,
+        )
+        for e in entries.iterator(chunk_size=2000)
+    )
+    headers = [_("Time"), _("Actor"), _("IP address"), _("Action"), _("Object type"), _("Object ID"),
+               _("Object"), _("Changes")]
+    return xlsx_response(filename="audit.xlsx", title=_("Audit log"), headers=headers, rows=rows)

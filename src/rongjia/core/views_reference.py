@@ -1,0 +1,36 @@
+"""Reference data pages for the system administrator (三员分立: only reference.manage)."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from . import selectors, services
+from .decorators import capability_required
+from .forms import RegionForm
+from .models import Region
+from .regions import LEVEL_CHOICES, SLUG_BY_LEVEL
+
+
+@capability_required("reference.manage")
+def region_admin(request):
+    q, level = request.GET.get("q", "")[:50], request.GET.get("level", "")
+    regions = selectors.region_admin_list(q=q, level=level)
+    page = Paginator(regions, 50).get_page(request.GET.get("page"))
+    return render(request, "core/region_admin.html", {
+        "page": page, "q": q, "level": level, "query": request.GET.urlencode().replace("page=", "_p="),
+        "level_choices": [(SLUG_BY_LEVEL[number], label) for number, label in LEVEL_CHOICES],
+    })
+
+
+@capability_required("reference.manage")
+def region_edit(request, code):
+    region = get_object_or_404(Region, code=code)
+    form = RegionForm(request.POST or None, instance=Region.objects.get(pk=region.pk))
+    if request.method == "POST" and form.is_valid():
+        services.region_update(
+            actor=request.user, region=region, name=form.cleaned_data["name"], valid_to=form.cleaned_data["valid_to"]
+        )
+        messages.success(request, _("Saved."))
+        return redirect("core:region_admin")
+    return render(request, "core/region_edit.html", {"region": region, "form": form})

@@ -1,0 +1,27 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from rongjia.demo.seed import DEMO_PASSWORD, seed_demo
+
+
+class Command(BaseCommand):
+    help = "Build the demo network for a county (default 江宁区 320115) and its fixed demo accounts."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--region", default="320115", help="a county's 6-digit code")
+
+    def handle(self, region, **options):
+        if not (region.isdigit() and len(region) == 6):
+            raise CommandError("--region 必须是 6 位县级区划代码，例如 320115")
+        try:
+            with transaction.atomic():
+                report = seed_demo(county_prefix=region)
+        except LookupError as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(
+            f"演示数据：新建服务中心/站 {report.units_created} 个，现有 {report.units_total} 个；"
+            f"新建账号 {report.accounts_created} 个"
+        )
+        self.stdout.write("\n演示账号（首次部署的密码；已修改过的以修改后的为准）：")
+        for username, role, unit in report.accounts:
+            self.stdout.write(f"  {username:<12} {DEMO_PASSWORD:<14} {role}  {unit}")

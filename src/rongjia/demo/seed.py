@@ -1,0 +1,98 @@
+"""The demo network: a real county's centres and stations and one account per demo role.
+
+Idempotent: a second run creates nothing, keeps what users changed, and prints the accounts.
+"""
+
+import zlib
+from dataclasses import dataclass, field
+
+from rongjia.accounts.models import Role, User
+from rongjia.accounts.services import user_create
+
+from rongjia.core.models import OrgUnit, Region
+from rongjia.core.org_units import main_unit_for, org_units_create_missing, place_name
+from rongjia.core.regions import pad_code
+from rongjia.core.services import org_unit_create_extra
+
+# Meets the password rules (8+ characters, 3 character classes); printed by seed_demo.
+DEMO_PASSWORD = "Rongjia#2026"
+
+# username, role, region code of the account's unit (within Jiangning, seed 002's stations)
+DEMO_ACCOUNTS = [
+    ("jn_county", "centre_director", "{county}000000"),
+    ("jn_street", "station_worker", "{county}003000"),
+    ("jn_village", "station_worker", "{county}003004"),
+    ("jn_village2", "station_worker", "{county}003011"),
+    ("jn_leader", "leader", "{county}000000"),
+    ("sys_admin", "sys_admin", "{county}000000"),
+    ("sec_admin", "sec_admin", "{county}000000"),
+    ("audit_admin", "audit_admin", "{county}000000"),
+]
+
+# 派驻站 hosted by institutions, and one mobile station (street suffix, kind, name)
+EXTRA_UNITS = [
+    ("001000", OrgUnit.Kind.RESIDENT, "江宁医院退役军人服务派驻站", "南京市江宁区鼓山路169号"),
+    ("003000", OrgUnit.Kind.RESIDENT, "汤山矿坑公园退役军人服务派驻站", "南京市江宁区汤山街道温泉路"),
+    ("006000", OrgUnit.Kind.RESIDENT, "江宁高级中学退役军人服务派驻站", "南京市江宁区文靖东路"),
+    ("000000", OrgUnit.Kind.MOBILE, "江宁区退役军人流动服务站（服务车）", "南京市江宁区"),
+]
+
+
+@dataclass
+class DemoReport:
+    units_created: int = 0
+    units_total: int = 0
+    accounts_created: int = 0
+    accounts: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def seed_demo(*, county_prefix: str) -> DemoReport:
+    county = Region.objects.filter(code=pad_code(county_prefix)).first()
+    if county is None:
+        raise LookupError(f"区划 {county_prefix} 尚未导入：请先运行 manage.py import_regions --prefix {county_prefix}")
+    report = DemoReport()
+    for ancestor in county.ancestors():  # the province and city centres above the county
+        if not OrgUnit.objects.filter(region=ancestor, kind=OrgUnit.Kind.CENTRE).exists():
+            main_unit_for(ancestor).save()
+            report.units_created += 1
+    report.units_created += org_units_create_missing(prefix=county_prefix)
+    report.units_created += _extra_units(county_prefix)
+    _fill_contact_details(county_prefix, county.name)
+    report.units_total = OrgUnit.objects.filter(region_code__startswith=county_prefix).count()
+    _demo_accounts(county_prefix, report)
+    return report
+
+
+def _extra_units(county_prefix: str) -> int:
+    created = 0
+    for suffix, kind, name, address in EXTRA_UNITS:
+        region = Region.objects.filter(code=county_prefix + suffix).first()
+        if region and not OrgUnit.objects.filter(region=region, name=name).exists():
+            org_unit_create_extra(actor=None, region=region, kind=kind, name=name, address=address,
+                                  opening_hours="周一至周五 9:00-16:30")
+            created += 1
+    return created
+
+
+def _fill_contact_details(county_prefix: str, county_name: str) -> None:
+    """Plausible addresses, phones and hours where a unit has none (never overwrites)."""
+    blank = list(OrgUnit.objects.filter(region_code__startswith=county_prefix, phone="").select_related("region"))
+    for unit in blank:
+        digits = zlib.crc32(unit.region_code.encode()) % 10_000_000
+        unit.phone = f"025-5{digits:07d}"[:12]
+        unit.address = unit.address or f"南京市{county_name}{place_name(unit.region.name)}综合服务中心一楼"
+        unit.opening_hours = unit.opening_hours or "周一至周五 8:30-12:00，13:30-17:30"
+    OrgUnit.objects.bulk_update(blank, ["phone", "address", "opening_hours"], batch_size=500)
+
+
+def _demo_accounts(county_prefix: str, report: DemoReport) -> None:
+    roles = {role.code: role for role in Role.objects.all()}
+    for username, role_code, unit_code in DEMO_ACCOUNTS:
+        unit = OrgUnit.objects.get(region_code=unit_code.format(county=county_prefix), kind__in=["centre", "station"])
+        if not User.objects.filter(username=username).exists():
+            user_create(
+                actor=None, username=username, password=DEMO_PASSWORD, org_unit=unit, roles=[roles[role_code]],
+                full_name=username, must_change_password=False,
+            )
+            report.accounts_created += 1
+        report.accounts.append((username, str(roles[role_code]), unit.name))

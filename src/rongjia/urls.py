@@ -1,0 +1,14 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from rongjia.api.api import api
+from rongjia.core.views import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("accounts/", include("rongjia.accounts.urls")),
+    path("audit/", include("rongjia.core.urls_audit")),
+    path("api/v1/", api.urls),
+    path("", include("rongjia.core.urls")),
+]
