@@ -6,6 +6,9 @@ from .models import OrgUnit, Region
 from .regions import LEVEL_BY_SLUG
 from .scoping import region_prefix_or_404
 
+MAIN_KINDS = (OrgUnit.Kind.CENTRE, OrgUnit.Kind.STATION)
+EXTRA_KINDS = (OrgUnit.Kind.RESIDENT, OrgUnit.Kind.MOBILE)
+
 STATION_SORTS = {
     "code": ("region_code", "kind", "id"),
     "-code": ("-region_code", "kind", "-id"),
@@ -56,11 +59,11 @@ def tree_roots(user) -> list[OrgUnit]:
 
 def tree_children(user, unit: OrgUnit) -> list[OrgUnit]:
     """Below a main unit: the main units of the child regions, then the extra stations of its own region."""
+    if not unit.is_main:
+        return []
     visible = OrgUnit.objects.visible_to(user).select_related("region")
-    children = list(visible.filter(region__parent_id=unit.region_id).order_by("region_code", "kind"))
-    if unit.is_main:
-        extras = visible.filter(region_id=unit.region_id, kind__in=[OrgUnit.Kind.RESIDENT, OrgUnit.Kind.MOBILE])
-        children += list(extras.order_by("id"))
+    children = list(visible.filter(region__parent_id=unit.region_id, kind__in=MAIN_KINDS).order_by("region_code"))
+    children += list(visible.filter(region_id=unit.region_id, kind__in=EXTRA_KINDS).order_by("id"))
     return _with_child_counts(user, children)
 
 
@@ -69,10 +72,10 @@ def _with_child_counts(user, units: list[OrgUnit]) -> list[OrgUnit]:
     main_regions = [u.region_id for u in units if u.is_main]
     visible = OrgUnit.objects.visible_to(user)
     below = dict(
-        visible.filter(region__parent_id__in=main_regions).values_list("region__parent_id").annotate(n=Count("id")).order_by()
+        visible.filter(region__parent_id__in=main_regions, kind__in=MAIN_KINDS).values_list("region__parent_id").annotate(n=Count("id")).order_by()
     )
     extras = dict(
-        visible.filter(region_id__in=main_regions, kind__in=[OrgUnit.Kind.RESIDENT, OrgUnit.Kind.MOBILE])
+        visible.filter(region_id__in=main_regions, kind__in=EXTRA_KINDS)
         .values_list("region_id").annotate(n=Count("id")).order_by()
     )
     for u in units:

@@ -1,0 +1,104 @@
+"""Every factory, and the fixed cast of users that tests play with (DESIGN.md).
+
+The cast lives in the 江宁区 demo county of the real region files, plus one outsider county
+(雨花台区) so that "someone else's station" is a real station, not an invented one.
+"""
+
+from dataclasses import dataclass
+
+import factory
+from django.conf import settings
+
+from rongjia.accounts.models import Role, User
+from rongjia.core.models import OrgUnit, Region
+from rongjia.core.org_units import org_units_create_missing
+from rongjia.core.region_import import import_regions
+
+PASSWORD = "Test#Pass2026"
+HOME_COUNTY, OUTSIDER_COUNTY = "320115", "320114"
+STREET_CODE, VILLAGE_CODE, VILLAGE2_CODE = "320115003000", "320115003004", "320115003011"
+
+
+def unit_at(code: str) -> OrgUnit:
+    return OrgUnit.objects.get(region_code=code, kind__in=[OrgUnit.Kind.CENTRE, OrgUnit.Kind.STATION])
+
+
+class OrgUnitFactory(factory.django.DjangoModelFactory):
+    """An extra (派驻站) unit in a real region; main units come from the region files."""
+
+    class Meta:
+        model = OrgUnit
+
+    region = factory.LazyFunction(lambda: Region.objects.get(code=VILLAGE_CODE))
+    region_code = factory.SelfAttribute("region.code")
+    level = factory.SelfAttribute("region.level")
+    kind = OrgUnit.Kind.RESIDENT
+    name = factory.Sequence(lambda n: f"测试派驻站{n}")
+    phone = "025-52710000"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    full_name = factory.Sequence(lambda n: f"用户{n}")
+    org_unit = factory.LazyFunction(lambda: unit_at(VILLAGE_CODE))
+    must_change_password = False
+    password_changed_at = factory.Faker("date_time_this_month", tzinfo=__import__("datetime").timezone.utc)
+
+    @factory.post_generation
+    def password(self, create, extracted, **kwargs):
+        self.set_password(extracted or PASSWORD)
+        if create:
+            self.save(update_fields=["password"])
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.roles.set(Role.objects.filter(code__in=extracted))
+
+
+# username -> (role, region code of the unit)
+CAST = {
+    "village_worker": ("station_worker", VILLAGE_CODE),
+    "village2_worker": ("station_worker", VILLAGE2_CODE),
+    "street_worker": ("station_worker", STREET_CODE),
+    "county_director": ("centre_director", HOME_COUNTY + "000000"),
+    "leader": ("leader", HOME_COUNTY + "000000"),
+    "outsider": ("centre_director", OUTSIDER_COUNTY + "000000"),
+    "auditor": ("audit_admin", HOME_COUNTY + "000000"),
+    "security_admin": ("sec_admin", HOME_COUNTY + "000000"),
+    "system_admin": ("sys_admin", HOME_COUNTY + "000000"),
+}
+
+
+@dataclass
+class Cast:
+    village_worker: User
+    village2_worker: User
+    street_worker: User
+    county_director: User
+    leader: User
+    outsider: User
+    auditor: User
+    security_admin: User
+    system_admin: User
+
+
+def build_world() -> None:
+    """Regions and units of the home and outsider counties, one 派驻站, and the cast."""
+    for county in (HOME_COUNTY, OUTSIDER_COUNTY):
+        import_regions(settings.REGION_DATA_DIR, prefix=county)
+        org_units_create_missing(prefix=county)
+    for ancestor in ("320000000000", "320100000000"):
+        org_units_create_missing(prefix=ancestor)
+    OrgUnitFactory(name="汤山医院派驻站", region=Region.objects.get(code=STREET_CODE))
+    for username, (role, code) in CAST.items():
+        UserFactory(username=username, org_unit=unit_at(code), roles=[role])
+
+
+def load_cast() -> Cast:
+    users = {u.username: u for u in User.objects.filter(username__in=CAST).select_related("org_unit")}
+    return Cast(**users)
