@@ -69,9 +69,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "rongjia.accounts.middleware.IdleTimeoutMiddleware",
     "rongjia.accounts.middleware.PasswordChangeRequiredMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
@@ -132,7 +132,7 @@ PASSWORD_HASHERS = [
 PASSWORD_MIN_LENGTH = env_int("PASSWORD_MIN_LENGTH", 8)
 AUTH_PASSWORD_VALIDATORS = [
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "rongjia.accounts.validators.LengthValidator",
         "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
     },
     {"NAME": "rongjia.accounts.validators.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},

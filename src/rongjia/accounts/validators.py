@@ -1,5 +1,6 @@
 import string
 
+from django.contrib.auth.password_validation import MinimumLengthValidator
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -29,3 +30,17 @@ class CharacterClassValidator:
             "The password must contain at least %(n)d of: upper-case letters, lower-case letters, "
             "digits and symbols."
         ) % {"n": self.min_classes}
+
+
+class LengthValidator(MinimumLengthValidator):
+    """Django's minimum length rule with a message our catalogue translates.
+
+    Django 5.2.19 changed this message's msgid and its zh_Hans catalogue has not caught up,
+    so users would read it in English.
+    """
+
+    def get_error_message(self):
+        return _("The password must be at least %(n)d characters long.") % {"n": self.min_length}
+
+    def get_help_text(self):
+        return self.get_error_message()

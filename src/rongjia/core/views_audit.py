@@ -7,12 +7,14 @@ from auditlog.models import LogEntry
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from .audit_selectors import audit_entries, audit_filter_form
 from .decorators import capability_required
 from .exports import xlsx_response
 
 
+@require_GET
 @capability_required("audit.view")
 def audit_log(request):
     form = audit_filter_form(request.GET)
@@ -24,6 +26,7 @@ def audit_log(request):
     return render(request, template, {"form": form, "page": page, "query": params.urlencode()})
 
 
+@require_GET
 @capability_required("audit.export")
 def audit_export(request):
     entries = audit_entries(audit_filter_form(request.GET))

@@ -1,0 +1,189 @@
+"""End-to-end fixtures: a fresh demo served by `manage.py runserver`, and headless Chromium.
+
+These tests never touch pytest-django's test database: the demo is built by the real
+management commands in a temporary directory and the browser talks HTTP to a subprocess.
+Under pytest-xdist every worker builds its own demo (its own tmp dir and port).
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOT_DIR = REPO_ROOT / "var" / "screenshots"
+AXE_JS = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DEMO_COUNTY = "320115"
+DEMO_PASSWORD = "Rongjia#2026"
+# The users of the demo are Chinese: their browsers ask for Chinese first.
+BROWSER_LOCALE = "zh-CN"
+DESKTOP = {"width": 1366, "height": 768}
+SERVER_START_TIMEOUT = 30
+
+
+def _browser_unavailable(reason: str):
+    if os.environ.get("RONGJIA_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{reason} (RONGJIA_REQUIRE_BROWSER=1, so this is a failure, not a skip)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    if not CHROMIUM.exists():
+        _browser_unavailable(f"{CHROMIUM} is missing: apt-get install -y chromium fonts-noto-cjk")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        _browser_unavailable("the playwright Python package is missing: make install")
+    return str(CHROMIUM)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _manage(env: dict, *args: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )
+    if result.returncode != 0:
+        pytest.fail(f"manage.py {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}",
+                    pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def demo_url(chromium_path, tmp_path_factory) -> str:
+    """Build the demo (migrate, import_regions, seed_demo) in a temp dir and serve it."""
+    tmp = tmp_path_factory.mktemp("demo")
+    env = os.environ.copy()
+    env.update(
+        RONGJIA_DATABASE_URL=f"sqlite:///{tmp / 'demo.sqlite3'}",
+        RONGJIA_VAR_DIR=str(tmp / "var"),
+        RONGJIA_DEBUG="0",  # as deployed: static files must come from WhiteNoise, not DEBUG serving
+    )
+    _manage(env, "migrate", "--noinput", "-v", "0")
+    _manage(env, "import_regions", "--prefix", DEMO_COUNTY)
+    _manage(env, "seed_demo", "--region", DEMO_COUNTY)
+
+    port = _free_port()
+    log_path = tmp / "runserver.log"
+    with open(log_path, "w") as log:
+        server = subprocess.Popen(
+            [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+            cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
+        while True:
+            if server.poll() is not None:
+                pytest.fail(f"runserver exited ({server.returncode}):\n{log_path.read_text()}", pytrace=False)
+            try:
+                with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:  # noqa: S310
+                    if response.status == 200:
+                        break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"/healthz did not answer 200 within {SERVER_START_TIMEOUT} s:\n{log_path.read_text()}",
+                            pytrace=False)
+            time.sleep(0.2)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+@pytest.fixture(scope="session")
+def chromium(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def sign_in(page, demo_url: str, username: str) -> None:
+    """Sign in through the form, as a person would."""
+    page.goto(f"{demo_url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    with page.expect_navigation():
+        page.click("form.card button[type=submit]")
+    assert "/accounts/login/" not in page.url, f"{username} could not sign in: {page.inner_text('main')}"
+
+
+@pytest.fixture(scope="session")
+def signed_in_state(chromium, demo_url):
+    """storage_state(username): the cookies of a signed-in session, made once per user and worker."""
+    states = {}
+
+    def storage_state(username: str) -> dict:
+        if username not in states:
+            context = chromium.new_context(locale=BROWSER_LOCALE)
+            sign_in(context.new_page(), demo_url, username)
+            states[username] = context.storage_state()
+            context.close()
+        return states[username]
+
+    return storage_state
+
+
+@pytest.fixture
+def new_page(chromium, signed_in_state):
+    """new_page(user=None, width=1366, height=768, locale=zh-CN): a page in a fresh context, closed afterwards."""
+    contexts = []
+
+    def make(user: str | None = None, *, width: int = DESKTOP["width"], height: int = DESKTOP["height"],
+             locale: str = BROWSER_LOCALE):
+        context = chromium.new_context(
+            locale=locale, viewport={"width": width, "height": height},
+            storage_state=signed_in_state(user) if user else None,
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def open_all_streets(page, demo_url: str) -> None:
+    """Show the tree with every street's <details> opened and its htmx children loaded."""
+    page.goto(f"{demo_url}/stations/tree/")
+    street = 'li.tree-node[data-level="4"] > details'
+    try:
+        # The root's children load by themselves (hx-trigger="load").
+        page.wait_for_selector(street, state="attached")
+    except Exception as exc:  # noqa: BLE001 - turn a bare timeout into a useful message
+        pytest.fail(f"the tree's root children never loaded (is htmx served?): {exc}", pytrace=False)
+    for summary in page.locator(f"{street} > summary").all():
+        summary.locator(".node-name").click()
+    # Until htmx swaps it, an opened node's list holds only a "Loading…" placeholder (not a .tree-node).
+    page.wait_for_function("""() => {
+        const opened = document.querySelectorAll('li.tree-node[data-level="4"] > details[open]');
+        return opened.length > 0 && [...opened].every(d => !d.querySelector(':scope > ul > li:not(.tree-node)'));
+    }""")
