@@ -180,7 +180,8 @@ def open_all_streets(page, demo_url: str) -> None:
         page.wait_for_selector(street, state="attached")
     except Exception as exc:  # noqa: BLE001 - turn a bare timeout into a useful message
         pytest.fail(f"the tree's root children never loaded (is htmx served?): {exc}", pytrace=False)
-    for summary in page.locator(f"{street} > summary").all():
+    # Bottom up, so that no click waits for a summary pushed down by the children loading above it.
+    for summary in reversed(page.locator(f"{street} > summary").all()):
         summary.locator(".node-name").click()
     # Until htmx swaps it, an opened node's list holds only a "Loading…" placeholder (not a .tree-node).
     page.wait_for_function("""() => {
