@@ -171,15 +171,18 @@ def new_page(chromium, signed_in_state):
         context.close()
 
 
+def require_htmx(page) -> None:
+    """Fail at once, rather than by a timeout, when the page has no htmx (e.g. static files not served)."""
+    if page.evaluate("typeof htmx") == "undefined":
+        pytest.fail(f"htmx is not loaded on {page.url}: is /static/vendor/htmx/htmx.min.js served?", pytrace=False)
+
+
 def open_all_streets(page, demo_url: str) -> None:
     """Show the tree with every street's <details> opened and its htmx children loaded."""
     page.goto(f"{demo_url}/stations/tree/")
+    require_htmx(page)
     street = 'li.tree-node[data-level="4"] > details'
-    try:
-        # The root's children load by themselves (hx-trigger="load").
-        page.wait_for_selector(street, state="attached")
-    except Exception as exc:  # noqa: BLE001 - turn a bare timeout into a useful message
-        pytest.fail(f"the tree's root children never loaded (is htmx served?): {exc}", pytrace=False)
+    page.wait_for_selector(street, state="attached")  # the root's children load by themselves (hx-trigger=load)
     # Bottom up, so that no click waits for a summary pushed down by the children loading above it.
     for summary in reversed(page.locator(f"{street} > summary").all()):
         summary.locator(".node-name").click()

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.conftest import AXE_JS, SCREENSHOT_DIR, open_all_streets, sign_in
+from tests.browser.conftest import AXE_JS, SCREENSHOT_DIR, open_all_streets, require_htmx, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -19,6 +19,7 @@ def test_static_assets_are_served(new_page, demo_url):
     page = new_page()
     failed = []
     page.on("response", lambda r: r.status >= 400 and "/static/" in r.url and failed.append(f"{r.status} {r.url}"))
+    page.on("requestfailed", lambda r: failed.append(f"{r.failure} {r.url}"))  # e.g. a stylesheet sent as text/html
     page.goto(f"{demo_url}/accounts/login/", wait_until="load")
     assert not failed, "static files not served:\n" + "\n".join(failed)
     assert page.evaluate("typeof htmx") == "object"
@@ -46,6 +47,7 @@ def test_county_director_counts_by_level(new_page, demo_url):
     page.goto(f"{demo_url}/stations/?level=street")
     assert result_count(page) == "18"
     # The level filter swaps the results in by htmx.
+    require_htmx(page)
     page.select_option("select#id_level", "village")
     page.wait_for_function("document.querySelector('[data-testid=result-count]').textContent.trim() === '212'")
     assert page.locator("#station-results tbody tr").count() == 50  # the first page of 50

@@ -83,6 +83,7 @@ BAD_FILES = [
     ({"villages.csv": FILES["villages.csv"] + "620102001001,\"重复\",620102001,62,6201,620102\n"},
      "villages.csv:4：代码 620102001001 重复出现"),
     ({"areas.csv": ""}, "areas.csv:1：文件为空或无法读取"),
+    ({"areas.csv": FILES["areas.csv"] + "620100,\"别的区\",6201,62\n"}, "areas.csv:3："),
 ]
 
 
@@ -119,3 +120,16 @@ def test_npm_files_are_the_shared_files(tmp_path):
     with gzip.open(shared, "rt", encoding="utf-8") as handle:
         assert handle.read() == (settings.REGION_DATA_DIR / "provinces.csv").read_text(encoding="utf-8")
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_a_city_without_counties_keeps_its_townships(db, tmp_path):
+    """东莞市 (4419) has no county level; the files repeat it as county 441900 with the same code."""
+    overrides = {
+        "cities.csv": "code,name,provinceCode\n6201,\"兰州市\",62\n6202,\"嘉峪关市\",62\n",
+        "areas.csv": FILES["areas.csv"] + "620200,\"嘉峪关市\",6202,62\n",
+        "streets.csv": FILES["streets.csv"] + "620200001,\"雄关街道\",620200,62,6202\n",
+    }
+    run(write_files(tmp_path / "regions", overrides))
+    city = Region.objects.get(code="620200000000")
+    assert city.level == 2
+    assert Region.objects.get(code="620200001000").parent == city

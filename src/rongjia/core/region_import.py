@@ -141,6 +141,12 @@ def _read_one(spec, name, handle, prefix, rows, errors):
                 errors.append(_("%(where)s: code %(code)s appears twice") % {"where": where, "code": code})
                 continue
             seen.add(code12)
+            if code12 in rows:
+                if _repeats_an_ancestor(spec, rows[code12], label):
+                    continue  # the units below hang from the parent itself: it has the same 12-digit code
+                errors.append(_("%(where)s: code %(code)s is already used by another level") % {
+                    "where": where, "code": code})
+                continue
             parent12 = None
             if parent_index is not None:
                 parent = row[parent_index].strip()
@@ -152,6 +158,17 @@ def _read_one(spec, name, handle, prefix, rows, errors):
             rows[code12] = (label, spec.level, parent12)
     except (csv.Error, UnicodeDecodeError) as exc:
         errors.append(_("%(file)s: unreadable (%(error)s)") % {"file": name, "error": exc})
+
+
+def _repeats_an_ancestor(spec: RegionFile, existing_row, label: str) -> bool:
+    """A level the place does not have, filled with an ancestor itself.
+
+    东莞市, 中山市 and 儋州市 have no counties: the files list each again as county 441900
+    under city 4419; 金门县 reappears as township 350527000 and as village 350527000000. The
+    padded 12-digit code is the
+    ancestor's own, so that row is the ancestor, and the rows below it hang from the ancestor.
+    """
+    return existing_row[1] < spec.level and existing_row[0] == label
 
 
 def import_regions(directory: Path, prefix: str = "", valid_from: date = DATASET_DATE) -> ImportResult:
