@@ -179,6 +179,7 @@ USE_TZ = True
 # --- Static files: npm packages copied by `make assets`, served by WhiteNoise ---------------
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]  # project-wide CSS/JS and the npm vendor copies
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

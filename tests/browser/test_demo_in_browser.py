@@ -84,6 +84,11 @@ def test_screenshots_without_horizontal_overflow(new_page, demo_url, width, heig
     ("overview", "jn_county", "/"),
     ("stations", "jn_county", "/stations/"),
     ("tree", "jn_county", "/stations/tree/"),
+    ("accounts", "sec_admin", "/accounts/users/"),
+    ("roles", "sec_admin", "/accounts/roles/"),
+    ("audit", "audit_admin", "/audit/"),
+    ("regions", "sys_admin", "/reference/regions/?q=汤山"),
+    ("not-found", "jn_village", "/stations/999999/"),
 ])
 def test_no_axe_violations(new_page, demo_url, name, user, path):
     page = new_page(user)

@@ -74,7 +74,8 @@ def test_the_real_jiangning_files_give_228_units(db):
 
 
 BAD_FILES = [
-    ({"cities.csv": "code,name,province\n6201,兰州市,62\n"}, "cities.csv:1：应为列 code,name,provinceCode，实际为 code,name,province"),
+    ({"cities.csv": "code,name,province\n6201,兰州市,62\n"},
+     "cities.csv:1：应为列 code,name,provinceCode，实际为 code,name,province"),
     ({"villages.csv": FILES["villages.csv"] + "620102009001,\"无主村\",620102009,62,6201,620102\n"},
      "villages.csv:4：620102009001 的上级代码 620102009 不存在"),
     ({"streets.csv": "code,name,areaCode,provinceCode,cityCode\n62010200,\"短码\",620102,62,6201\n"},

@@ -90,7 +90,8 @@ def _edit(client, unit, **fields):
 def test_director_edits_a_station_and_the_change_is_audited(cast, client_for):
     unit = unit_at(VILLAGE_CODE)
     old_phone = unit.phone
-    response = _edit(client_for(cast.county_director), unit, phone="025-52719999", opening_hours="周一至周六 9:00-17:00")
+    client = client_for(cast.county_director)
+    response = _edit(client, unit, phone="025-52719999", opening_hours="周一至周六 9:00-17:00")
     assert response.status_code == 302
     unit.refresh_from_db()
     assert (unit.phone, unit.version) == ("025-52719999", 2)
@@ -132,3 +133,17 @@ def test_the_form_offers_no_field_beyond_basic_details(cast, client_for):
     _edit(client_for(cast.village_worker), unit, region_code="320114000000", kind="centre")
     unit.refresh_from_db()
     assert (unit.region_code, unit.kind) == (VILLAGE_CODE, "station")
+
+
+def test_overview_counts_and_charts_the_units_by_level(cast, client_for):
+    response = client_for(cast.county_director).get("/")
+    assert response.context["counts"]["total"] == 229
+    assert response.context["chart"]["values"] == [1, 16, 212]
+    assert 'data-chart="units-by-level"' in response.content.decode()
+    admin = client_for(cast.security_admin).get("/")
+    assert "counts" not in admin.context
+
+
+def test_list_puts_a_regions_station_before_the_units_it_hosts(cast, client_for):
+    page = client_for(cast.county_director).get("/stations/?region=320115003&level=street").context["page"]
+    assert [u.kind for u in page.object_list] == ["station", "resident"]

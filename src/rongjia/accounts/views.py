@@ -128,7 +128,8 @@ def role_edit(request, pk):
     form = RoleForm(request.POST or None, initial={"capabilities": role.capabilities})
     if request.method == "POST" and form.is_valid():
         try:
-            services.role_set_capabilities(actor=request.user, role=role, capabilities=form.cleaned_data["capabilities"])
+            capabilities = form.cleaned_data["capabilities"]
+            services.role_set_capabilities(actor=request.user, role=role, capabilities=capabilities)
         except ValidationError as exc:
             _add_errors(form, exc)
         else:

@@ -2,14 +2,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import OrgUnit, Region
-from .regions import LEVEL_BY_SLUG, LEVEL_CHOICES
+from .regions import LEVEL_CHOICES, SLUG_BY_LEVEL
 
 
 class StationFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=50)
     level = forms.ChoiceField(
         label=_("Level"), required=False,
-        choices=[("", _("All levels"))] + [(slug, label) for (num, label), slug in zip(LEVEL_CHOICES, LEVEL_BY_SLUG)],
+        choices=[("", _("All levels"))] + [(SLUG_BY_LEVEL[number], label) for number, label in LEVEL_CHOICES],
     )
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *OrgUnit.Kind.choices])
     region = forms.RegexField(label=_("Region code"), required=False, regex=r"^\d{2,12}$")

@@ -1,6 +1,6 @@
 """Every read of regions and organisation units; each starts from visible_to (DESIGN.md rule 1)."""
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, Value, When
 
 from .models import OrgUnit, Region
 from .regions import LEVEL_BY_SLUG
@@ -9,9 +9,12 @@ from .scoping import region_prefix_or_404
 MAIN_KINDS = (OrgUnit.Kind.CENTRE, OrgUnit.Kind.STATION)
 EXTRA_KINDS = (OrgUnit.Kind.RESIDENT, OrgUnit.Kind.MOBILE)
 
+# Within one region the centre or station comes before the 派驻站 and 流动服务站 it hosts.
+_EXTRAS_LAST = Case(When(kind__in=MAIN_KINDS, then=Value(0)), default=Value(1))
+
 STATION_SORTS = {
-    "code": ("region_code", "kind", "id"),
-    "-code": ("-region_code", "kind", "-id"),
+    "code": ("region_code", _EXTRAS_LAST, "id"),
+    "-code": ("-region_code", _EXTRAS_LAST, "id"),
     "name": ("name", "id"),
     "-name": ("-name", "-id"),
     "level": ("level", "region_code", "id"),
@@ -72,7 +75,8 @@ def _with_child_counts(user, units: list[OrgUnit]) -> list[OrgUnit]:
     main_regions = [u.region_id for u in units if u.is_main]
     visible = OrgUnit.objects.visible_to(user)
     below = dict(
-        visible.filter(region__parent_id__in=main_regions, kind__in=MAIN_KINDS).values_list("region__parent_id").annotate(n=Count("id")).order_by()
+        visible.filter(region__parent_id__in=main_regions, kind__in=MAIN_KINDS)
+        .values_list("region__parent_id").annotate(n=Count("id")).order_by()
     )
     extras = dict(
         visible.filter(region_id__in=main_regions, kind__in=EXTRA_KINDS)

@@ -42,7 +42,9 @@ def home(request):
         return render(request, "core/home_admin.html")
     counts = selectors.station_counts(request.user)
     levels = [(label, counts["by_level"].get(level, 0), level) for level, label in LEVEL_CHOICES]
-    return render(request, "core/home.html", {"counts": counts, "levels": levels})
+    shown = [(str(label), n) for label, n, _level in levels if n]
+    chart = {"labels": [label for label, _n in shown], "values": [n for _label, n in shown]}
+    return render(request, "core/home.html", {"counts": counts, "levels": levels, "chart": chart})
 
 
 @capability_required("org.view")

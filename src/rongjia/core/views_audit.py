@@ -33,7 +33,8 @@ def audit_export(request):
     actions = dict(LogEntry.Action.choices)
     rows = (
         (
-            e.timestamp, e.actor.username if e.actor else _("system"), e.remote_addr or "", str(actions.get(e.action, e.action)),
+            e.timestamp, e.actor.username if e.actor else _("system"), e.remote_addr or "",
+            str(actions.get(e.action, e.action)),
             e.content_type.name if e.content_type else "", e.object_pk, e.object_repr, e.changes_str,
         )
         for e in entries.iterator(chunk_size=2000)

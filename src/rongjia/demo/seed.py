@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 from rongjia.accounts.models import Role, User
 from rongjia.accounts.services import user_create
-
 from rongjia.core.models import OrgUnit, Region
 from rongjia.core.org_units import main_unit_for, org_units_create_missing, place_name
 from rongjia.core.regions import pad_code
@@ -78,7 +77,7 @@ def _fill_contact_details(county_prefix: str, county_name: str) -> None:
     """Plausible addresses, phones and hours where a unit has none (never overwrites)."""
     blank = list(OrgUnit.objects.filter(region_code__startswith=county_prefix, phone="").select_related("region"))
     for unit in blank:
-        digits = zlib.crc32(unit.region_code.encode()) % 10_000_000
+        digits = zlib.crc32(unit.name.encode()) % 10_000_000
         unit.phone = f"025-5{digits:07d}"[:12]
         unit.address = unit.address or f"南京市{county_name}{place_name(unit.region.name)}综合服务中心一楼"
         unit.opening_hours = unit.opening_hours or "周一至周五 8:30-12:00，13:30-17:30"
