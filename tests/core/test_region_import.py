@@ -134,3 +134,20 @@ def test_a_city_without_counties_keeps_its_townships(db, tmp_path):
     city = Region.objects.get(code="620200000000")
     assert city.level == 2
     assert Region.objects.get(code="620200001000").parent == city
+
+
+@pytest.mark.parametrize("content", [b"\x1f\x8b\x08\x00broken", b"\x1f\x8b" + bytes(range(40))])
+def test_a_damaged_gzip_file_is_refused_and_changes_nothing(db, tmp_path, content):
+    directory = write_files(tmp_path / "regions", gz=True)
+    (directory / "villages.csv.gz").write_bytes(content)
+    with pytest.raises(CommandError, match="villages.csv.gz"):
+        run(directory)
+    assert not Region.objects.filter(code__startswith="62").exists()
+
+
+def test_a_file_that_is_not_utf8_is_refused(db, tmp_path):
+    directory = write_files(tmp_path / "regions")
+    (directory / "villages.csv").write_bytes(FILES["villages.csv"].encode("gbk"))
+    with pytest.raises(CommandError, match="villages.csv"):
+        run(directory)
+    assert not Region.objects.filter(code__startswith="62").exists()

@@ -41,6 +41,8 @@ REGION_FILES = (
     ),
 )
 MAX_REPORTED_ERRORS = 20
+# What a damaged file raises while it is read: bad CSV, bad UTF-8, a broken gzip stream.
+_UNREADABLE = (csv.Error, UnicodeDecodeError, OSError, EOFError)
 
 
 class RegionFileError(Exception):
@@ -106,7 +108,7 @@ def _read_one(spec, name, handle, prefix, rows, errors):
     reader = csv.reader(handle)
     try:
         header = next(reader)
-    except (StopIteration, csv.Error, UnicodeDecodeError):
+    except (StopIteration, *_UNREADABLE):
         errors.append(_("%(file)s:1: empty or unreadable file") % {"file": name})
         return
     if tuple(header) != spec.columns:
@@ -156,7 +158,7 @@ def _read_one(spec, name, handle, prefix, rows, errors):
                         "where": where, "parent": parent, "code": code})
                     continue
             rows[code12] = (label, spec.level, parent12)
-    except (csv.Error, UnicodeDecodeError) as exc:
+    except _UNREADABLE as exc:
         errors.append(_("%(file)s: unreadable (%(error)s)") % {"file": name, "error": exc})
 
 
