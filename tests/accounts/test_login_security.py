@@ -16,6 +16,13 @@ def login(client, username, password):
     return client.post("/accounts/login/", {"username": username, "password": password})
 
 
+def idle(client, *, minutes):
+    """As if the last request of this session was `minutes` ago."""
+    session = client.session
+    session[LAST_ACTIVITY_KEY] = time.time() - minutes * 60
+    session.save()
+
+
 def test_passwords_are_stored_with_argon2(cast):
     assert cast.village_worker.password.startswith("argon2$")
 
@@ -53,9 +60,7 @@ def test_idle_for_31_minutes_signs_out(cast):
     client = Client()
     login(client, "village_worker", PASSWORD)
     assert client.get("/stations/").status_code == 200
-    session = client.session
-    session[LAST_ACTIVITY_KEY] = time.time() - 31 * 60
-    session.save()
+    idle(client, minutes=31)
     response = client.get("/stations/")
     assert response.status_code == 302 and response.url.startswith("/accounts/login/")
 
@@ -63,9 +68,7 @@ def test_idle_for_31_minutes_signs_out(cast):
 def test_activity_within_30_minutes_keeps_the_session(cast):
     client = Client()
     login(client, "village_worker", PASSWORD)
-    session = client.session
-    session[LAST_ACTIVITY_KEY] = time.time() - 29 * 60
-    session.save()
+    idle(client, minutes=29)
     assert client.get("/stations/").status_code == 200
 
 
@@ -73,9 +76,7 @@ def test_activity_within_30_minutes_keeps_the_session(cast):
 def test_idle_timeout_is_configurable(cast):
     client = Client()
     login(client, "village_worker", PASSWORD)
-    session = client.session
-    session[LAST_ACTIVITY_KEY] = time.time() - 6 * 60
-    session.save()
+    idle(client, minutes=6)
     assert client.get("/stations/").status_code == 302
 
 

@@ -52,12 +52,7 @@ def user_update(*, actor, user: User, full_name: str, org_unit, roles, is_active
 def user_reset_password(*, actor, user: User, password: str) -> None:
     """The security administrator sets a temporary password; the user must change it at sign-in."""
     _require_security_admin(actor)
-    validate_password(password, user)
-    with transaction.atomic(), audit_actor(actor):
-        user.set_password(password)
-        user.must_change_password = True
-        user.password_changed_at = timezone.now()
-        user.save(update_fields=["password", "must_change_password", "password_changed_at"])
+    _set_password(actor=actor, user=user, password=password, temporary=True)
 
 
 def user_unlock(*, actor, user: User) -> int:
@@ -71,10 +66,15 @@ def password_change(*, user: User, old_password: str, new_password: str) -> None
         raise ValidationError({"old_password": _("The current password is wrong.")})
     if old_password == new_password:
         raise ValidationError({"new_password1": _("The new password must differ from the current one.")})
-    validate_password(new_password, user)
-    with transaction.atomic(), audit_actor(user):
-        user.set_password(new_password)
-        user.must_change_password = False
+    _set_password(actor=user, user=user, password=new_password, temporary=False)
+
+
+def _set_password(*, actor, user: User, password: str, temporary: bool) -> None:
+    """A temporary password (set by the security administrator) must be changed at sign-in."""
+    validate_password(password, user)
+    with transaction.atomic(), audit_actor(actor):
+        user.set_password(password)
+        user.must_change_password = temporary
         user.password_changed_at = timezone.now()
         user.save(update_fields=["password", "must_change_password", "password_changed_at"])
 
