@@ -181,13 +181,13 @@ def open_all_streets(page, demo_url: str) -> None:
     """Show the tree with every street's <details> opened and its htmx children loaded."""
     page.goto(f"{demo_url}/stations/tree/")
     require_htmx(page)
-    street = 'li.tree-node[data-level="4"] > details'
+    street = 'li.tree-node[data-level="4"] > .tree-row > details'
     page.wait_for_selector(street, state="attached")  # the root's children load by themselves (hx-trigger=load)
     # Bottom up, so that no click waits for a summary pushed down by the children loading above it.
     for summary in reversed(page.locator(f"{street} > summary").all()):
         summary.locator(".node-name").click()
     # Until htmx swaps it, an opened node's list holds only a "Loading…" placeholder (not a .tree-node).
     page.wait_for_function("""() => {
-        const opened = document.querySelectorAll('li.tree-node[data-level="4"] > details[open]');
+        const opened = document.querySelectorAll('li.tree-node[data-level="4"] > .tree-row > details[open]');
         return opened.length > 0 && [...opened].every(d => !d.querySelector(':scope > ul > li:not(.tree-node)'));
     }""")

@@ -138,7 +138,8 @@ def test_the_form_offers_no_field_beyond_basic_details(cast, client_for):
 def test_overview_counts_and_charts_the_units_by_level(cast, client_for):
     response = client_for(cast.county_director).get("/")
     assert response.context["counts"]["total"] == 229
-    assert response.context["chart"]["values"] == [1, 16, 212]
+    assert response.context["chart"]["values"] == [1, 15, 212]  # centres and stations, as the seeds count
+    assert ("派驻站", 1) in response.context["cards"]
     assert 'data-chart="units-by-level"' in response.content.decode()
     admin = client_for(cast.security_admin).get("/")
     assert "counts" not in admin.context

@@ -41,10 +41,12 @@ def home(request):
     if not request.user.can("org.view"):
         return render(request, "core/home_admin.html")
     counts = selectors.station_counts(request.user)
-    levels = [(label, counts["by_level"].get(level, 0), level) for level, label in LEVEL_CHOICES]
-    shown = [(str(label), n) for label, n, _level in levels if n]
-    chart = {"labels": [label for label, _n in shown], "values": [n for _label, n in shown]}
-    return render(request, "core/home.html", {"counts": counts, "levels": levels, "chart": chart})
+    by_level, by_kind = counts["by_level"], counts["by_kind"]
+    levels = [(str(label), by_level[level]) for level, label in LEVEL_CHOICES if level in by_level]
+    extras = [(OrgUnit.Kind(kind).label, by_kind[kind]) for kind in selectors.EXTRA_KINDS if kind in by_kind]
+    chart = {"labels": [label for label, _n in levels], "values": [n for _label, n in levels]}
+    context = {"counts": counts, "cards": levels + extras, "chart": chart}
+    return render(request, "core/home.html", context)
 
 
 @capability_required("org.view")
