@@ -64,3 +64,15 @@ def test_audit_list_queries_are_bounded(cast, client_for, django_assert_max_num_
     client = client_for(cast.auditor)
     with django_assert_max_num_queries(14):
         client.get("/audit/")
+
+
+def test_entries_read_in_chinese_with_field_names_and_role_changes(cast, client_for):
+    from rongjia.accounts.models import Role
+    from rongjia.accounts.services import user_update
+
+    user_update(actor=cast.security_admin, user=cast.leader, full_name="李领导", org_unit=cast.leader.org_unit,
+                roles=[Role.objects.get(code="centre_staff")], is_active=True)
+    page = client_for(cast.auditor).get("/audit/?actor=security_admin").content.decode()
+    assert "姓名" in page and "李领导" in page  # the field's verbose name, not "full_name"
+    assert "角色" in page and "加入：" in page and "中心工作人员" in page
+    assert "修改" in page and "argon2" not in page

@@ -14,8 +14,9 @@ class AccountsConfig(AppConfig):
         from .models import Role, User
 
         auditlog.register(Role)
-        auditlog.register(
+        auditlog.register(  # never the password hash; reverse relations are not fields of the account
             User,
-            exclude_fields=["password", "last_login"],
+            include_fields=["username", "full_name", "email", "org_unit", "is_active", "must_change_password",
+                            "password_changed_at"],
             m2m_fields={"roles"},
         )

@@ -3,19 +3,34 @@ from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
 
+# django-auditlog's own labels are English only; these go through our catalogue.
+ACTION_LABELS = {
+    LogEntry.Action.CREATE: _("Created"),
+    LogEntry.Action.UPDATE: _("Changed"),
+    LogEntry.Action.DELETE: _("Deleted"),
+    LogEntry.Action.ACCESS: _("Viewed"),
+}
+_TEXT = {"class": "form-control"}
+_SELECT = {"class": "form-select"}
+
 
 class AuditFilterForm(forms.Form):
-    actor = forms.CharField(label=_("Actor (username)"), required=False, max_length=150)
+    actor = forms.CharField(label=_("Actor (username)"), required=False, max_length=150,
+                            widget=forms.TextInput(attrs=_TEXT))
     content_type = forms.ModelChoiceField(
-        label=_("Object type"), required=False, queryset=ContentType.objects.none(), empty_label=_("All types")
+        label=_("Object type"), required=False, queryset=ContentType.objects.none(), empty_label=_("All types"),
+        widget=forms.Select(attrs=_SELECT),
     )
     action = forms.TypedChoiceField(
         label=_("Action"), required=False, coerce=int, empty_value=None,
-        choices=[("", _("All actions")), *LogEntry.Action.choices],
+        choices=[("", _("All actions")), *ACTION_LABELS.items()], widget=forms.Select(attrs=_SELECT),
     )
-    object_pk = forms.CharField(label=_("Object ID"), required=False, max_length=64)
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    object_pk = forms.CharField(label=_("Object ID"), required=False, max_length=64,
+                                widget=forms.TextInput(attrs=_TEXT))
+    date_from = forms.DateField(label=_("From"), required=False,
+                                widget=forms.DateInput(attrs={"type": "date", **_TEXT}))
+    date_to = forms.DateField(label=_("To"), required=False,
+                              widget=forms.DateInput(attrs={"type": "date", **_TEXT}))
 
 
 def audit_filter_form(data) -> AuditFilterForm:
@@ -43,3 +58,34 @@ def audit_entries(form: AuditFilterForm):
     if data.get("date_to"):
         entries = entries.filter(timestamp__date__lte=data["date_to"])
     return entries
+
+
+def describe_changes(entry: LogEntry) -> list[tuple[str, str, str]]:
+    """(field label, before, after) rows of one entry, for the page and the export alike.
+
+    Field names become the model's translated verbose names; a many-to-many change (roles)
+    reads as the operation and the objects it touched.
+    """
+    model = entry.content_type.model_class() if entry.content_type else None
+    rows = []
+    for name, values in (entry.changes_dict or {}).items():
+        label = _field_label(model, name)
+        if isinstance(values, dict):  # {"type": "m2m", "operation": "add", "objects": [...]}
+            operation = {"add": _("added"), "delete": _("removed"), "clear": _("cleared")}.get(
+                values.get("operation"), values.get("operation", ""))
+            rows.append((label, "", f"{operation}：{'、'.join(map(str, values.get('objects', [])))}"))
+        else:
+            before, after = (list(values) + ["", ""])[:2]
+            rows.append((label, _blank_if_none(before), _blank_if_none(after)))
+    return rows
+
+
+def _field_label(model, name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name) if model else name
+    except Exception:  # noqa: BLE001 - a field that no longer exists keeps its stored name
+        return name
+
+
+def _blank_if_none(value) -> str:
+    return "" if value in (None, "None") else str(value)

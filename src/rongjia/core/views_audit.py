@@ -3,13 +3,12 @@
 There is no view, form or API that edits or deletes an audit entry.
 """
 
-from auditlog.models import LogEntry
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from .audit_selectors import audit_entries, audit_filter_form
+from .audit_selectors import ACTION_LABELS, audit_entries, audit_filter_form, describe_changes
 from .decorators import capability_required
 from .exports import xlsx_response
 
@@ -20,6 +19,9 @@ def audit_log(request):
     form = audit_filter_form(request.GET)
     entries = audit_entries(form)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    for entry in page.object_list:
+        entry.change_rows = describe_changes(entry)
+        entry.action_label = ACTION_LABELS.get(entry.action, entry.action)
     params = request.GET.copy()
     params.pop("page", None)
     template = "core/_audit_table.html" if request.htmx else "core/audit_log.html"
@@ -30,12 +32,12 @@ def audit_log(request):
 @capability_required("audit.export")
 def audit_export(request):
     entries = audit_entries(audit_filter_form(request.GET))
-    actions = dict(LogEntry.Action.choices)
     rows = (
         (
             e.timestamp, e.actor.username if e.actor else _("system"), e.remote_addr or "",
-            str(actions.get(e.action, e.action)),
-            e.content_type.name if e.content_type else "", e.object_pk, e.object_repr, e.changes_str,
+            str(ACTION_LABELS.get(e.action, e.action)),
+            e.content_type.name if e.content_type else "", e.object_pk, e.object_repr,
+            "\n".join(f"{label}: {before} → {after}" for label, before, after in describe_changes(e)),
         )
         for e in entries.iterator(chunk_size=2000)
     )
