@@ -16,16 +16,16 @@ from rongjia.core.services import org_unit_create_extra
 # Meets the password rules (8+ characters, 3 character classes); printed by seed_demo.
 DEMO_PASSWORD = "Rongjia#2026"
 
-# username, role, region code of the account's unit (within Jiangning, seed 002's stations)
+# username, full name, role, region code of the account's unit (seed 002's Jiangning stations)
 DEMO_ACCOUNTS = [
-    ("jn_county", "centre_director", "{county}000000"),
-    ("jn_street", "station_worker", "{county}003000"),
-    ("jn_village", "station_worker", "{county}003004"),
-    ("jn_village2", "station_worker", "{county}003011"),
-    ("jn_leader", "leader", "{county}000000"),
-    ("sys_admin", "sys_admin", "{county}000000"),
-    ("sec_admin", "sec_admin", "{county}000000"),
-    ("audit_admin", "audit_admin", "{county}000000"),
+    ("jn_county", "陈志强", "centre_director", "{county}000000"),
+    ("jn_street", "刘海燕", "station_worker", "{county}003000"),
+    ("jn_village", "张卫东", "station_worker", "{county}003004"),
+    ("jn_village2", "李秀英", "station_worker", "{county}003011"),
+    ("jn_leader", "周振华", "leader", "{county}000000"),
+    ("sys_admin", "王磊", "sys_admin", "{county}000000"),
+    ("sec_admin", "赵敏", "sec_admin", "{county}000000"),
+    ("audit_admin", "孙丽", "audit_admin", "{county}000000"),
 ]
 
 # 派驻站 hosted by institutions, and one mobile station (street suffix, kind, name)
@@ -86,12 +86,12 @@ def _fill_contact_details(county_prefix: str, county_name: str) -> None:
 
 def _demo_accounts(county_prefix: str, report: DemoReport) -> None:
     roles = {role.code: role for role in Role.objects.all()}
-    for username, role_code, unit_code in DEMO_ACCOUNTS:
+    for username, full_name, role_code, unit_code in DEMO_ACCOUNTS:
         unit = OrgUnit.objects.get(region_code=unit_code.format(county=county_prefix), kind__in=["centre", "station"])
         if not User.objects.filter(username=username).exists():
             user_create(
                 actor=None, username=username, password=DEMO_PASSWORD, org_unit=unit, roles=[roles[role_code]],
-                full_name=username, must_change_password=False,
+                full_name=full_name, must_change_password=False,
             )
             report.accounts_created += 1
         report.accounts.append((username, str(roles[role_code]), unit.name))
