@@ -83,3 +83,8 @@ def test_unknown_page_is_a_finished_404(client, db):
     response = client.get("/no/such/page")
     assert response.status_code == 404
     assert "未找到" in response.content.decode()
+
+
+def test_page_links_keep_the_filters(cast, client_for):
+    body = client_for(cast.system_admin).get("/reference/regions/?level=village").content.decode()
+    assert "?level=village&amp;page=2" in body

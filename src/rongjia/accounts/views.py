@@ -5,13 +5,13 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rongjia.core.decorators import capability_required
+from rongjia.core.pagination import paginate
 
 from . import selectors, services
 from .forms import LoginForm, PasswordChangeForm, PasswordResetForm, RoleForm, UserCreateForm, UserEditForm
@@ -48,9 +48,9 @@ def user_list(request):
     users = User.objects.select_related("org_unit").prefetch_related("roles").order_by("username")
     if q:
         users = users.filter(Q(username__icontains=q) | Q(full_name__icontains=q) | Q(org_unit__name__icontains=q))
-    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    page, query = paginate(request, users)
     locked = selectors.locked_usernames([u.username for u in page])
-    return render(request, "accounts/user_list.html", {"page": page, "q": q, "locked": locked})
+    return render(request, "accounts/user_list.html", {"page": page, "q": q, "query": query, "locked": locked})
 
 
 @capability_required("accounts.manage")

@@ -7,7 +7,6 @@ through a service. A list answered to HTMX returns the fragment from the same te
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -20,10 +19,9 @@ from .errors import StaleVersion
 from .exports import xlsx_response
 from .forms import OrgUnitForm, StationFilterForm
 from .models import OrgUnit
+from .pagination import paginate
 from .regions import LEVEL_CHOICES
 from .scoping import get_visible_or_404
-
-PAGE_SIZE = 50
 
 
 @require_GET
@@ -54,8 +52,8 @@ def station_list(request):
     form = StationFilterForm(request.GET)
     filters = form.filters()
     units = selectors.station_list(request.user, **filters)
-    page = Paginator(units, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "filters": filters, "query": _query_without(request, "page")}
+    page, query = paginate(request, units)
+    context = {"form": form, "page": page, "filters": filters, "query": query}
     template = "core/_station_table.html" if request.htmx else "core/station_list.html"
     return render(request, template, context)
 
@@ -126,10 +124,3 @@ def station_edit(request, pk):
             messages.success(request, _("Saved."))
             return redirect("core:station_detail", pk=unit.pk)
     return render(request, "core/station_edit.html", {"unit": unit, "form": form})
-
-
-def _query_without(request, *names) -> str:
-    params = request.GET.copy()
-    for name in names:
-        params.pop(name, None)
-    return params.urlencode()

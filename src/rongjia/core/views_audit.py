@@ -3,7 +3,6 @@
 There is no view, form or API that edits or deletes an audit entry.
 """
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_GET
 from .audit_selectors import ACTION_LABELS, audit_entries, audit_filter_form, describe_changes
 from .decorators import capability_required
 from .exports import xlsx_response
+from .pagination import paginate
 
 
 @require_GET
@@ -18,14 +18,12 @@ from .exports import xlsx_response
 def audit_log(request):
     form = audit_filter_form(request.GET)
     entries = audit_entries(form)
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    page, query = paginate(request, entries)
     for entry in page.object_list:
         entry.change_rows = describe_changes(entry)
         entry.action_label = ACTION_LABELS.get(entry.action, entry.action)
-    params = request.GET.copy()
-    params.pop("page", None)
     template = "core/_audit_table.html" if request.htmx else "core/audit_log.html"
-    return render(request, template, {"form": form, "page": page, "query": params.urlencode()})
+    return render(request, template, {"form": form, "page": page, "query": query})
 
 
 @require_GET

@@ -1,7 +1,6 @@
 """Reference data pages for the system administrator (三员分立: only reference.manage)."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -9,6 +8,7 @@ from . import selectors, services
 from .decorators import capability_required
 from .forms import RegionForm
 from .models import Region
+from .pagination import paginate
 from .regions import LEVEL_CHOICES, SLUG_BY_LEVEL
 
 
@@ -16,9 +16,9 @@ from .regions import LEVEL_CHOICES, SLUG_BY_LEVEL
 def region_admin(request):
     q, level = request.GET.get("q", "")[:50], request.GET.get("level", "")
     regions = selectors.region_admin_list(q=q, level=level)
-    page = Paginator(regions, 50).get_page(request.GET.get("page"))
+    page, query = paginate(request, regions)
     return render(request, "core/region_admin.html", {
-        "page": page, "q": q, "level": level, "query": request.GET.urlencode().replace("page=", "_p="),
+        "page": page, "q": q, "level": level, "query": query,
         "level_choices": [(SLUG_BY_LEVEL[number], label) for number, label in LEVEL_CHOICES],
     })
 
