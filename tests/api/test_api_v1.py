@@ -140,3 +140,12 @@ def test_token_write_is_audited_with_the_token_owner(cast, token_for, client):
     api(client, "patch", f"/api/v1/stations/{unit.pk}", token=token_for(cast.village_worker),
         version=unit.version, address="南京市江宁区汤山街道古泉路1号")
     assert LogEntry.objects.get_for_object(unit).latest("timestamp").actor == cast.village_worker
+
+
+def test_issuing_a_token_is_audited_without_its_secret(cast, token_for):
+    from auditlog.models import LogEntry
+
+    token = token_for(cast.village_worker)
+    entry = LogEntry.objects.get_for_model(ApiToken).latest("timestamp")
+    assert entry.action == LogEntry.Action.CREATE
+    assert token not in str(entry.changes) and ApiToken.hash(token) not in str(entry.changes)

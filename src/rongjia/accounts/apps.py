@@ -11,9 +11,10 @@ class AccountsConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from . import signals  # noqa: F401  (三员分立 guard on role assignment)
-        from .models import Role, User
+        from .models import ApiToken, Role, User
 
         auditlog.register(Role)
+        auditlog.register(ApiToken, include_fields=["user", "prefix", "created_at"])  # never the hash
         auditlog.register(  # never the password hash; reverse relations are not fields of the account
             User,
             include_fields=["username", "full_name", "email", "org_unit", "is_active", "must_change_password",
