@@ -148,3 +148,12 @@ def test_overview_counts_and_charts_the_units_by_level(cast, client_for):
 def test_list_puts_a_regions_station_before_the_units_it_hosts(cast, client_for):
     page = client_for(cast.county_director).get("/stations/?region=320115003&level=street").context["page"]
     assert [u.kind for u in page.object_list] == ["station", "resident"]
+
+
+def test_an_account_without_a_unit_sees_an_explanation_not_an_error(db, client_for):
+    from tests.factories import UserFactory
+
+    response = client_for(UserFactory(org_unit=None, roles=["station_worker"])).get("/")
+    assert response.status_code == 200
+    assert "尚未" in response.content.decode()
+    assert client_for(UserFactory(org_unit=None, roles=["station_worker"])).get("/stations/").status_code == 200

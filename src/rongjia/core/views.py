@@ -36,8 +36,9 @@ def healthz(request):
 
 @login_required
 def home(request):
-    if not request.user.can("org.view"):
-        return render(request, "core/home_admin.html")
+    if not request.user.can("org.view") or request.user.org_unit is None:
+        needs_unit = request.user.can("org.view")  # a worker not yet placed: say why lists are empty
+        return render(request, "core/home_admin.html", {"needs_unit": needs_unit})
     counts = selectors.station_counts(request.user)
     by_level, by_kind = counts["by_level"], counts["by_kind"]
     levels = [(str(label), by_level[level]) for level, label in LEVEL_CHOICES if level in by_level]
