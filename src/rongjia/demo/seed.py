@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from rongjia.accounts.models import Role, User
 from rongjia.accounts.services import user_create
 from rongjia.core.models import OrgUnit, Region
-from rongjia.core.org_units import main_unit_for, org_units_create_missing, place_name
+from rongjia.core.org_units import org_units_create_missing, place_name
 from rongjia.core.regions import pad_code
 from rongjia.core.services import org_unit_create_extra
 
@@ -50,10 +50,8 @@ def seed_demo(*, county_prefix: str) -> DemoReport:
     if county is None:
         raise LookupError(f"区划 {county_prefix} 尚未导入：请先运行 manage.py import_regions --prefix {county_prefix}")
     report = DemoReport()
-    for ancestor in county.ancestors():  # the province and city centres above the county
-        if not OrgUnit.objects.filter(region=ancestor, kind=OrgUnit.Kind.CENTRE).exists():
-            main_unit_for(ancestor).save()
-            report.units_created += 1
+    for ancestor in county.ancestors():  # the province and city centres above the county: that code alone
+        report.units_created += org_units_create_missing(prefix=ancestor.code)
     report.units_created += org_units_create_missing(prefix=county_prefix)
     report.units_created += _extra_units(county_prefix)
     _fill_contact_details(county_prefix, county.name)
