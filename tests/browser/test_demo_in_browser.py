@@ -87,6 +87,7 @@ def test_screenshots_without_horizontal_overflow(new_page, demo_url, width, heig
     ("accounts", "sec_admin", "/accounts/users/"),
     ("roles", "sec_admin", "/accounts/roles/"),
     ("audit", "audit_admin", "/audit/"),
+    ("sign-ins", "audit_admin", "/audit/sign-ins/"),
     ("regions", "sys_admin", "/reference/regions/?q=汤山"),
     ("not-found", "jn_village", "/stations/999999/"),
 ])

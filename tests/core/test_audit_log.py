@@ -76,3 +76,19 @@ def test_entries_read_in_chinese_with_field_names_and_role_changes(cast, client_
     assert "姓名" in page and "李领导" in page  # the field's verbose name, not "full_name"
     assert "角色" in page and "加入：" in page and "中心工作人员" in page
     assert "修改" in page and "argon2" not in page
+
+
+def test_auditor_reads_sign_ins_and_failures(cast, client_for):
+    from django.test import Client
+
+    from tests.factories import PASSWORD
+
+    Client().post("/accounts/login/", {"username": "street_worker", "password": "wrong#Pass1"})
+    Client().post("/accounts/login/", {"username": "street_worker", "password": PASSWORD})
+    client = client_for(cast.auditor)
+    ok = client.get("/audit/sign-ins/?username=street_worker").context["page"]
+    failed = client.get("/audit/sign-ins/?username=street_worker&result=failed")
+    assert ok.paginator.count == 1 and failed.context["page"].paginator.count == 1
+    assert "wrong#Pass1" not in failed.content.decode()
+    assert client_for(cast.system_admin).get("/audit/sign-ins/").status_code == 403
+    assert client_for(cast.county_director).get("/audit/sign-ins/").status_code == 403

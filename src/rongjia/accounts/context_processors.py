@@ -10,6 +10,7 @@ NAV_ITEMS = [
     ("accounts.manage", "accounts:role_list", _("Roles")),
     ("reference.manage", "core:region_admin", _("Regions")),
     ("audit.view", "audit:log", _("Audit log")),
+    ("audit.view", "audit:sign_ins", _("Sign-in records")),
 ]
 
 

@@ -1,4 +1,5 @@
 from auditlog.models import LogEntry
+from axes.models import AccessFailureLog, AccessLog
 from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext_lazy as _
@@ -89,3 +90,35 @@ def _field_label(model, name: str) -> str:
 
 def _blank_if_none(value) -> str:
     return "" if value in (None, "None") else str(value)
+
+
+class SignInFilterForm(forms.Form):
+    SUCCEEDED, FAILED = "ok", "failed"
+    result = forms.ChoiceField(
+        label=_("Result"), required=False, choices=[(SUCCEEDED, _("Signed in")), (FAILED, _("Failed"))],
+        widget=forms.Select(attrs=_SELECT),
+    )
+    username = forms.CharField(label=_("Username"), required=False, max_length=150,
+                               widget=forms.TextInput(attrs=_TEXT))
+    date_from = forms.DateField(label=_("From"), required=False,
+                                widget=forms.DateInput(attrs={"type": "date", **_TEXT}))
+    date_to = forms.DateField(label=_("To"), required=False,
+                              widget=forms.DateInput(attrs={"type": "date", **_TEXT}))
+
+
+def sign_in_events(form: SignInFilterForm):
+    """Successful sign-ins (with sign-out time) or failed ones (with lockouts), newest first.
+
+    django-axes records both; the password typed is never stored.
+    """
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    model = AccessFailureLog if data.get("result") == SignInFilterForm.FAILED else AccessLog
+    events = model.objects.order_by("-attempt_time", "-id")
+    if data.get("username"):
+        events = events.filter(username__iexact=data["username"])
+    if data.get("date_from"):
+        events = events.filter(attempt_time__date__gte=data["date_from"])
+    if data.get("date_to"):
+        events = events.filter(attempt_time__date__lte=data["date_to"])
+    return events

@@ -7,7 +7,14 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from .audit_selectors import ACTION_LABELS, audit_entries, audit_filter_form, describe_changes
+from .audit_selectors import (
+    ACTION_LABELS,
+    SignInFilterForm,
+    audit_entries,
+    audit_filter_form,
+    describe_changes,
+    sign_in_events,
+)
 from .decorators import capability_required
 from .exports import xlsx_response
 from .pagination import paginate
@@ -42,3 +49,12 @@ def audit_export(request):
     headers = [_("Time"), _("Actor"), _("IP address"), _("Action"), _("Object type"), _("Object ID"),
                _("Object"), _("Changes")]
     return xlsx_response(filename="audit.xlsx", title=_("Audit log"), headers=headers, rows=rows)
+
+
+@require_GET
+@capability_required("audit.view")
+def sign_ins(request):
+    form = SignInFilterForm(request.GET)
+    page, query = paginate(request, sign_in_events(form))
+    failed = form.is_valid() and form.cleaned_data.get("result") == SignInFilterForm.FAILED
+    return render(request, "core/sign_ins.html", {"form": form, "page": page, "query": query, "failed": failed})
