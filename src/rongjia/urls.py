@@ -2,7 +2,8 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from rongjia.api.api import api
-from rongjia.core.views import healthz
+from rongjia.core.views_health import healthz
+from rongjia.network.views import home
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -10,5 +11,7 @@ urlpatterns = [
     path("accounts/", include("rongjia.accounts.urls")),
     path("audit/", include("rongjia.core.urls_audit")),
     path("api/v1/", api.urls),
+    path("", home, name="home"),
+    path("", include("rongjia.network.urls")),
     path("", include("rongjia.core.urls")),
 ]

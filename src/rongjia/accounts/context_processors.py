@@ -3,9 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 # Navigation by role: each entry shows to whoever holds its capability.
 NAV_ITEMS = [
-    ("org.view", "core:home", _("Overview")),
-    ("org.view", "core:station_list", _("Stations")),
-    ("org.view", "core:station_tree", _("Network tree")),
+    ("org.view", "home", _("Overview")),
+    ("org.view", "network:station_list", _("Stations")),
+    ("org.view", "network:station_tree", _("Network tree")),
     ("accounts.manage", "accounts:user_list", _("Accounts")),
     ("accounts.manage", "accounts:role_list", _("Roles")),
     ("reference.manage", "core:region_admin", _("Regions")),

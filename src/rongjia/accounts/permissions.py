@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 CAPABILITIES = {
     "org.view": _("View centres and stations in one's scope"),
     "org.edit": _("Edit the basic details of centres and stations in one's scope"),
+    "network.standards": _("Set the station standards of one's jurisdiction"),
     "accounts.manage": _("Manage accounts, roles and lockouts"),
     "reference.manage": _("Manage reference data"),
     "audit.view": _("Read the audit log"),
@@ -30,8 +31,8 @@ ADMIN_ONLY_CAPABILITIES = {
 DEFAULT_ROLES = [
     ("station_worker", _("Station worker"), ["org.view", "org.edit"]),
     ("grid_worker", _("Grid worker"), ["org.view"]),
-    ("centre_staff", _("Centre staff"), ["org.view", "org.edit"]),
-    ("centre_director", _("Centre director"), ["org.view", "org.edit"]),
+    ("centre_staff", _("Centre staff"), ["org.view", "org.edit", "network.standards"]),
+    ("centre_director", _("Centre director"), ["org.view", "org.edit", "network.standards"]),
     ("leader", _("Leader (read-only)"), ["org.view"]),
     (SYSTEM_ADMIN, _("System administrator"), ["reference.manage"]),
     (SECURITY_ADMIN, _("Security administrator"), ["accounts.manage"]),

@@ -38,7 +38,7 @@ def password_change(request):
         else:
             update_session_auth_hash(request, request.user)  # stay signed in with the new hash
             messages.success(request, _("Your password has been changed."))
-            return redirect("core:home")
+            return redirect("home")
     return render(request, "accounts/password_change.html", {"form": form})
 
 

@@ -4,10 +4,11 @@ from django.core.exceptions import PermissionDenied
 from ninja import Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
-from rongjia.core import selectors, services
+from rongjia.core import services
 from rongjia.core.models import OrgUnit
 from rongjia.core.schemas import StationOut, StationPatch
 from rongjia.core.scoping import get_visible_or_404
+from rongjia.network import selectors
 
 router = Router(tags=["stations"])
 

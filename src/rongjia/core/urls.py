@@ -1,18 +1,9 @@
 from django.urls import path
 
-from . import views, views_reference
+from . import views_reference
 
 app_name = "core"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("stations/", views.station_list, name="station_list"),
-    path("stations/export.xlsx", views.station_export, name="station_export"),
-    path("stations/count", views.station_count, name="station_count"),
-    path("stations/autocomplete", views.station_autocomplete, name="station_autocomplete"),
-    path("stations/tree/", views.station_tree, name="station_tree"),
-    path("stations/tree/<int:pk>/children", views.station_tree_children, name="station_tree_children"),
-    path("stations/<int:pk>/", views.station_detail, name="station_detail"),
-    path("stations/<int:pk>/edit", views.station_edit, name="station_edit"),
     path("reference/regions/", views_reference.region_admin, name="region_admin"),
     path("reference/regions/<str:code>/edit", views_reference.region_edit, name="region_edit"),
 ]

@@ -7,45 +7,35 @@ through a service. A list answered to HTMX returns the fragment from the same te
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
 
-from . import selectors, services
-from .decorators import capability_required
-from .errors import StaleVersion
-from .exports import xlsx_response
+from rongjia.core import services
+from rongjia.core.decorators import capability_required
+from rongjia.core.errors import StaleVersion
+from rongjia.core.exports import xlsx_response
+from rongjia.core.models import OrgUnit
+from rongjia.core.pagination import paginate
+from rongjia.core.regions import LEVEL_CHOICES
+from rongjia.core.scoping import get_visible_or_404
+
+from . import selectors
 from .forms import OrgUnitForm, StationFilterForm
-from .models import OrgUnit
-from .pagination import paginate
-from .regions import LEVEL_CHOICES
-from .scoping import get_visible_or_404
-
-
-@require_GET
-def healthz(request):
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        return JsonResponse({"status": "ok", "database": "ok", "vendor": connection.vendor})
-    except Exception:  # noqa: BLE001 - any failure means the database is not usable
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
 
 
 @login_required
 def home(request):
     if not request.user.can("org.view") or request.user.org_unit is None:
         needs_unit = request.user.can("org.view")  # a worker not yet placed: say why lists are empty
-        return render(request, "core/home_admin.html", {"needs_unit": needs_unit})
+        return render(request, "network/home_admin.html", {"needs_unit": needs_unit})
     counts = selectors.station_counts(request.user)
     by_level, by_kind = counts["by_level"], counts["by_kind"]
     levels = [(str(label), by_level[level]) for level, label in LEVEL_CHOICES if level in by_level]
     extras = [(OrgUnit.Kind(kind).label, by_kind[kind]) for kind in selectors.EXTRA_KINDS if kind in by_kind]
     chart = {"labels": [label for label, _n in levels], "values": [n for _label, n in levels]}
     context = {"counts": counts, "cards": levels + extras, "chart": chart}
-    return render(request, "core/home.html", context)
+    return render(request, "network/home.html", context)
 
 
 @capability_required("org.view")
@@ -55,7 +45,7 @@ def station_list(request):
     units = selectors.station_list(request.user, **filters)
     page, query = paginate(request, units)
     context = {"form": form, "page": page, "filters": filters, "query": query}
-    template = "core/_station_table.html" if request.htmx else "core/station_list.html"
+    template = "network/_station_table.html" if request.htmx else "network/station_list.html"
     return render(request, template, context)
 
 
@@ -84,18 +74,18 @@ def station_count(request):
 @capability_required("org.view")
 def station_autocomplete(request):
     units = selectors.station_autocomplete(request.user, request.GET.get("q", "")[:50])
-    return render(request, "core/_station_options.html", {"units": units})
+    return render(request, "network/_station_options.html", {"units": units})
 
 
 @capability_required("org.view")
 def station_tree(request):
-    return render(request, "core/station_tree.html", {"nodes": selectors.tree_roots(request.user)})
+    return render(request, "network/station_tree.html", {"nodes": selectors.tree_roots(request.user)})
 
 
 @capability_required("org.view")
 def station_tree_children(request, pk):
     unit = get_visible_or_404(OrgUnit, request.user, pk=pk)
-    return render(request, "core/_tree_nodes.html", {"nodes": selectors.tree_children(request.user, unit)})
+    return render(request, "network/_tree_nodes.html", {"nodes": selectors.tree_children(request.user, unit)})
 
 
 @capability_required("org.view")
@@ -106,7 +96,7 @@ def station_detail(request, pk):
              if counts and kind in counts["by_kind"]]
     context = {"unit": unit, "counts": counts, "kinds": kinds, "can_edit": request.user.can("org.edit"),
                "breadcrumb": unit.region.ancestors() + [unit.region]}
-    return render(request, "core/station_detail.html", context)
+    return render(request, "network/station_detail.html", context)
 
 
 @capability_required("org.edit")
@@ -123,5 +113,5 @@ def station_edit(request, pk):
             form.add_error(None, exc)
         else:
             messages.success(request, _("Saved."))
-            return redirect("core:station_detail", pk=unit.pk)
-    return render(request, "core/station_edit.html", {"unit": unit, "form": form})
+            return redirect("network:station_detail", pk=unit.pk)
+    return render(request, "network/station_edit.html", {"unit": unit, "form": form})

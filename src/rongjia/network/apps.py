@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NetworkConfig(AppConfig):
+    name = "rongjia.network"
+    label = "network"
+    verbose_name = _("Service network")
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from . import models
+
+        for model in (models.StationProfile, models.ChecklistItem, models.ChecklistEntry, models.Standard,
+                      models.Rectification, models.StaffMember, models.TrainingRecord, models.Grid):
+            auditlog.register(model)

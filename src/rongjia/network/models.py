@@ -1,0 +1,204 @@
+"""The service network beyond the basic details of a unit (SPEC C1): profile, 五有 and the
+display checklist, standards, rectification items, staff and their training, grids.
+
+Every table reaches its unit's 12-digit region code through `unit`, so each is scoped by
+the one helper (`visible_to`) with `scope_field = "unit__region_code"`.
+"""
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from rongjia.core.models import OrgUnit
+from rongjia.core.regions import LEVEL_CHOICES
+from rongjia.core.scoping import ScopedQuerySet
+from rongjia.core.validators import validate_phone
+
+
+class UnitScopedQuerySet(ScopedQuerySet):
+    scope_field = "unit__region_code"
+
+
+class StationProfile(models.Model):
+    """What seeds 000–004 measure a station by: area, posts, funding, brand, honours."""
+
+    unit = models.OneToOneField(OrgUnit, on_delete=models.CASCADE, related_name="profile")
+    area_m2 = models.DecimalField(_("area (m²)"), max_digits=8, decimal_places=1, null=True, blank=True,
+                                  validators=[MinValueValidator(0)])
+    established_posts = models.PositiveIntegerField(_("established posts (编制)"), null=True, blank=True)
+    annual_funding = models.DecimalField(_("annual funding (yuan)"), max_digits=12, decimal_places=2, null=True,
+                                         blank=True, validators=[MinValueValidator(0)])
+    brand_name = models.CharField(_("brand (一站一品牌)"), max_length=60, blank=True)
+    honours = models.CharField(_("honours"), max_length=200, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("station profile")
+
+    def __str__(self):
+        return str(self.unit)
+
+
+class ChecklistItem(models.Model):
+    """One line of a jurisdiction's 五有 list or display checklist (data, SPEC C1).
+
+    A unit follows the list of the nearest jurisdiction above it that defines one:
+    江宁区 (320115) words its 五有 differently from 深圳 (4403).
+    """
+
+    class Kind(models.TextChoices):
+        FIVE_HAVE = "five_have", _("Five haves (五有)")
+        DISPLAY = "display", _("Display checklist")
+
+    kind = models.CharField(_("list"), max_length=16, choices=Kind.choices)
+    jurisdiction_code = models.CharField(_("jurisdiction (region code prefix)"), max_length=12, db_index=True)
+    position = models.PositiveSmallIntegerField(_("position"))
+    name = models.CharField(_("name"), max_length=100)
+    needs_evidence = models.BooleanField(_("needs a photo or file"), default=True)
+
+    class Meta:
+        ordering = ["kind", "jurisdiction_code", "position"]
+        constraints = [models.UniqueConstraint(fields=["kind", "jurisdiction_code", "position"],
+                                               name="checklist_item_position")]
+        verbose_name = _("checklist item")
+
+    def __str__(self):
+        return self.name
+
+
+class ChecklistEntry(models.Model):
+    """A unit's answer to one checklist item, with its evidence (photo or PDF)."""
+
+    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="checklist_entries")
+    item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="entries")
+    met = models.BooleanField(_("met"), default=False)
+    evidence = models.FileField(_("evidence"), upload_to="evidence/%Y/%m/", blank=True)
+    evidence_name = models.CharField(max_length=200, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "item"], name="one_entry_per_unit_item")]
+        verbose_name = _("checklist entry")
+
+    def __str__(self):
+        return f"{self.unit} · {self.item}"
+
+    @property
+    def complete(self) -> bool:
+        """Met, and with its evidence when the item asks for one."""
+        return self.met and (bool(self.evidence) or not self.item.needs_evidence)
+
+
+class Standard(models.Model):
+    """A jurisdiction's minimum for its units of one level, from a date (e.g. Jiangning:
+    county centre ≥150 m² and 15 staff, street ≥100 m², village ≥50 m²)."""
+
+    jurisdiction_code = models.CharField(_("jurisdiction (region code prefix)"), max_length=12, db_index=True)
+    level = models.PositiveSmallIntegerField(_("level"), choices=LEVEL_CHOICES)
+    min_area_m2 = models.DecimalField(_("minimum area (m²)"), max_digits=8, decimal_places=1, null=True,
+                                      blank=True, validators=[MinValueValidator(0)])
+    min_staff = models.PositiveIntegerField(_("minimum staff"), null=True, blank=True)
+    effective_from = models.DateField(_("effective from"))
+    note = models.CharField(_("source"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+
+    class Meta:
+        ordering = ["jurisdiction_code", "level", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction_code", "level", "effective_from"], name="one_standard_a_day"),
+            models.CheckConstraint(condition=Q(min_area_m2__isnull=False) | Q(min_staff__isnull=False),
+                                   name="standard_sets_a_minimum"),
+        ]
+        verbose_name = _("standard")
+
+    def __str__(self):
+        return f"{self.jurisdiction_code} L{self.level} {self.effective_from}"
+
+
+class Rectification(models.Model):
+    """An item to put right at a unit (below standard, a finding); the worklist will track it."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done")
+
+    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="rectifications")
+    reason = models.CharField(_("reason"), max_length=300)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.OPEN)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("rectification item")
+
+    def __str__(self):
+        return self.reason
+
+
+class StaffMember(models.Model):
+    class Employment(models.TextChoices):
+        FULL_TIME = "full_time", _("Full-time (专职)")
+        PART_TIME = "part_time", _("Part-time (兼职)")
+
+    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="staff")
+    name = models.CharField(_("name"), max_length=40)
+    post = models.CharField(_("post"), max_length=60)
+    employment = models.CharField(_("employment"), max_length=12, choices=Employment.choices)
+    is_veteran = models.BooleanField(_("veteran"), default=False)
+    phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[validate_phone])
+    active = models.BooleanField(_("in post"), default=True)
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["unit", "-active", "employment", "name"]
+        verbose_name = _("staff member")
+
+    def __str__(self):
+        return self.name
+
+
+class TrainingRecord(models.Model):
+    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="trainings")
+    date = models.DateField(_("date"))
+    course = models.CharField(_("course"), max_length=100)
+    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1, validators=[MinValueValidator(0)])
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name = _("training record")
+
+    def __str__(self):
+        return self.course
+
+
+class Grid(models.Model):
+    """A grid (网格) of households inside a village station, kept by one grid worker."""
+
+    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="grids")
+    name = models.CharField(_("name"), max_length=60)
+    worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="grids", verbose_name=_("grid worker"))
+    description = models.CharField(_("area covered"), max_length=200, blank=True)
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["unit", "name"]
+        constraints = [models.UniqueConstraint(fields=["unit", "name"], name="grid_name_per_unit")]
+        verbose_name = _("grid")
+
+    def __str__(self):
+        return self.name

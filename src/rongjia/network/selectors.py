@@ -1,0 +1,102 @@
+"""Every read of centres and stations: lists, counts, the tree, autocomplete.
+
+Each starts from visible_to (DESIGN.md rule 1); the facts computed per unit (五有, staff,
+standards) and the statistics rolled up the tree are in network.facts.
+"""
+
+from django.db.models import Case, Count, Q, Value, When
+
+from rongjia.core.models import OrgUnit
+from rongjia.core.regions import LEVEL_BY_SLUG
+from rongjia.core.scoping import region_prefix_or_404
+
+MAIN_KINDS = (OrgUnit.Kind.CENTRE, OrgUnit.Kind.STATION)
+EXTRA_KINDS = (OrgUnit.Kind.RESIDENT, OrgUnit.Kind.MOBILE)
+
+# Within one region the centre or station comes before the 派驻站 and 流动服务站 it hosts.
+_EXTRAS_LAST = Case(When(kind__in=MAIN_KINDS, then=Value(0)), default=Value(1))
+
+STATION_SORTS = {
+    "code": ("region_code", _EXTRAS_LAST, "id"),
+    "-code": ("-region_code", _EXTRAS_LAST, "id"),
+    "name": ("name", "id"),
+    "-name": ("-name", "-id"),
+    "level": ("level", "region_code", "id"),
+    "-level": ("-level", "region_code", "id"),
+}
+
+
+def station_list(user, *, level: str = "", kind: str = "", region: str = "", q: str = "", sort: str = ""):
+    """The units the user may see, filtered. An unknown level/kind is ignored by the caller's
+    form; a `region` outside the scope is 404 so a filter can't probe for hidden records."""
+    units = OrgUnit.objects.visible_to(user).select_related("region")
+    if region:
+        units = units.in_subtree(region_prefix_or_404(user, region))
+    if level in LEVEL_BY_SLUG:
+        units = units.filter(level=LEVEL_BY_SLUG[level])
+    if kind in OrgUnit.Kind.values:
+        units = units.filter(kind=kind)
+    if q:
+        units = units.filter(Q(name__icontains=q) | Q(region__name__icontains=q) | Q(region_code__startswith=q))
+    return units.order_by(*STATION_SORTS.get(sort, STATION_SORTS["code"]))
+
+
+def station_counts(user, *, region: str = "") -> dict:
+    """How many visible units of each kind, and of centres/stations per level (one query).
+
+    `by_level` counts the main units only, as the seeds' tables do (1 市 + 6 县 + 86 乡 + 1401 村);
+    the 派驻站 and 流动服务站 are counted by kind.
+    """
+    units = OrgUnit.objects.visible_to(user)
+    if region:
+        units = units.in_subtree(region_prefix_or_404(user, region))
+    rows = units.values("level", "kind").annotate(n=Count("id")).order_by()
+    by_level: dict[int, int] = {}
+    by_kind: dict[str, int] = {}
+    for row in rows:
+        if row["kind"] in MAIN_KINDS:
+            by_level[row["level"]] = by_level.get(row["level"], 0) + row["n"]
+        by_kind[row["kind"]] = by_kind.get(row["kind"], 0) + row["n"]
+    return {"total": sum(by_kind.values()), "by_level": by_level, "by_kind": by_kind}
+
+
+def tree_roots(user) -> list[OrgUnit]:
+    """The top of the viewer's tree: their own region's units."""
+    unit = user.org_unit
+    if unit is None:
+        return []
+    roots = list(OrgUnit.objects.visible_to(user).filter(region_code=unit.region_code).select_related("region"))
+    return _with_child_counts(user, roots)
+
+
+def tree_children(user, unit: OrgUnit) -> list[OrgUnit]:
+    """Below a main unit: the main units of the child regions, then the extra stations of its own region."""
+    if not unit.is_main:
+        return []
+    visible = OrgUnit.objects.visible_to(user).select_related("region")
+    children = list(visible.filter(region__parent_id=unit.region_id, kind__in=MAIN_KINDS).order_by("region_code"))
+    children += list(visible.filter(region_id=unit.region_id, kind__in=EXTRA_KINDS).order_by("id"))
+    return _with_child_counts(user, children)
+
+
+def _with_child_counts(user, units: list[OrgUnit]) -> list[OrgUnit]:
+    """Set `child_count` on each main unit: units of its child regions plus its region's extras."""
+    main_regions = [u.region_id for u in units if u.is_main]
+    visible = OrgUnit.objects.visible_to(user)
+    below = dict(
+        visible.filter(region__parent_id__in=main_regions, kind__in=MAIN_KINDS)
+        .values_list("region__parent_id").annotate(n=Count("id")).order_by()
+    )
+    extras = dict(
+        visible.filter(region_id__in=main_regions, kind__in=EXTRA_KINDS)
+        .values_list("region_id").annotate(n=Count("id")).order_by()
+    )
+    for u in units:
+        u.child_count = (below.get(u.region_id, 0) + extras.get(u.region_id, 0)) if u.is_main else 0
+    return units
+
+
+def station_autocomplete(user, q: str, limit: int = 10) -> list[OrgUnit]:
+    if not q.strip():
+        return []
+    return list(station_list(user, q=q.strip())[:limit])
