@@ -102,3 +102,36 @@ def build_world() -> None:
 def load_cast() -> Cast:
     users = {u.username: u for u in User.objects.filter(username__in=CAST).select_related("org_unit")}
     return Cast(**users)
+
+
+# --- the service network -----------------------------------------------------------------
+
+class StaffMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "network.StaffMember"
+
+    unit = factory.LazyFunction(lambda: unit_at(VILLAGE_CODE))
+    name = factory.Sequence(lambda n: f"工作人员{n}")
+    post = "专干"
+    employment = "full_time"
+    is_veteran = False
+    phone = "13812345678"
+
+
+class StandardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "network.Standard"
+
+    jurisdiction_code = HOME_COUNTY
+    level = 5
+    min_area_m2 = 50
+    effective_from = __import__("datetime").date(2019, 7, 1)
+
+
+def small_png() -> bytes:
+    """A real 1×1 PNG (evidence uploads are checked by content)."""
+    import base64
+
+    return base64.b64decode(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+    )

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -12,4 +12,8 @@ urlpatterns = [
     path("stations/tree/<int:pk>/children", views.station_tree_children, name="station_tree_children"),
     path("stations/<int:pk>/", views.station_detail, name="station_detail"),
     path("stations/<int:pk>/edit", views.station_edit, name="station_edit"),
+    # the station's own pages (profile, 五有 and checklist, staff, grids, rectification)
+    path("", include("rongjia.network.urls_station")),
+    # standards and the network statistics
+    path("", include("rongjia.network.urls_stats")),
 ]
