@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from . import views, views_units
 
 app_name = "network"
 urlpatterns = [
@@ -12,6 +12,7 @@ urlpatterns = [
     path("stations/tree/<int:pk>/children", views.station_tree_children, name="station_tree_children"),
     path("stations/<int:pk>/", views.station_detail, name="station_detail"),
     path("stations/<int:pk>/edit", views.station_edit, name="station_edit"),
+    path("stations/new-extra", views_units.extra_unit_create, name="extra_unit_create"),
     # the station's own pages (profile, 五有 and checklist, staff, grids, rectification)
     path("", include("rongjia.network.urls_station")),
     # standards and the network statistics
