@@ -46,7 +46,8 @@ def test_station_names_come_from_region_names(region_name, expected):
     assert place_name(region_name) == expected
 
 
-def test_seed_demo_builds_the_network_and_accounts_once(db):
+def test_seed_demo_builds_the_network_and_accounts_once(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # the demo's evidence photos
     out = StringIO()
     call_command("seed_demo", "--region", "320115", stdout=out)
     assert "jn_village" in out.getvalue() and "Rongjia#2026" in out.getvalue()

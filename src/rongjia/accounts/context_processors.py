@@ -6,6 +6,8 @@ NAV_ITEMS = [
     ("org.view", "home", _("Overview")),
     ("org.view", "network:station_list", _("Stations")),
     ("org.view", "network:station_tree", _("Network tree")),
+    ("org.view", "network:network_stats", _("Network statistics")),
+    ("network.standards", "network:standard_list", _("Standards")),
     ("accounts.manage", "accounts:user_list", _("Accounts")),
     ("accounts.manage", "accounts:role_list", _("Roles")),
     ("reference.manage", "core:region_admin", _("Regions")),

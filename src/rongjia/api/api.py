@@ -7,12 +7,14 @@ from ninja import NinjaAPI
 from rongjia.core.errors import StaleVersion
 
 from .auth import AUTH
+from .network import router as network_router
 from .regions import router as regions_router
 from .stations import router as stations_router
 
 api = NinjaAPI(title="Rongjia API", version="1", auth=AUTH, urls_namespace="api")
 api.add_router("/regions/", regions_router)
 api.add_router("/stations/", stations_router)
+api.add_router("/network/", network_router)
 
 
 @api.exception_handler(StaleVersion)

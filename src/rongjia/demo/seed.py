@@ -1,4 +1,5 @@
-"""The demo network: a real county's centres and stations and one account per demo role.
+"""The demo network: a real county's centres and stations, their profiles, staff, checklists
+and grids (network_seed), and one account per demo role.
 
 Idempotent: a second run creates nothing, keeps what users changed, and prints the accounts.
 """
@@ -13,6 +14,8 @@ from rongjia.core.org_units import org_units_create_missing, place_name
 from rongjia.core.regions import pad_code
 from rongjia.core.services import org_unit_create_extra
 
+from .network_seed import NetworkSeedReport, seed_network
+
 # Meets the password rules (8+ characters, 3 character classes); printed by seed_demo.
 DEMO_PASSWORD = "Rongjia#2026"
 
@@ -22,6 +25,7 @@ DEMO_ACCOUNTS = [
     ("jn_street", "刘海燕", "station_worker", "{county}003000"),
     ("jn_village", "张卫东", "station_worker", "{county}003004"),
     ("jn_village2", "李秀英", "station_worker", "{county}003011"),
+    ("jn_grid", "吴建军", "grid_worker", "{county}003004"),  # keeps 古泉社区's first grid
     ("jn_leader", "周振华", "leader", "{county}000000"),
     ("sys_admin", "王磊", "sys_admin", "{county}000000"),
     ("sec_admin", "赵敏", "sec_admin", "{county}000000"),
@@ -43,6 +47,7 @@ class DemoReport:
     units_total: int = 0
     accounts_created: int = 0
     accounts: list[tuple[str, str, str]] = field(default_factory=list)
+    network: NetworkSeedReport = field(default_factory=NetworkSeedReport)
 
 
 def seed_demo(*, county_prefix: str) -> DemoReport:
@@ -57,6 +62,11 @@ def seed_demo(*, county_prefix: str) -> DemoReport:
     _fill_contact_details(county_prefix, county.name)
     report.units_total = OrgUnit.objects.filter(region_code__startswith=county_prefix).count()
     _demo_accounts(county_prefix, report)
+    grid_worker = User.objects.filter(username="jn_grid", org_unit__region_code=f"{county_prefix}003004").first()
+    report.network = seed_network(
+        county_prefix=county_prefix,
+        first_grid_workers={grid_worker.org_unit.region_code: grid_worker} if grid_worker else {},
+    )
     return report
 
 

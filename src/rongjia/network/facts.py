@@ -90,6 +90,10 @@ class UnitFacts:
         return [item for item, entry in self.five_have if not (entry and entry.complete)]
 
     @property
+    def five_have_met(self) -> int:
+        return len(self.five_have) - len(self.five_have_missing)
+
+    @property
     def five_have_complete(self) -> bool:
         return bool(self.five_have) and not self.five_have_missing
 
@@ -161,7 +165,8 @@ def station_facts(user, pk: int) -> UnitFacts:
 def filter_by_facts(user, units, *, below_standard: bool | None = None, five_have_missing: str = ""):
     """Narrow a scoped unit queryset by computed facts (keeps its order and laziness).
 
-    `five_have_missing` is "any" or an item position ("1"–"5") of the unit's own 五有 list.
+    `five_have_missing` is "any" or an item position ("1"–"5") of the unit's own 五有 list,
+    or "none": every item met with its evidence (a unit without a 五有 list is not kept).
     """
     if below_standard is None and not five_have_missing:
         return units
@@ -178,6 +183,8 @@ def _misses(f: UnitFacts, which: str) -> bool:
     missing = f.five_have_missing
     if which == "any":
         return bool(missing)
+    if which == "none":
+        return f.five_have_complete
     return any(str(item.position) == which for item in missing)
 
 

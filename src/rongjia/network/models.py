@@ -196,7 +196,7 @@ class Grid(models.Model):
     objects = UnitScopedQuerySet.as_manager()
 
     class Meta:
-        ordering = ["unit", "name"]
+        ordering = ["unit", "id"]  # in the order drawn: 第一网格, 第二网格… (names don't sort in Chinese order)
         constraints = [models.UniqueConstraint(fields=["unit", "name"], name="grid_name_per_unit")]
         verbose_name = _("grid")
 

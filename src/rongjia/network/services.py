@@ -168,6 +168,6 @@ def grid_save(*, actor, unit: OrgUnit, name: str, worker=None, description: str 
         raise PermissionDenied
     with transaction.atomic(), audit_actor(actor):
         grid.name, grid.worker, grid.description = name.strip(), worker, description.strip()
-        grid.full_clean(exclude=["unit", "worker"])
+        grid.full_clean(exclude=["worker"])  # with the unit, so a duplicate name is a form error, not a 500
         grid.save()
     return grid

@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views_stats
+
+urlpatterns = [
+    path("network/stats/", views_stats.network_stats, name="network_stats"),
+    path("network/stats/export.xlsx", views_stats.network_stats_export, name="network_stats_export"),
+    path("network/standards/", views_stats.standard_list, name="standard_list"),
+    path("network/standards/<int:pk>/withdraw", views_stats.standard_withdraw, name="standard_withdraw"),
+]

@@ -22,6 +22,12 @@ class Command(BaseCommand):
             f"演示数据：新建服务中心/站 {report.units_created} 个，现有 {report.units_total} 个；"
             f"新建账号 {report.accounts_created} 个"
         )
+        net = report.network
+        self.stdout.write(
+            f"服务网络：新建站点档案 {net.profiles} 份、工作人员 {net.staff} 名（培训记录 {net.trainings} 条）、"
+            f"五有和展示清单记录 {net.entries} 条、网格 {net.grids} 个（网格员账号 {net.grid_accounts} 个）、"
+            f"佐证照片 {net.evidence_files} 张"
+        )
         self.stdout.write("\n演示账号（首次部署的密码；已修改过的以修改后的为准）：")
         for username, role, unit in report.accounts:
             self.stdout.write(f"  {username:<12} {DEMO_PASSWORD:<14} {role}  {unit}")
