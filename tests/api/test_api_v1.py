@@ -8,26 +8,8 @@ from django.test import Client
 
 from rongjia.accounts.models import ApiToken
 from rongjia.core.models import OrgUnit
+from tests.api.conftest import api
 from tests.factories import VILLAGE2_CODE, VILLAGE_CODE, unit_at
-
-
-@pytest.fixture
-def token_for(db):
-    def make(user):
-        from io import StringIO
-
-        out = StringIO()
-        call_command("create_api_token", user.username, stdout=out)
-        return out.getvalue().strip()
-
-    return make
-
-
-def api(client, method, url, token=None, **data):
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
-    if method == "get":
-        return client.get(url, data, **headers)
-    return getattr(client, method)(url, json.dumps(data), content_type="application/json", **headers)
 
 
 def test_openapi_schema_is_published(client, db):

@@ -1,18 +1,16 @@
 """API v1 for the service network: fact filters on the station list, a station's profile and
 facts, profile edits with their own version, and statistics rolled up the region tree."""
 
-import json
 from decimal import Decimal
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 
 from rongjia.core.models import OrgUnit
 from rongjia.core.regions import SLUG_BY_LEVEL
 from rongjia.demo.network_seed import seed_network
 from rongjia.network.facts import network_stats, unit_facts
 from rongjia.network.models import StationProfile
+from tests.api.conftest import api
 from tests.factories import OUTSIDER_COUNTY, STREET_CODE, VILLAGE2_CODE, VILLAGE_CODE, unit_at
 
 
@@ -23,21 +21,8 @@ def network(db, settings, tmp_path):
     seed_network(county_prefix="320115")
 
 
-@pytest.fixture
-def token_for(db):
-    def make(user):
-        out = StringIO()
-        call_command("create_api_token", user.username, stdout=out)
-        return out.getvalue().strip()
-
-    return make
 
 
-def api(client, method, url, token, **data):
-    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
-    if method == "get":
-        return client.get(url, data, **headers)
-    return getattr(client, method)(url, json.dumps(data), content_type="application/json", **headers)
 
 
 def all_ids(client, token, **filters):

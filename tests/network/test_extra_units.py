@@ -27,3 +27,8 @@ def test_bad_input_and_read_only_change_nothing(cast, client_for):
     assert _open(client, phone="call me").status_code == 200
     assert _open(client_for(cast.leader)).status_code == 403
     assert not OrgUnit.objects.filter(name="汤山中学退役军人服务派驻站").exists()
+
+
+def test_the_list_offers_the_form_only_to_those_who_may_open_one(cast, client_for):
+    assert "/stations/new-extra" in client_for(cast.street_worker).get("/stations/").content.decode()
+    assert "/stations/new-extra" not in client_for(cast.leader).get("/stations/").content.decode()

@@ -28,6 +28,7 @@ def navigation(request):
     unit = user.org_unit
     return {
         "nav_items": items,
+        "capabilities": user.capabilities,  # templates ask {% if "org.edit" in capabilities %}
         "viewer_unit": unit,
         "viewer_breadcrumb": (unit.region.ancestors() + [unit.region]) if unit else [],
     }
