@@ -8,6 +8,7 @@ NAV_ITEMS = [
     ("org.view", "network:station_tree", _("Network tree")),
     ("org.view", "network:network_stats", _("Network statistics")),
     ("network.standards", "network:standard_list", _("Standards")),
+    ("network.standards", "network:checklists", _("Five haves")),
     ("accounts.manage", "accounts:user_list", _("Accounts")),
     ("accounts.manage", "accounts:role_list", _("Roles")),
     ("reference.manage", "core:region_admin", _("Regions")),

@@ -171,3 +171,36 @@ def grid_save(*, actor, unit: OrgUnit, name: str, worker=None, description: str 
         grid.full_clean(exclude=["worker"])  # with the unit, so a duplicate name is a form error, not a 500
         grid.save()
     return grid
+
+
+def checklist_items_set(*, actor, kind: str, jurisdiction_code: str, names: list[str]) -> list[ChecklistItem]:
+    """Define (or reword) a jurisdiction's 五有 list or display checklist, in order.
+
+    Rewording keeps the units' answers; dropping an item that units have answered is refused,
+    since their evidence would lose its meaning.
+    """
+    if not actor.can("network.standards"):
+        raise PermissionDenied
+    if not jurisdiction_code.isdigit() or not covers_code(actor, jurisdiction_code.ljust(12, "0")):
+        raise ValidationError({"jurisdiction_code": _("Choose a jurisdiction inside your own.")})
+    names = [name.strip() for name in names if name.strip()]
+    if not names or any(len(name) > 100 for name in names) or len(set(names)) != len(names):
+        raise ValidationError({"names": _("Give one item per line: distinct, at most 100 characters each.")})
+    with transaction.atomic(), audit_actor(actor):
+        existing = {i.position: i for i in ChecklistItem.objects.select_for_update().filter(
+            kind=kind, jurisdiction_code=jurisdiction_code)}
+        dropped = [item for position, item in existing.items() if position > len(names)]
+        if any(item.entries.exists() for item in dropped):
+            raise ValidationError(_("Items that stations have already answered cannot be removed."))
+        for item in dropped:
+            item.delete()
+        items = []
+        for position, name in enumerate(names, start=1):
+            item = existing.get(position) or ChecklistItem(kind=kind, jurisdiction_code=jurisdiction_code,
+                                                           position=position)
+            if item.name != name:
+                item.name = name
+                item.full_clean()
+                item.save()
+            items.append(item)
+    return items

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views, views_units
+from . import views, views_checklists, views_units
 
 app_name = "network"
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
     path("stations/<int:pk>/", views.station_detail, name="station_detail"),
     path("stations/<int:pk>/edit", views.station_edit, name="station_edit"),
     path("stations/new-extra", views_units.extra_unit_create, name="extra_unit_create"),
+    path("network/checklists/", views_checklists.checklists, name="checklists"),
     # the station's own pages (profile, 五有 and checklist, staff, grids, rectification)
     path("", include("rongjia.network.urls_station")),
     # standards and the network statistics
