@@ -10,6 +10,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from rongjia.core.models import OrgUnit
 from rongjia.core.regions import LEVEL_CHOICES
@@ -128,8 +129,8 @@ class Rectification(models.Model):
     """An item to put right at a unit (below standard, a finding); the worklist will track it."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        DONE = "done", _("Done")
+        OPEN = "open", pgettext_lazy("rectification status", "Open")
+        DONE = "done", pgettext_lazy("rectification status", "Done")
 
     unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="rectifications")
     reason = models.CharField(_("reason"), max_length=300)
