@@ -8,7 +8,9 @@ from django.db.models import Case, Count, Q, Value, When
 
 from rongjia.core.models import OrgUnit
 from rongjia.core.regions import LEVEL_BY_SLUG
-from rongjia.core.scoping import region_prefix_or_404
+from rongjia.core.scoping import region_prefix_or_404, scope_prefix
+
+from .models import Standard
 
 MAIN_KINDS = (OrgUnit.Kind.CENTRE, OrgUnit.Kind.STATION)
 EXTRA_KINDS = (OrgUnit.Kind.RESIDENT, OrgUnit.Kind.MOBILE)
@@ -100,3 +102,12 @@ def station_autocomplete(user, q: str, limit: int = 10) -> list[OrgUnit]:
     if not q.strip():
         return []
     return list(station_list(user, q=q.strip())[:limit])
+
+
+def standards_bearing_on(user):
+    """Standards that bear on the viewer's units: their jurisdiction's ancestors', its own, and those inside it."""
+    prefix = scope_prefix(user)
+    if prefix is None:
+        return Standard.objects.none()
+    above = [prefix[:length] for length in range(len(prefix) + 1)]
+    return Standard.objects.filter(Q(jurisdiction_code__in=above) | Q(jurisdiction_code__startswith=prefix))

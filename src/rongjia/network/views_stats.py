@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,9 +19,9 @@ from rongjia.core.decorators import capability_required
 from rongjia.core.exports import xlsx_response
 from rongjia.core.models import OrgUnit, Region
 from rongjia.core.regions import LEVEL_CHOICES, PREFIX_LENGTH
-from rongjia.core.scoping import covers_code, scope_prefix
+from rongjia.core.scoping import covers_code
 
-from . import facts, services
+from . import facts, selectors, services
 from .forms_stats import StandardForm
 from .models import ChecklistItem, Standard
 
@@ -133,15 +132,6 @@ def network_stats_export(request):
 IN_FORCE, FUTURE, SUPERSEDED = "in_force", "future", "superseded"
 
 
-def _standards_for(user):
-    """Standards that bear on the viewer's units: their jurisdiction's ancestors', its own, and those inside it."""
-    prefix = scope_prefix(user)
-    if prefix is None:
-        return Standard.objects.none()
-    above = [prefix[:length] for length in range(len(prefix) + 1)]
-    return Standard.objects.filter(Q(jurisdiction_code__in=above) | Q(jurisdiction_code__startswith=prefix))
-
-
 def _with_status(user, standards: list[Standard]) -> list[Standard]:
     """Mark each standard in force, future, or superseded by a later one of its jurisdiction and level."""
     today = timezone.localdate()
@@ -174,7 +164,7 @@ def standard_list(request):
         else:
             messages.success(request, _("The standard is saved."))
             return redirect("network:standard_list")
-    standards = _with_status(request.user, list(_standards_for(request.user).order_by(
+    standards = _with_status(request.user, list(selectors.standards_bearing_on(request.user).order_by(
         "jurisdiction_code", "level", "-effective_from")))
     return render(request, "network/stats/standard_list.html", {"form": form, "standards": standards})
 
@@ -182,7 +172,7 @@ def standard_list(request):
 @capability_required("network.standards")
 @require_POST
 def standard_withdraw(request, pk):
-    standard = _standards_for(request.user).filter(pk=pk).first()
+    standard = selectors.standards_bearing_on(request.user).filter(pk=pk).first()
     if standard is None:
         raise Http404
     try:
