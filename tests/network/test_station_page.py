@@ -123,7 +123,6 @@ def test_five_have_ticked_with_evidence_which_is_served_only_in_scope(cast, clie
     assert served["Content-Disposition"].startswith("inline")
     assert served["X-Content-Type-Options"] == "nosniff"
     assert b"".join(served.streaming_content) == small_png()
-    served.close()
     assert client_for(cast.outsider).get(evidence_url).status_code == 404
     assert client_for(cast.village2_worker).get(evidence_url).status_code == 404
     # the right entry through another unit's address is no way round the scope
