@@ -42,6 +42,27 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _generated_key(name: str, make) -> str:
+    """A key kept in var/ when no RONGJIA_* variable gives one (development and the demo)."""
+    key_file = VAR_DIR / name
+    if not key_file.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(make())
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def _fernet_key() -> str:
+    from cryptography.fernet import Fernet
+
+    return Fernet.generate_key().decode()
+
+
+# Encryption at rest of sensitive fields (core.crypto): the first key encrypts, all decrypt.
+DATA_KEYS = [k for k in env("DATA_KEYS").split(",") if k] or [_generated_key("data_key", _fernet_key)]
+INDEX_KEY = env("INDEX_KEY") or _generated_key("index_key", lambda: secrets.token_urlsafe(32))
 DEBUG = env_bool("DEBUG")
 ALLOWED_HOSTS = [h for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 TLS = env_bool("TLS")  # behind HTTPS: secure cookies and HSTS

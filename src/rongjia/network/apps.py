@@ -13,5 +13,7 @@ class NetworkConfig(AppConfig):
         from . import models
 
         for model in (models.StationProfile, models.ChecklistItem, models.ChecklistEntry, models.Standard,
-                      models.Rectification, models.StaffMember, models.TrainingRecord, models.Grid):
+                      models.Rectification, models.TrainingRecord, models.Grid):
             auditlog.register(model)
+        # The audit log must not hold in clear what the table holds encrypted.
+        auditlog.register(models.StaffMember, mask_fields=["phone"])

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from rongjia.core.crypto import EncryptedTextField
 from rongjia.core.models import OrgUnit
 from rongjia.core.regions import LEVEL_CHOICES
 from rongjia.core.scoping import ScopedQuerySet
@@ -158,7 +159,7 @@ class StaffMember(models.Model):
     post = models.CharField(_("post"), max_length=60)
     employment = models.CharField(_("employment"), max_length=12, choices=Employment.choices)
     is_veteran = models.BooleanField(_("veteran"), default=False)
-    phone = models.CharField(_("phone"), max_length=40, blank=True, validators=[validate_phone])
+    phone = EncryptedTextField(_("phone"), blank=True, validators=[validate_phone])  # personal: encrypted
     active = models.BooleanField(_("in post"), default=True)
 
     objects = UnitScopedQuerySet.as_manager()
