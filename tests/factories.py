@@ -135,3 +135,13 @@ def small_png() -> bytes:
     return base64.b64decode(
         "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
     )
+
+
+# --- dossiers --------------------------------------------------------------------------------
+
+def valid_id_number(birth: str = "19800101", region: str = "320115", sequence: int = 123) -> str:
+    """A GB 11643 number with its correct check digit (birth as YYYYMMDD)."""
+    from rongjia.core.idnumber import check_digit
+
+    first17 = f"{region}{birth}{sequence:03d}"
+    return first17 + check_digit(first17)

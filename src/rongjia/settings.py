@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "rongjia.core",
     "rongjia.accounts",
     "rongjia.network",
+    "rongjia.people",
     "rongjia.api",
     "rongjia.demo",
 ]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("audit/", include("rongjia.core.urls_audit")),
     path("api/v1/", api.urls),
     path("", home, name="home"),
+    path("people/", include("rongjia.people.urls")),
     path("", include("rongjia.network.urls")),
     path("", include("rongjia.core.urls")),
 ]

@@ -80,7 +80,7 @@ def demo_url(chromium_path, tmp_path_factory) -> str:
     )
     _manage(env, "migrate", "--noinput", "-v", "0")
     _manage(env, "import_regions", "--prefix", DEMO_COUNTY)
-    _manage(env, "seed_demo", "--region", DEMO_COUNTY)
+    _manage(env, "seed_demo", "--region", DEMO_COUNTY, "--people", "2000")  # enough to page through
 
     port = _free_port()
     log_path = tmp / "runserver.log"

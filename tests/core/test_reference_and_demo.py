@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from rongjia.accounts.models import User
 from rongjia.core.models import OrgUnit, Region
 from rongjia.core.org_units import place_name
+from rongjia.people.models import Person
 
 
 def test_system_admin_searches_and_renames_a_region(cast, client_for):
@@ -49,7 +50,7 @@ def test_station_names_come_from_region_names(region_name, expected):
 def test_seed_demo_builds_the_network_and_accounts_once(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path  # the demo's evidence photos
     out = StringIO()
-    call_command("seed_demo", "--region", "320115", stdout=out)
+    call_command("seed_demo", "--region", "320115", "--people", "300", stdout=out)
     assert "jn_village" in out.getvalue() and "Rongjia#2026" in out.getvalue()
     county = OrgUnit.objects.filter(region_code__startswith="320115")
     assert county.filter(kind__in=["centre", "station"]).count() == 228
@@ -61,9 +62,11 @@ def test_seed_demo_builds_the_network_and_accounts_once(db, settings, tmp_path):
     assert User.objects.get(username="jn_village2").org_unit.region_code == "320115003011"
     before = (OrgUnit.objects.count(), User.objects.count())
     again = StringIO()
-    call_command("seed_demo", "--region", "320115", stdout=again)
+    call_command("seed_demo", "--region", "320115", "--people", "300", stdout=again)
     assert (OrgUnit.objects.count(), User.objects.count()) == before
     assert "新建服务中心/站 0 个" in again.getvalue()
+    assert "新建服务对象档案 0 份" in again.getvalue()
+    assert 212 <= Person.objects.count() <= 600
 
 
 def test_seed_demo_refuses_a_bad_or_missing_county(db):

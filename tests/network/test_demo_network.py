@@ -30,7 +30,7 @@ GUQUAN = "320115003004"
 def demo(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     out = StringIO()
-    call_command("seed_demo", "--region", COUNTY, stdout=out)
+    call_command("seed_demo", "--region", COUNTY, "--people", "300", stdout=out)
     return out.getvalue()
 
 
@@ -139,7 +139,7 @@ def test_evidence_files_are_real_images_on_disk(demo, tmp_path):
 def test_a_second_run_changes_nothing(demo):
     before = counts()
     again = StringIO()
-    call_command("seed_demo", "--region", COUNTY, stdout=again)
+    call_command("seed_demo", "--region", COUNTY, "--people", "300", stdout=again)
     assert counts() == before
     assert "网格 0 个" in again.getvalue() and "jn_grid" in again.getvalue()
 
@@ -147,7 +147,7 @@ def test_a_second_run_changes_nothing(demo):
 def test_a_second_run_keeps_what_users_changed(demo):
     profile = StationProfile.objects.get(unit__region_code=GUQUAN)
     StationProfile.objects.filter(pk=profile.pk).update(area_m2=321, version=7)
-    call_command("seed_demo", "--region", COUNTY, stdout=StringIO())
+    call_command("seed_demo", "--region", COUNTY, "--people", "300", stdout=StringIO())
     profile.refresh_from_db()
     assert (profile.area_m2, profile.version) == (321, 7)
 

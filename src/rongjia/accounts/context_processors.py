@@ -6,6 +6,7 @@ NAV_ITEMS = [
     ("org.view", "home", _("Overview")),
     ("org.view", "network:station_list", _("Stations")),
     ("org.view", "network:station_tree", _("Network tree")),
+    ("people.view", "people:person_list", _("Served people")),
     ("org.view", "network:network_stats", _("Network statistics")),
     ("network.standards", "network:standard_list", _("Standards")),
     ("network.standards", "network:checklists", _("Five haves")),

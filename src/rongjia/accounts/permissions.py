@@ -10,6 +10,8 @@ CAPABILITIES = {
     "org.view": _("View centres and stations in one's scope"),
     "org.edit": _("Edit the basic details of centres and stations in one's scope"),
     "network.standards": _("Set the station standards of one's jurisdiction"),
+    "people.view": _("Read the dossiers of served people in one's scope"),
+    "people.edit": _("Register and update dossiers in one's scope"),
     "accounts.manage": _("Manage accounts, roles and lockouts"),
     "reference.manage": _("Manage reference data"),
     "audit.view": _("Read the audit log"),
@@ -27,13 +29,15 @@ ADMIN_ONLY_CAPABILITIES = {
     AUDIT_ADMIN: {"audit.view", "audit.export"},
 }
 
-# The default roles, loaded by a data migration; the security administrator edits them later.
+# The default roles as the migrations leave them (accounts 0002, then each app's grants); the
+# security administrator edits them later. Their names here are also the msgids translated.
 DEFAULT_ROLES = [
-    ("station_worker", _("Station worker"), ["org.view", "org.edit"]),
-    ("grid_worker", _("Grid worker"), ["org.view"]),
-    ("centre_staff", _("Centre staff"), ["org.view", "org.edit", "network.standards"]),
-    ("centre_director", _("Centre director"), ["org.view", "org.edit", "network.standards"]),
-    ("leader", _("Leader (read-only)"), ["org.view"]),
+    ("station_worker", _("Station worker"), ["org.view", "org.edit", "people.view", "people.edit"]),
+    ("grid_worker", _("Grid worker"), ["org.view", "people.view"]),
+    ("centre_staff", _("Centre staff"), ["org.view", "org.edit", "network.standards", "people.view", "people.edit"]),
+    ("centre_director", _("Centre director"), ["org.view", "org.edit", "network.standards", "people.view",
+                                               "people.edit"]),
+    ("leader", _("Leader (read-only)"), ["org.view", "people.view"]),
     (SYSTEM_ADMIN, _("System administrator"), ["reference.manage"]),
     (SECURITY_ADMIN, _("Security administrator"), ["accounts.manage"]),
     (AUDIT_ADMIN, _("Audit administrator"), ["audit.view", "audit.export"]),

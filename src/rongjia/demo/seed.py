@@ -15,6 +15,7 @@ from rongjia.core.regions import pad_code
 from rongjia.core.services import org_unit_create_extra
 
 from .network_seed import NetworkSeedReport, seed_network
+from .people_seed import seed_people
 
 # Meets the password rules (8+ characters, 3 character classes); printed by seed_demo.
 DEMO_PASSWORD = "Rongjia#2026"
@@ -48,9 +49,10 @@ class DemoReport:
     accounts_created: int = 0
     accounts: list[tuple[str, str, str]] = field(default_factory=list)
     network: NetworkSeedReport = field(default_factory=NetworkSeedReport)
+    people: int = 0
 
 
-def seed_demo(*, county_prefix: str) -> DemoReport:
+def seed_demo(*, county_prefix: str, people: int = 35_000) -> DemoReport:
     county = Region.objects.filter(code=pad_code(county_prefix)).first()
     if county is None:
         raise LookupError(f"区划 {county_prefix} 尚未导入：请先运行 manage.py import_regions --prefix {county_prefix}")
@@ -67,6 +69,7 @@ def seed_demo(*, county_prefix: str) -> DemoReport:
         county_prefix=county_prefix,
         first_grid_workers={grid_worker.org_unit.region_code: grid_worker} if grid_worker else {},
     )
+    report.people = seed_people(county_prefix=county_prefix, total=people) if people else 0
     return report
 
 

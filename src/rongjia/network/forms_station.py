@@ -11,24 +11,11 @@ from django.contrib.auth import get_user_model
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
+from rongjia.core.forms import Styled
 from rongjia.core.masking import mask_phone
 
 from . import services
 from .models import Grid, StaffMember, StationProfile, TrainingRecord
-
-
-class Styled:
-    """Tabler's classes on every widget, so the shared _form.html renders them properly."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if widget.is_hidden:
-                continue
-            css = ("form-check-input" if isinstance(widget, forms.CheckboxInput)
-                   else "form-select" if isinstance(widget, forms.Select) else "form-control")
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
 class ProfileForm(Styled, forms.ModelForm):

@@ -9,13 +9,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--region", default="320115", help="a county's 6-digit code")
+        parser.add_argument("--people", type=int, default=35_000,
+                            help="how many served people to generate (seed 002: 3.5万); 0 for none")
 
-    def handle(self, region, **options):
+    def handle(self, region, people, **options):
         if not (region.isdigit() and len(region) == 6):
             raise CommandError("--region 必须是 6 位县级区划代码，例如 320115")
         try:
             with transaction.atomic():
-                report = seed_demo(county_prefix=region)
+                report = seed_demo(county_prefix=region, people=max(people, 0))
         except LookupError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(
@@ -28,6 +30,7 @@ class Command(BaseCommand):
             f"五有和展示清单记录 {net.entries} 条、网格 {net.grids} 个（网格员账号 {net.grid_accounts} 个）、"
             f"佐证照片 {net.evidence_files} 张"
         )
+        self.stdout.write(f"一人一档：新建服务对象档案 {report.people} 份")
         self.stdout.write("\n演示账号（首次部署的密码；已修改过的以修改后的为准）：")
         for username, role, unit in report.accounts:
             self.stdout.write(f"  {username:<12} {DEMO_PASSWORD:<14} {role}  {unit}")

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PeopleConfig(AppConfig):
+    name = "rongjia.people"
+    label = "people"
+    verbose_name = _("Dossiers")
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from .models import Category, Person, PersonCategory
+
+        # Never copy encrypted values into the audit log in clear: the ID number (never edited
+        # after registration) and the indexes stay out, the phone is masked.
+        auditlog.register(Person, mask_fields=["phone"], exclude_fields=["id_number", "id_hash", "phone_hash"])
+        auditlog.register(PersonCategory)
+        auditlog.register(Category)

@@ -1,0 +1,216 @@
+"""Forms of the dossier pages: the list filters, registration and the edit form.
+
+The forms only validate; the views hand `cleaned_data` to people.services, which checks scope
+and capability again, writes and audits. A stored ID number or phone is never put back into a
+page: editing shows them masked, and a blank phone keeps the stored one.
+"""
+
+from datetime import date
+
+from cryptography.fernet import InvalidToken
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, Q
+from django.utils.html import escape
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from rongjia.core.crypto import decrypt, encrypt
+from rongjia.core.errors import StaleVersion
+from rongjia.core.forms import Styled
+from rongjia.core.idnumber import parse_id_number
+from rongjia.core.masking import mask_id_number, mask_phone
+from rongjia.core.models import OrgUnit, Region
+from rongjia.core.validators import validate_phone
+
+from . import selectors
+from .models import Category, Person, PersonCategory
+from .reference import EDUCATION_CHOICES, ETHNIC_CHOICES, POLITICAL_CHOICES
+from .services import EDITABLE
+
+LIST_FILTERS = ("q", "category", "region", "status", "age_min", "age_max", "sort")
+
+
+def current_categories(today: date) -> Prefetch:
+    """Each person's categories held today, as `person.current_spans` (one query per page)."""
+    spans = PersonCategory.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=today)).select_related("category")
+    return Prefetch("category_spans", queryset=spans, to_attr="current_spans")
+
+
+def masked_search(q: str) -> str:
+    """The masked form of a search for a full ID number or a phone (what the selector looks up
+    by blind index), or "" for any other search."""
+    if selectors._ID_LIKE.match(q):  # the selector's own reading of `q`, so the two cannot disagree
+        return mask_id_number(q.upper())
+    return mask_phone(q) if selectors._PHONE_LIKE.match(q) else ""
+
+
+def _decrypt(token: str) -> str:
+    try:
+        return decrypt(token) if token else ""
+    except (InvalidToken, ValueError):
+        return ""
+
+
+class PersonFilterForm(Styled, forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=50, widget=forms.TextInput(attrs={
+        "type": "search", "placeholder": _("Name, initials (zw), ID number or phone"), "autocomplete": "off"}))
+    category = forms.ModelChoiceField(label=_("Category"), required=False, empty_label=_("All categories"),
+                                      queryset=Category.objects.filter(active=True))
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[("", _("All statuses")), *Person.Status.choices])
+    age_min = forms.IntegerField(label=_("Age from"), required=False, min_value=0, max_value=150)
+    age_max = forms.IntegerField(label=_("Age to"), required=False, min_value=0, max_value=150)
+    region = forms.RegexField(label=_("Region code"), required=False, regex=r"^\d{2,12}$",
+                              widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "320115003"}))
+    sort = forms.ChoiceField(required=False, choices=[(s, s) for s in selectors.SORTS], widget=forms.HiddenInput)
+    qt = forms.CharField(required=False, widget=forms.HiddenInput)  # an encrypted sensitive search
+    secret, arrived_plain = "", False
+
+    @classmethod
+    def from_query(cls, params) -> "PersonFilterForm":
+        """Bound to the filters as pages carry them (without `page`).
+
+        A full ID number or phone typed in the search box travels encrypted in `qt` and shows
+        masked in `q`, so neither the search box, the page, sort and export links nor the
+        address bar holds it in full. `arrived_plain` says the request itself carried it.
+        """
+        data = params.copy()
+        data.pop("page", None)
+        q, token = data.get("q", "").strip(), data.get("qt", "")
+        secret = _decrypt(token)
+        arrived_plain = bool(masked_search(q))
+        if arrived_plain:
+            secret, token = q, encrypt(q)
+        elif not secret or q != masked_search(secret):
+            secret, token = "", ""  # the search box was changed: the old search goes
+        data["q"], data["qt"] = (masked_search(secret), token) if secret else (q, "")
+        form = cls(data)
+        form.secret, form.arrived_plain = secret, arrived_plain
+        return form
+
+    def query(self) -> str:
+        """The filters for links and the address bar: never a full ID number or phone."""
+        return "&".join(part for part in self.data.urlencode().split("&") if part and not part.endswith("="))
+
+    def filters(self) -> dict:
+        """The cleaned filters; an invalid value is dropped rather than shown as an error."""
+        self.is_valid()
+        return {name: self.cleaned_data.get(name) for name in LIST_FILTERS}
+
+    def people(self, user, today: date | None = None):
+        """The people these filters select, with their current categories.
+
+        The page and its export both call this, so they cannot disagree. A `region` outside
+        the viewer's scope is 404 (the selector checks it).
+        """
+        f, today = self.filters(), today or date.today()
+        people = selectors.person_search(
+            user, q=self.secret or f["q"] or "", category=f["category"].pk if f["category"] else None,
+            region=f["region"] or "", status=f["status"] or "", age_min=f["age_min"], age_max=f["age_max"],
+            sort=f["sort"] or "", today=today)
+        return people.select_related("station").prefetch_related(current_categories(today))
+
+
+class PersonFields(Styled, forms.Form):
+    """The fields that registration and editing share (services.EDITABLE)."""
+
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=40)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False, validators=[validate_phone],
+                            widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}))
+    address_region = forms.RegexField(
+        label=_("Address region code"), regex=r"^\d{12}$",
+        error_messages={"invalid": _("Enter a 12-digit region code.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 12}),
+        help_text=_("The 12-digit code of the village or community where the person lives."),
+    )
+    address_detail = forms.CharField(label=_("Address"), max_length=200, required=False)
+    ethnicity = forms.ChoiceField(label=_("Ethnicity"), choices=ETHNIC_CHOICES, initial="01")
+    political_status = forms.ChoiceField(label=_("Political status"), choices=POLITICAL_CHOICES, initial="13")
+    education = forms.ChoiceField(label=_("Education"), choices=EDUCATION_CHOICES, required=False)
+    health = forms.CharField(label=_("Health"), max_length=100, required=False)
+
+    def clean_address_region(self):
+        """The Region itself; the service then refuses one outside the viewer's scope."""
+        code = self.cleaned_data.get("address_region")
+        if not code:
+            return None
+        region = Region.objects.current().filter(code=code).first()
+        if region is None:
+            raise ValidationError(_("No current region has this code."), code="region_unknown")
+        return region
+
+    def add_service_error(self, exc: Exception) -> None:
+        """Put a service's refusal on the field it concerns, or above the form."""
+        if isinstance(exc, StaleVersion):
+            self.add_error(None, str(exc))
+        elif hasattr(exc, "error_dict"):
+            for field, errors in exc.error_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+        else:
+            code = getattr(exc, "code", "") or ""
+            field = "id_number" if code.startswith("id_") else "phone" if code == "phone" else None
+            self.add_error(field if field in self.fields else None, exc)
+
+
+class PersonRegisterForm(PersonFields):
+    id_number = forms.CharField(label=_("ID number"), max_length=18, min_length=18, widget=forms.TextInput(
+        attrs={"autocomplete": "off", "spellcheck": "false", "maxlength": 18}),
+        help_text=_("Date of birth and sex are read from it."))
+    station = forms.ModelChoiceField(label=_("Station"), queryset=OrgUnit.objects.none(),
+                                     help_text=_("The station that holds the dossier."))
+    categories = forms.ModelMultipleChoiceField(label=_("Categories"), widget=forms.CheckboxSelectMultiple,
+                                                queryset=Category.objects.filter(active=True))
+    categories_from = forms.DateField(label=_("Categories held from"), initial=date.today,
+                                      widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    field_order = ["name", "id_number", "phone", "station", "address_region", "address_detail", "ethnicity",
+                   "political_status", "education", "health", "categories", "categories_from"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        own = user.org_unit
+        # The viewer's own unit, or a main unit (centre, station) of their subtree.
+        mine = Q(kind__in=[OrgUnit.Kind.CENTRE, OrgUnit.Kind.STATION]) | (Q(pk=own.pk) if own else Q())
+        units = OrgUnit.objects.visible_to(user).filter(mine)
+        self.fields["station"].queryset = units.select_related("region").order_by("region_code", "kind", "id")
+        self.fields["station"].initial = own.pk if own else None
+        self.fields["address_region"].required = False
+        self.fields["address_region"].help_text = _("Leave blank for the station's own region.")
+        self.fields["address_region"].widget.attrs["placeholder"] = own.region_code if own else ""
+
+    def clean_id_number(self):
+        return parse_id_number(self.cleaned_data["id_number"]).number  # the same clear message as the service
+
+    def registration(self) -> dict:
+        """Keyword arguments for services.person_register."""
+        data = self.cleaned_data
+        fields = {name: data[name] for name in EDITABLE}
+        fields["address_region"] = data["address_region"] or data["station"].region
+        categories = [(category, data["categories_from"]) for category in data["categories"]]
+        return {"station": data["station"], "id_number": data["id_number"], "categories": categories, **fields}
+
+
+class PersonEditForm(PersonFields):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    clear_phone = forms.BooleanField(label=_("Remove the phone number"), required=False)
+
+    field_order = ["name", "phone", "clear_phone"]
+
+    def __init__(self, *args, person: Person, **kwargs):
+        initial = {name: getattr(person, name) for name in EDITABLE if name not in ("phone", "address_region")}
+        kwargs["initial"] = initial | {"address_region": person.address_region.code, "version": person.version}
+        super().__init__(*args, **kwargs)
+        self.had_phone = bool(person.phone)
+        if self.had_phone:
+            self.fields["phone"].help_text = _("Now %(masked)s. Leave blank to keep it.") % {
+                "masked": escape(mask_phone(person.phone))}  # _form.html marks help text safe
+        else:
+            del self.fields["clear_phone"]
+
+    def changes(self) -> dict:
+        """Keyword arguments for services.person_update: a blank phone keeps the stored one."""
+        data = {name: self.cleaned_data[name] for name in EDITABLE}
+        if self.had_phone and not data["phone"] and not self.cleaned_data.get("clear_phone"):
+            del data["phone"]
+        return data

@@ -1,0 +1,63 @@
+"""Every read of dossiers; each starts from visible_to (DESIGN.md rule 1)."""
+
+import re
+from datetime import date
+
+from django.db.models import Q
+
+from rongjia.core.scoping import region_prefix_or_404
+
+from .models import Person
+from .services import id_index, phone_index
+
+SORTS = {"name": ("name_initials", "id"), "-name": ("-name_initials", "-id"), "birth": ("birth_date", "id"),
+         "-birth": ("-birth_date", "id"), "new": ("-created_at", "-id")}
+_ID_LIKE = re.compile(r"^\d{17}[\dXx]$")
+_PHONE_LIKE = re.compile(r"^[\d\- ]{7,20}$")
+_INITIALS = re.compile(r"^[A-Za-z]{1,10}$")
+
+
+def person_search(user, *, q: str = "", category: int | None = None, region: str = "", status: str = "",
+                  age_min: int | None = None, age_max: int | None = None, sort: str = "", today: date | None = None):
+    """People in the viewer's scope matching the filters.
+
+    `q` is read the way a worker types it: a full ID number is matched exactly through its
+    blind index (never a LIKE on plaintext), digits as a phone through its index, latin
+    letters as pinyin initials (张伟 → zw), anything else as part of the name.
+    """
+    people = Person.objects.visible_to(user).select_related("station", "address_region")
+    q = q.strip()
+    if _ID_LIKE.match(q):
+        people = people.filter(id_hash=id_index(q))
+    elif _PHONE_LIKE.match(q):
+        people = people.filter(phone_hash=phone_index(q))
+    elif _INITIALS.match(q):
+        people = people.filter(name_initials__startswith=q.lower())
+    elif q:
+        people = people.filter(name__icontains=q)
+    if region:
+        people = people.filter(station__region_code__startswith=region_prefix_or_404(user, region))
+    if category:
+        people = people.filter(Q(category_spans__category_id=category) & (
+            Q(category_spans__end_date__isnull=True) | Q(category_spans__end_date__gte=today or date.today())
+        )).distinct()
+    if status in Person.Status.values:
+        people = people.filter(status=status)
+    people = _by_age(people, age_min, age_max, today or date.today())
+    return people.order_by(*SORTS.get(sort, SORTS["name"]))
+
+
+def _by_age(people, age_min, age_max, today: date):
+    """Age on `today`: born on or before today minus age_min years, after today minus (age_max+1)."""
+    if age_min is not None:
+        people = people.filter(birth_date__lte=_years_before(today, age_min))
+    if age_max is not None:
+        people = people.filter(birth_date__gt=_years_before(today, age_max + 1))
+    return people
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year - years, day=28)

@@ -1,0 +1,112 @@
+"""Pages of the dossiers 一人一档: list and export, registration, the dossier, its edit form.
+
+Each view checks the capability first, reads scoped (a person outside the scope is 404) and
+writes through people.services. ID numbers and phones reach the pages only masked; revealing
+them is a separate, audited feature.
+"""
+
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from rongjia.core.decorators import capability_required
+from rongjia.core.errors import StaleVersion
+from rongjia.core.exports import xlsx_response
+from rongjia.core.masking import mask_id_number, mask_phone
+from rongjia.core.pagination import paginate
+from rongjia.core.scoping import get_visible_or_404
+
+from . import services
+from .forms import PersonEditForm, PersonFilterForm, PersonRegisterForm
+from .models import Person
+
+
+def age_on(birth: date, today: date) -> int:
+    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+
+def _present(person: Person, today: date) -> Person:
+    """What a page shows of a person: the age, and the ID number and phone masked."""
+    person.age = age_on(person.birth_date, today)
+    person.masked_id = mask_id_number(person.id_number)
+    person.masked_phone = mask_phone(person.phone)
+    return person
+
+
+@capability_required("people.view")
+def person_list(request):
+    form, today = PersonFilterForm.from_query(request.GET), date.today()
+    safe_url = f"{request.path}?{form.query()}"
+    if form.arrived_plain and not request.htmx:  # a full ID number or phone leaves the address bar
+        return redirect(safe_url)
+    page, _query = paginate(request, form.people(request.user, today))
+    page.object_list = [_present(person, today) for person in page.object_list]
+    context = {"form": form, "page": page, "filters": form.filters(), "query": form.query()}
+    template = "people/_person_table.html" if request.htmx else "people/person_list.html"
+    response = render(request, template, context)
+    if form.arrived_plain:
+        response["HX-Push-Url"] = safe_url  # instead of the URL htmx requested
+    return response
+
+
+@capability_required("people.view")
+def person_export(request):
+    """The same rows as the list under the same filters, every page, masked."""
+    today = date.today()
+    people = PersonFilterForm.from_query(request.GET).people(request.user, today)
+
+    def rows():
+        for p in people.iterator(chunk_size=2000):  # the categories are prefetched per chunk
+            _present(p, today)
+            yield (p.name, p.get_sex_display(), p.birth_date, p.age, p.masked_id, p.masked_phone, p.station.name,
+                   "、".join(span.category.name for span in p.current_spans), p.get_status_display(),
+                   p.address_region.name, p.address_detail)
+
+    headers = [pgettext("person", "Name"), _("Sex"), _("Date of birth"), _("Age"), _("ID number"), _("Phone"),
+               _("Station"), _("Categories"), _("Status"), _("Address region"), _("Address")]
+    return xlsx_response(filename="people.xlsx", title=_("Served people"), headers=headers, rows=rows())
+
+
+@capability_required("people.view")
+def person_detail(request, pk):
+    person = get_visible_or_404(Person.objects.select_related("station", "address_region", "created_by"),
+                                request.user, pk=pk)
+    region = person.address_region
+    context = {"person": _present(person, date.today()), "spans": person.category_spans.select_related("category"),
+               "address_regions": region.ancestors() + [region], "can_edit": request.user.can("people.edit")}
+    return render(request, "people/person_detail.html", context)
+
+
+@capability_required("people.edit")
+def person_register(request):
+    form = PersonRegisterForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.person_register(actor=request.user, **form.registration())
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("%(name)s registered.") % {"name": person.name})
+            return redirect("people:person_detail", pk=person.pk)
+    return render(request, "people/person_register.html", {"form": form})
+
+
+@capability_required("people.edit")
+def person_edit(request, pk):
+    person = get_visible_or_404(Person.objects.select_related("station", "address_region"), request.user, pk=pk)
+    form = PersonEditForm(request.POST or None, person=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(actor=request.user, person=person, version=form.cleaned_data["version"],
+                                   **form.changes())
+        except (StaleVersion, ValidationError) as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("people:person_detail", pk=person.pk)
+    context = {"person": _present(person, date.today()), "form": form}
+    return render(request, "people/person_edit.html", context)
