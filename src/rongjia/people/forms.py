@@ -10,7 +10,7 @@ from datetime import date
 from cryptography.fernet import InvalidToken
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -24,25 +24,20 @@ from rongjia.core.models import OrgUnit, Region
 from rongjia.core.validators import validate_phone
 
 from . import selectors
-from .models import Category, Person, PersonCategory
+from .models import Category, Person
 from .reference import EDUCATION_CHOICES, ETHNIC_CHOICES, POLITICAL_CHOICES
 from .services import EDITABLE
 
 LIST_FILTERS = ("q", "category", "region", "status", "age_min", "age_max", "sort")
 
 
-def current_categories(today: date) -> Prefetch:
-    """Each person's categories held today, as `person.current_spans` (one query per page)."""
-    spans = PersonCategory.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=today)).select_related("category")
-    return Prefetch("category_spans", queryset=spans, to_attr="current_spans")
-
-
 def masked_search(q: str) -> str:
     """The masked form of a search for a full ID number or a phone (what the selector looks up
     by blind index), or "" for any other search."""
-    if selectors._ID_LIKE.match(q):  # the selector's own reading of `q`, so the two cannot disagree
+    kind = selectors.search_kind(q)  # the selector's own reading of `q`, so the two cannot disagree
+    if kind == "id":
         return mask_id_number(q.upper())
-    return mask_phone(q) if selectors._PHONE_LIKE.match(q) else ""
+    return mask_phone(q) if kind == "phone" else ""
 
 
 def _decrypt(token: str) -> str:
@@ -109,7 +104,7 @@ class PersonFilterForm(Styled, forms.Form):
             user, q=self.secret or f["q"] or "", category=f["category"].pk if f["category"] else None,
             region=f["region"] or "", status=f["status"] or "", age_min=f["age_min"], age_max=f["age_max"],
             sort=f["sort"] or "", today=today)
-        return people.select_related("station").prefetch_related(current_categories(today))
+        return people.select_related("station").prefetch_related(selectors.current_categories(today))
 
 
 class PersonFields(Styled, forms.Form):

@@ -3,11 +3,11 @@
 import re
 from datetime import date
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 
 from rongjia.core.scoping import region_prefix_or_404
 
-from .models import Person
+from .models import Person, PersonCategory
 from .services import id_index, phone_index
 
 SORTS = {"name": ("name_initials", "id"), "-name": ("-name_initials", "-id"), "birth": ("birth_date", "id"),
@@ -15,6 +15,29 @@ SORTS = {"name": ("name_initials", "id"), "-name": ("-name_initials", "-id"), "b
 _ID_LIKE = re.compile(r"^\d{17}[\dXx]$")
 _PHONE_LIKE = re.compile(r"^[\d\- ]{7,20}$")
 _INITIALS = re.compile(r"^[A-Za-z]{1,10}$")
+
+
+def search_kind(q: str) -> str:
+    """How a search box entry is read: "id", "phone", "initials", "name", or "" when empty."""
+    q = q.strip()
+    if _ID_LIKE.match(q):
+        return "id"
+    if _PHONE_LIKE.match(q):
+        return "phone"
+    if _INITIALS.match(q):
+        return "initials"
+    return "name" if q else ""
+
+
+def held_on(today: date) -> Q:
+    """A category span held on `today` (relative to PersonCategory)."""
+    return Q(end_date__isnull=True) | Q(end_date__gte=today)
+
+
+def current_categories(today: date) -> Prefetch:
+    """Each person's categories held today, as `person.current_spans` (one query per page)."""
+    spans = PersonCategory.objects.filter(held_on(today)).select_related("category")
+    return Prefetch("category_spans", queryset=spans, to_attr="current_spans")
 
 
 def person_search(user, *, q: str = "", category: int | None = None, region: str = "", status: str = "",
@@ -26,24 +49,24 @@ def person_search(user, *, q: str = "", category: int | None = None, region: str
     letters as pinyin initials (张伟 → zw), anything else as part of the name.
     """
     people = Person.objects.visible_to(user).select_related("station", "address_region")
-    q = q.strip()
-    if _ID_LIKE.match(q):
+    q, today = q.strip(), today or date.today()
+    kind = search_kind(q)
+    if kind == "id":
         people = people.filter(id_hash=id_index(q))
-    elif _PHONE_LIKE.match(q):
+    elif kind == "phone":
         people = people.filter(phone_hash=phone_index(q))
-    elif _INITIALS.match(q):
+    elif kind == "initials":
         people = people.filter(name_initials__startswith=q.lower())
-    elif q:
+    elif kind == "name":
         people = people.filter(name__icontains=q)
     if region:
-        people = people.filter(station__region_code__startswith=region_prefix_or_404(user, region))
+        people = people.in_subtree(region_prefix_or_404(user, region))
     if category:
-        people = people.filter(Q(category_spans__category_id=category) & (
-            Q(category_spans__end_date__isnull=True) | Q(category_spans__end_date__gte=today or date.today())
-        )).distinct()
+        held = PersonCategory.objects.filter(held_on(today), category_id=category).values("person_id")
+        people = people.filter(pk__in=held)
     if status in Person.Status.values:
         people = people.filter(status=status)
-    people = _by_age(people, age_min, age_max, today or date.today())
+    people = _by_age(people, age_min, age_max, today)
     return people.order_by(*SORTS.get(sort, SORTS["name"]))
 
 
