@@ -15,6 +15,7 @@ class TokenAuth(HttpBearer):
         )
         if found is None:
             return None
+        # Bookkeeping, not a change anyone made: a plain update, deliberately without an audit entry.
         ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
         request.user = found.user  # scoping and audit read request.user, as for a page
         return found.user

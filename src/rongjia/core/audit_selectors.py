@@ -54,11 +54,7 @@ def audit_entries(form: AuditFilterForm):
         entries = entries.filter(action=data["action"])
     if data.get("object_pk"):
         entries = entries.filter(object_pk=data["object_pk"])
-    if data.get("date_from"):
-        entries = entries.filter(timestamp__date__gte=data["date_from"])
-    if data.get("date_to"):
-        entries = entries.filter(timestamp__date__lte=data["date_to"])
-    return entries
+    return _between(entries, "timestamp", data)
 
 
 def describe_changes(entry: LogEntry) -> list[tuple[str, str, str]]:
@@ -117,8 +113,13 @@ def sign_in_events(form: SignInFilterForm):
     events = model.objects.order_by("-attempt_time", "-id")
     if data.get("username"):
         events = events.filter(username__iexact=data["username"])
+    return _between(events, "attempt_time", data)
+
+
+def _between(rows, field: str, data: dict):
+    """Rows whose `field` falls on or between the form's optional date_from and date_to."""
     if data.get("date_from"):
-        events = events.filter(attempt_time__date__gte=data["date_from"])
+        rows = rows.filter(**{f"{field}__date__gte": data["date_from"]})
     if data.get("date_to"):
-        events = events.filter(attempt_time__date__lte=data["date_to"])
-    return events
+        rows = rows.filter(**{f"{field}__date__lte": data["date_to"]})
+    return rows
