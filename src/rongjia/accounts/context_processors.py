@@ -32,5 +32,5 @@ def navigation(request):
         "nav_items": items,
         "capabilities": user.capabilities,  # templates ask {% if "org.edit" in capabilities %}
         "viewer_unit": unit,
-        "viewer_breadcrumb": (unit.region.ancestors() + [unit.region]) if unit else [],
+        "viewer_breadcrumb": unit.region.lineage() if unit else [],
     }

@@ -47,6 +47,10 @@ class Region(models.Model):
     def prefix(self) -> str:
         return self.code[: PREFIX_LENGTH[self.level]]
 
+    def lineage(self) -> list["Region"]:
+        """The province down to this region itself: what a breadcrumb shows."""
+        return [*self.ancestors(), self]
+
     def ancestors(self) -> list["Region"]:
         """From the province down to the parent, in one query (codes nest by prefix)."""
         codes = [

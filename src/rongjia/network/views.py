@@ -110,7 +110,7 @@ def station_detail(request, pk):
     kinds = [(label, counts["by_kind"][kind]) for kind, label in OrgUnit.Kind.choices
              if counts and kind in counts["by_kind"]]
     context = {"unit": unit, "counts": counts, "kinds": kinds, "can_edit": request.user.can("org.edit"),
-               "breadcrumb": unit.region.ancestors() + [unit.region]}
+               "breadcrumb": unit.region.lineage()}
     return render(request, "network/station_detail.html", context)
 
 

@@ -45,7 +45,7 @@ def _unit(request, pk) -> OrgUnit:
 
 def _page(request, unit, template, tab, **context):
     context.update(unit=unit, tab=tab, can_edit=request.user.can("org.edit"),
-                   breadcrumb=unit.region.ancestors() + [unit.region])
+                   breadcrumb=unit.region.lineage())
     return render(request, template, context)
 
 

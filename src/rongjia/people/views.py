@@ -77,7 +77,7 @@ def person_detail(request, pk):
                                 request.user, pk=pk)
     region = person.address_region
     context = {"person": _present(person, date.today()), "spans": person.category_spans.select_related("category"),
-               "address_regions": region.ancestors() + [region], "can_edit": request.user.can("people.edit")}
+               "address_regions": region.lineage(), "can_edit": request.user.can("people.edit")}
     return render(request, "people/person_detail.html", context)
 
 
