@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "auditlog",
+    "django_tasks",
+    "django_tasks_db",
     "rongjia.core",
     "rongjia.accounts",
     "rongjia.network",
@@ -212,6 +214,12 @@ WHITENOISE_USE_FINDERS = True  # a fresh checkout works before collectstatic too
 
 # Uploaded evidence lives outside the static files and is never served directly: a scoped
 # view checks the viewer's subtree before it streams a file (network.views_evidence).
+# Background jobs (imports, long exports): django-tasks with its database backend, so `make run`
+# needs nothing else; `manage.py db_worker` runs them. Tests and RONGJIA_TASKS=immediate run
+# each job inside the request that queues it.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+                     if env("TASKS", "database") == "immediate" else "django_tasks_db.DatabaseBackend"}}
+
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media-not-served/"
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)

@@ -12,6 +12,10 @@ CAPABILITIES = {
     "network.standards": _("Set the station standards of one's jurisdiction"),
     "people.view": _("Read the dossiers of served people in one's scope"),
     "people.edit": _("Register and update dossiers in one's scope"),
+    "people.reveal": _("Reveal a full ID number or phone, one at a time (audited)"),
+    "people.import": _("Import ledgers of served people from Excel"),
+    "people.merge": _("Merge duplicate dossiers found under one's centre"),
+    "people.export_full": _("Export full ID numbers and phones (audited)"),
     "accounts.manage": _("Manage accounts, roles and lockouts"),
     "reference.manage": _("Manage reference data"),
     "audit.view": _("Read the audit log"),
@@ -32,11 +36,14 @@ ADMIN_ONLY_CAPABILITIES = {
 # The default roles as the migrations leave them (accounts 0002, then each app's grants); the
 # security administrator edits them later. Their names here are also the msgids translated.
 DEFAULT_ROLES = [
-    ("station_worker", _("Station worker"), ["org.view", "org.edit", "people.view", "people.edit"]),
+    ("station_worker", _("Station worker"), ["org.view", "org.edit", "people.view", "people.edit", "people.reveal",
+                                             "people.import"]),
     ("grid_worker", _("Grid worker"), ["org.view", "people.view"]),
-    ("centre_staff", _("Centre staff"), ["org.view", "org.edit", "network.standards", "people.view", "people.edit"]),
+    ("centre_staff", _("Centre staff"), ["org.view", "org.edit", "network.standards", "people.view", "people.edit",
+                                         "people.reveal", "people.import", "people.merge"]),
     ("centre_director", _("Centre director"), ["org.view", "org.edit", "network.standards", "people.view",
-                                               "people.edit"]),
+                                               "people.edit", "people.reveal", "people.import", "people.merge",
+                                               "people.export_full"]),
     ("leader", _("Leader (read-only)"), ["org.view", "people.view"]),
     (SYSTEM_ADMIN, _("System administrator"), ["reference.manage"]),
     (SECURITY_ADMIN, _("Security administrator"), ["accounts.manage"]),

@@ -7,7 +7,9 @@ from ninja import NinjaAPI
 from rongjia.core.errors import StaleVersion
 
 from .auth import AUTH
+from .jobs import router as jobs_router
 from .network import router as network_router
+from .people import router as people_router
 from .regions import router as regions_router
 from .stations import router as stations_router
 
@@ -15,6 +17,8 @@ api = NinjaAPI(title="Rongjia API", version="1", auth=AUTH, urls_namespace="api"
 api.add_router("/regions/", regions_router)
 api.add_router("/stations/", stations_router)
 api.add_router("/network/", network_router)
+api.add_router("/people/", people_router)
+api.add_router("/jobs/", jobs_router)
 
 
 @api.exception_handler(StaleVersion)

@@ -10,10 +10,25 @@ class PeopleConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from .models import Category, Person, PersonCategory
+        from .models import (
+            Award,
+            Category,
+            HouseholdMember,
+            ImportJob,
+            Person,
+            PersonCategory,
+            PersonMerge,
+            ServiceRecord,
+            StatusChange,
+            Tag,
+            Transfer,
+        )
 
         # Never copy encrypted values into the audit log in clear: the ID number (never edited
         # after registration) and the indexes stay out, the phone is masked.
-        auditlog.register(Person, mask_fields=["phone"], exclude_fields=["id_number", "id_hash", "phone_hash"])
-        auditlog.register(PersonCategory)
-        auditlog.register(Category)
+        auditlog.register(Person, mask_fields=["phone"], exclude_fields=["id_number", "id_hash", "phone_hash"],
+                          m2m_fields={"tags"})
+        auditlog.register(HouseholdMember, mask_fields=["phone"], exclude_fields=["id_number", "id_hash"])
+        for model in (PersonCategory, Category, Tag, ServiceRecord, Award, StatusChange, Transfer, PersonMerge,
+                      ImportJob):
+            auditlog.register(model)

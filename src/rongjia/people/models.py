@@ -5,6 +5,7 @@ keyed blind indexes, shown masked (DESIGN.md rule 5, decision 0005).
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -12,7 +13,16 @@ from rongjia.core.crypto import EncryptedTextField
 from rongjia.core.models import OrgUnit, Region
 from rongjia.core.scoping import ScopedQuerySet
 
-from .reference import EDUCATION_CHOICES, ETHNIC_CHOICES, POLITICAL_CHOICES
+from .reference import (
+    AWARD_CHOICES,
+    BRANCH_CHOICES,
+    DISABILITY_CAUSE_CHOICES,
+    DISCHARGE_CHOICES,
+    EDUCATION_CHOICES,
+    ETHNIC_CHOICES,
+    POLITICAL_CHOICES,
+    RELATIONSHIP_CHOICES,
+)
 
 
 class Category(models.Model):
@@ -29,6 +39,36 @@ class Category(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Tag(models.Model):
+    """Needs and tags (就业需求, 困难类型, 健康状况, 思想状况, 党员, 志愿者…): reference data too."""
+
+    class Kind(models.TextChoices):
+        NEED = "need", _("Need")
+        HARDSHIP = "hardship", _("Hardship")
+        HEALTH = "health", _("Health")
+        THOUGHT = "thought", _("State of mind")
+        IDENTITY = "identity", _("Identity")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=40)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        ordering = ["kind", "position", "id"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        constraints = [models.UniqueConstraint(fields=["kind", "name"], name="tag_kind_name_unique")]
+
+    def __str__(self):
+        return self.name
+
+
+def person_photo_path(person, filename: str) -> str:
+    """Photos live under MEDIA_ROOT, outside the web root, served only through a scoped view."""
+    return f"people/photos/{person.station_id}/{person.pk or 'new'}-{filename[-40:]}"
 
 
 class PersonQuerySet(ScopedQuerySet):
@@ -64,6 +104,15 @@ class Person(models.Model):
                                         default="13")
     education = models.CharField(_("education"), max_length=10, choices=EDUCATION_CHOICES, blank=True)
     health = models.CharField(_("health"), max_length=100, blank=True)
+    photo = models.FileField(_("photo"), upload_to=person_photo_path, blank=True, max_length=200)
+    disability_grade = models.PositiveSmallIntegerField(_("disability grade"), null=True, blank=True,
+                                                        validators=[MinValueValidator(1), MaxValueValidator(10)])
+    disability_cause = models.CharField(_("disability cause"), max_length=10, choices=DISABILITY_CAUSE_CHOICES,
+                                        blank=True)
+    disability_certificate = models.CharField(_("disability certificate no."), max_length=40, blank=True)
+    priority = models.BooleanField(_("priority person (一人一册)"), default=False)
+    deceased_on = models.DateField(_("date of death"), null=True, blank=True, editable=False)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="people", verbose_name=_("needs and tags"))
     categories = models.ManyToManyField(Category, through="PersonCategory", related_name="people",
                                         verbose_name=_("categories"))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE)
@@ -102,3 +151,235 @@ class PersonCategory(models.Model):
 
     def __str__(self):
         return f"{self.person} · {self.category}"
+
+
+class HouseholdMember(models.Model):
+    """A member of the person's household (配偶, 子女…): who survives them, who to call."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="household")
+    name = models.CharField(_("name"), max_length=40)
+    relationship = models.CharField(_("relationship"), max_length=16, choices=RELATIONSHIP_CHOICES)
+    id_number = EncryptedTextField(_("ID number"), blank=True)
+    id_hash = models.CharField(max_length=64, db_index=True, blank=True, editable=False)
+    phone = EncryptedTextField(_("phone"), blank=True)
+    note = models.CharField(_("note"), max_length=100, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("household member")
+        verbose_name_plural = _("household members")
+
+    def __str__(self):
+        return self.name
+
+
+class ServiceRecord(models.Model):
+    """One period of military service: 入伍, 退役, branch, unit, rank and how it ended."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="service_records")
+    enlisted_on = models.DateField(_("enlisted on"))
+    discharged_on = models.DateField(_("discharged on"), null=True, blank=True)
+    branch = models.CharField(_("branch"), max_length=12, choices=BRANCH_CHOICES)
+    unit = models.CharField(_("unit"), max_length=100, blank=True)
+    rank = models.CharField(_("rank"), max_length=30, blank=True)
+    discharge_mode = models.CharField(_("discharge mode"), max_length=12, choices=DISCHARGE_CHOICES, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["enlisted_on", "id"]
+        verbose_name = _("service record")
+        verbose_name_plural = _("service records")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(discharged_on__isnull=True)
+                                   | models.Q(discharged_on__gte=models.F("enlisted_on")), name="service_order"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} · {self.get_branch_display()}"
+
+
+class Award(models.Model):
+    """Awards and merits: 一等功/二等功/三等功, 荣誉称号, 八一勋章."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="awards")
+    kind = models.CharField(_("kind"), max_length=12, choices=AWARD_CHOICES)
+    title = models.CharField(_("title"), max_length=100, blank=True)
+    awarded_on = models.DateField(_("awarded on"), null=True, blank=True)
+    awarded_by = models.CharField(_("awarded by"), max_length=100, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["awarded_on", "id"]
+        verbose_name = _("award")
+        verbose_name_plural = _("awards")
+
+    def __str__(self):
+        return f"{self.person} · {self.get_kind_display()}"
+
+
+class StatusChangeQuerySet(ScopedQuerySet):
+    scope_field = "region_code"
+
+
+class StatusChange(models.Model):
+    """One line of the books: a person entered or left a station's books on a date, and why.
+
+    The list "as of" a past date is read from these rows (the latest change on or before that
+    date says whether, and at which station, the person was on the books), so a change is
+    never edited or deleted; a mistake is corrected by a later change.
+    """
+
+    class Kind(models.TextChoices):
+        NEW = "new", _("New (新增)")
+        MOVE_IN = "move_in", _("Moved in (迁入)")
+        MOVE_OUT = "move_out", _("Moved out (迁出)")
+        DEATH = "death", _("Deceased (自然减员)")
+        LOST = "lost", _("Lost contact (失联)")
+        FOUND = "found", _("Contact restored")
+
+    ON_BOOKS = (Kind.NEW, Kind.MOVE_IN, Kind.FOUND)
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="status_changes")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    date = models.DateField(_("date"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    station = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("station"))
+    region_code = models.CharField(max_length=12, db_index=True, editable=False)  # the station's, for scoping
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = StatusChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date", "id"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        indexes = [models.Index(fields=["person", "date", "id"], name="status_change_person_date")]
+
+    def __str__(self):
+        return f"{self.person} · {self.get_kind_display()} · {self.date}"
+
+
+class TransferQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Both ends see a transfer: the sending station's subtree and the receiving one's."""
+        from rongjia.core.scoping import scope_prefix
+
+        prefix = scope_prefix(user)
+        if prefix is None:
+            return self.none()
+        return self.filter(models.Q(from_station__region_code__startswith=prefix)
+                           | models.Q(to_station__region_code__startswith=prefix))
+
+
+class Transfer(models.Model):
+    """A hand-over to another station: the sender proposes, the receiver accepts or refuses.
+
+    Until it is accepted the sending station still holds the record.
+    """
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", _("Awaiting the receiving station")
+        ACCEPTED = "accepted", _("Accepted")
+        REFUSED = "refused", _("Refused")
+        CANCELLED = "cancelled", _("Withdrawn")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="transfers")
+    from_station = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("from station"))
+    to_station = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("to station"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PROPOSED)
+    reason = models.CharField(_("reason"), max_length=200)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                    related_name="+")
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(_("note"), max_length=200, blank=True)
+
+    objects = TransferQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+        constraints = [
+            models.UniqueConstraint(fields=["person"], condition=models.Q(state="proposed"),
+                                    name="one_open_transfer_per_person"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} → {self.to_station}"
+
+
+class PersonMerge(models.Model):
+    """A duplicate dossier folded into a survivor; the merged record's history moved with it."""
+
+    survivor = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="merges")
+    merged_pk = models.PositiveIntegerField()
+    merged_name = models.CharField(max_length=40)
+    merged_station = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
+    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    merged_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["merged_at", "id"]
+
+    def __str__(self):
+        return f"{self.merged_name} → {self.survivor}"
+
+
+def import_file_path(job, filename: str) -> str:
+    return f"imports/{job.uploaded_by_id}/{filename[-60:]}"
+
+
+class ImportJob(models.Model):
+    """One uploaded ledger: validated row by row, then committed all-or-nothing by a background job."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        VALIDATING = "validating", _("Checking")
+        INVALID = "invalid", _("Errors found")
+        VALID = "valid", _("Ready to import")
+        UNCHANGED = "unchanged", _("Nothing new")
+        COMMITTING = "committing", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(upload_to=import_file_path, max_length=200)
+    original_name = models.CharField(max_length=200)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.QUEUED)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    message = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class ImportRowError(models.Model):
+    """One bad cell of an upload: the row number and column a worker can find in Excel, and why."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="errors")
+    row = models.PositiveIntegerField()
+    column = models.CharField(max_length=40, blank=True)
+    message = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["row", "id"]
+
+    def __str__(self):
+        return f"{self.row} {self.column}: {self.message}"

@@ -28,3 +28,36 @@ EDUCATION_CHOICES = [
     ("bachelor", "本科"), ("master", "硕士研究生"), ("doctor", "博士研究生"),
 ]
 
+
+RELATIONSHIP_CHOICES = [
+    ("spouse", "配偶"), ("child", "子女"), ("parent", "父母"), ("parent_in_law", "岳父母/公婆"),
+    ("sibling", "兄弟姐妹"), ("grandchild", "孙子女/外孙子女"), ("grandparent", "祖父母/外祖父母"), ("other", "其他"),
+]
+
+BRANCH_CHOICES = [
+    ("army", "陆军"), ("navy", "海军"), ("air_force", "空军"), ("rocket", "火箭军"), ("aerospace", "军事航天部队"),
+    ("cyberspace", "网络空间部队"), ("information", "信息支援部队"), ("logistics", "联勤保障部队"),
+    ("strategic", "原战略支援部队"), ("second_art", "原第二炮兵"), ("pap", "武警部队"), ("other", "其他"),
+]
+
+# 退役方式, in the words of the 退役军人保障法 and the ledgers.
+DISCHARGE_CHOICES = [
+    ("transfer", "转业"), ("demob", "复员"), ("retire", "退休"), ("monthly", "逐月领取退役金"),
+    ("self", "自主就业"), ("assigned", "安排工作"), ("supported", "供养"),
+]
+
+AWARD_CHOICES = [
+    ("first", "一等功"), ("second", "二等功"), ("third", "三等功"), ("honour", "荣誉称号"), ("bayi", "八一勋章"),
+    ("other", "其他表彰"),
+]
+
+DISABILITY_CAUSE_CHOICES = [("war", "因战"), ("duty", "因公"), ("illness", "因病")]
+
+# Tags as first shipped (people migration 0005); the system administrator keeps them after that.
+DEFAULT_TAGS = {
+    "need": ["就业需求", "创业需求", "培训需求", "就医需求", "住房需求", "法律援助需求", "心理疏导需求"],
+    "hardship": ["生活困难", "因病致困", "因残致困", "因灾致困", "低保", "特困供养"],
+    "health": ["健康", "慢性病", "重大疾病", "失能半失能"],
+    "thought": ["思想稳定", "有诉求", "需重点关注"],
+    "identity": ["党员", "志愿者", "退役军人志愿服务队"],
+}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import urls_history, urls_import, urls_print, urls_records, views
 
 app_name = "people"
 urlpatterns = [
@@ -9,4 +9,8 @@ urlpatterns = [
     path("new", views.person_register, name="person_register"),
     path("<int:pk>/", views.person_detail, name="person_detail"),
     path("<int:pk>/edit", views.person_edit, name="person_edit"),
+    *urls_records.urlpatterns,  # household, service, awards, disability, tags, photo
+    *urls_history.urlpatterns,  # status changes, transfers, timeline, reveal, duplicates, as-of
+    *urls_import.urlpatterns,  # Excel import
+    *urls_print.urlpatterns,  # PDF printables
 ]

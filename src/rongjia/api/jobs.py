@@ -1,0 +1,5 @@
+"""API: jobs (wired in api.py)."""
+
+from ninja import Router
+
+router = Router(tags=["jobs"])
