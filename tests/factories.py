@@ -145,3 +145,18 @@ def valid_id_number(birth: str = "19800101", region: str = "320115", sequence: i
 
     first17 = f"{region}{birth}{sequence:03d}"
     return first17 + check_digit(first17)
+
+
+def person_at(actor, *, code: str = VILLAGE_CODE, name: str = "张伟", id_number: str | None = None, phone: str = "",
+              birth: str = "19750505", seq: int = 1, categories=("退役士兵",), **fields):
+    """A dossier registered through the service, as `actor` (a cast member who covers `code`)."""
+    from datetime import date
+
+    from rongjia.people import services
+    from rongjia.people.models import Category
+
+    unit = unit_at(code)
+    spans = [(Category.objects.get(name=c), date(2020, 1, 1)) for c in categories]
+    return services.person_register(
+        actor=actor, station=unit, id_number=id_number or valid_id_number(birth, sequence=seq), phone=phone,
+        name=name, address_region=unit.region, categories=spans, **fields)

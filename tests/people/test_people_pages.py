@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from rongjia.people import services
 from rongjia.people.models import Category, Person, PersonCategory
-from tests.factories import STREET_CODE, VILLAGE2_CODE, VILLAGE_CODE, unit_at, valid_id_number
+from tests.factories import STREET_CODE, VILLAGE2_CODE, VILLAGE_CODE, person_at, unit_at, valid_id_number
 
 PHONE = "13912345678"
 ID_NUMBER = valid_id_number("19800101", sequence=123)  # an odd sequence digit: male
@@ -21,13 +21,8 @@ def category(name="退役士兵") -> Category:
     return Category.objects.get(name=name)
 
 
-def make_person(actor, *, code=VILLAGE_CODE, name="张伟", id_number=None, phone="", birth="19750505", seq=1,
-                categories=("退役士兵",), **fields) -> Person:
-    unit = unit_at(code)
-    return services.person_register(
-        actor=actor, station=unit, id_number=id_number or valid_id_number(birth, sequence=seq), phone=phone,
-        name=name, address_region=unit.region, categories=[(category(c), date(2020, 1, 1)) for c in categories],
-        **fields)
+def make_person(actor, **fields) -> Person:
+    return person_at(actor, **fields)
 
 
 def form_data(**fields) -> dict:

@@ -1,5 +1,7 @@
 """Every write of a dossier (DESIGN.md rule 2)."""
 
+from datetime import date
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -13,7 +15,7 @@ from rongjia.core.models import OrgUnit
 from rongjia.core.scoping import covers_code, get_visible_or_404
 from rongjia.core.validators import validate_phone
 
-from .models import Person, PersonCategory
+from .models import Person, PersonCategory, StatusChange
 
 EDITABLE = ("name", "phone", "address_region", "address_detail", "ethnicity", "political_status", "education",
             "health")
@@ -56,8 +58,13 @@ def _fill(person: Person, fields: dict) -> None:
     person.phone_hash = phone_index(person.phone or "")
 
 
-def person_register(*, actor, station: OrgUnit, id_number: str, categories=(), **fields) -> Person:
-    """A new dossier. Birth date and sex come from the ID number, never typed twice."""
+def person_register(*, actor, station: OrgUnit, id_number: str, categories=(), registered_on=None,
+                    reason: str = "", **fields) -> Person:
+    """A new dossier. Birth date and sex come from the ID number, never typed twice.
+
+    The registration is the person's first line on the station's books (新增), dated
+    `registered_on` (today unless a ledger says otherwise).
+    """
     facts = parse_id_number(id_number)
     person = Person(station=station, id_number=facts.number, id_hash=id_index(facts.number),
                     birth_date=facts.birth_date, sex=facts.sex, created_by=actor)
@@ -72,7 +79,16 @@ def person_register(*, actor, station: OrgUnit, id_number: str, categories=(), *
         person.save()
         for category, start_date in categories:
             PersonCategory.objects.create(person=person, category=category, start_date=start_date)
+        StatusChange.objects.create(person=person, kind=StatusChange.Kind.NEW, date=registered_on or date.today(),
+                                    reason=reason, station=station, region_code=station.region_code,
+                                    created_by=actor)
     return person
+
+
+def ensure_open(person: Person) -> None:
+    """A deceased person's record is read-only, except for survivor matters (household members)."""
+    if person.status == Person.Status.DECEASED:
+        raise ValidationError(_("This record is closed: the person is deceased. Only survivor matters can change."))
 
 
 def person_update(*, actor, person: Person, version: int, **fields) -> Person:
@@ -83,6 +99,7 @@ def person_update(*, actor, person: Person, version: int, **fields) -> Person:
         locked = get_visible_or_404(Person.objects.select_for_update(), actor, pk=person.pk)
         if locked.version != version:
             raise StaleVersion
+        ensure_open(locked)
         _fill(locked, fields)
         _check(actor, locked)
         locked.full_clean(exclude=["station", "created_by", "categories"])
