@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from rongjia.core.decorators import capability_required
 from rongjia.core.errors import StaleVersion
@@ -20,13 +19,10 @@ from rongjia.core.masking import mask_id_number, mask_phone
 from rongjia.core.pagination import paginate
 from rongjia.core.scoping import get_visible_or_404
 
-from . import services
+from . import exporting, services
+from .exporting import age_on
 from .forms import PersonEditForm, PersonFilterForm, PersonRegisterForm
 from .models import Person
-
-
-def age_on(birth: date, today: date) -> int:
-    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
 
 
 def _present(person: Person, today: date) -> Person:
@@ -58,17 +54,8 @@ def person_export(request):
     """The same rows as the list under the same filters, every page, masked."""
     today = date.today()
     people = PersonFilterForm.from_query(request.GET).people(request.user, today)
-
-    def rows():
-        for p in people.iterator(chunk_size=2000):  # the categories are prefetched per chunk
-            _present(p, today)
-            yield (p.name, p.get_sex_display(), p.birth_date, p.age, p.masked_id, p.masked_phone, p.station.name,
-                   "、".join(span.category.name for span in p.current_spans), p.get_status_display(),
-                   p.address_region.name, p.address_detail)
-
-    headers = [pgettext("person", "Name"), _("Sex"), _("Date of birth"), _("Age"), _("ID number"), _("Phone"),
-               _("Station"), _("Categories"), _("Status"), _("Address region"), _("Address")]
-    return xlsx_response(filename="people.xlsx", title=_("Served people"), headers=headers, rows=rows())
+    return xlsx_response(filename="people.xlsx", title=_("Served people"), headers=exporting.headers(),
+                         rows=exporting.rows(people, today))
 
 
 @capability_required("people.view")
