@@ -24,6 +24,7 @@ def test_standard_example_is_valid_and_facts_are_derived():
     ("1101051949123100AX", "17"),
     ("110105194902300026", "不存在"),
     ("110105209912310025", "不合理"),
+    ("110105491231002", "15位"),  # the first-generation form of VALID: refused, not converted (decision 0006)
 ])
 def test_bad_numbers_are_refused_with_a_clear_message(number, message):
     from django.utils import translation

@@ -25,6 +25,14 @@ def check_digit(first17: str) -> str:
 def parse_id_number(value: str, *, today: date | None = None) -> IdNumberFacts:
     """Validate and read an ID number; raise ValidationError with a clear Chinese message."""
     number = (value or "").strip().upper()
+    if len(number) == 15 and number.isdigit():
+        # A first-generation number (before 1999). Refused rather than converted: the person's
+        # current card may carry a different number, so a worker should copy it from the card
+        # (decision 0006). The message never repeats the number (it lands in import reports).
+        raise ValidationError(
+            _("This is an old 15-digit ID number: please enter the 18-digit number on the person's current card."),
+            code="id_legacy",
+        )
     if len(number) != 18:
         raise ValidationError(_("An ID number has 18 characters."), code="id_length")
     if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
