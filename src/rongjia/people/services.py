@@ -1,9 +1,8 @@
 """Every write of a dossier (DESIGN.md rule 2)."""
 
-from datetime import date
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
 
@@ -79,9 +78,9 @@ def person_register(*, actor, station: OrgUnit, id_number: str, categories=(), r
         person.save()
         for category, start_date in categories:
             PersonCategory.objects.create(person=person, category=category, start_date=start_date)
-        StatusChange.objects.create(person=person, kind=StatusChange.Kind.NEW, date=registered_on or date.today(),
-                                    reason=reason, station=station, region_code=station.region_code,
-                                    created_by=actor)
+        StatusChange.objects.create(person=person, kind=StatusChange.Kind.NEW,
+                                    date=registered_on or timezone.localdate(), reason=reason, station=station,
+                                    region_code=station.region_code, created_by=actor)
     return person
 
 
