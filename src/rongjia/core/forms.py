@@ -22,3 +22,19 @@ class Styled:
             css = ("form-check-input" if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple))
                    else "form-select" if isinstance(widget, forms.Select) else "form-control")
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class ServiceErrors:
+    """Put a service's refusal (ValidationError, StaleVersion) on the field it names, or above the form."""
+
+    def add_service_error(self, exc: Exception) -> None:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.error_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+        else:
+            field = self.field_for_error(exc)
+            self.add_error(field if field in self.fields else None, getattr(exc, "messages", None) or str(exc))
+
+    def field_for_error(self, exc: Exception) -> str | None:
+        """The field an error without a field name belongs to (forms override this)."""
+        return None

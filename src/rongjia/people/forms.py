@@ -16,8 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from rongjia.core.crypto import decrypt, encrypt
-from rongjia.core.errors import StaleVersion
-from rongjia.core.forms import Styled
+from rongjia.core.forms import ServiceErrors, Styled
 from rongjia.core.idnumber import parse_id_number
 from rongjia.core.masking import mask_id_number, mask_phone
 from rongjia.core.models import OrgUnit, Region
@@ -107,7 +106,7 @@ class PersonFilterForm(Styled, forms.Form):
         return people.select_related("station").prefetch_related(selectors.current_categories(today))
 
 
-class PersonFields(Styled, forms.Form):
+class PersonFields(ServiceErrors, Styled, forms.Form):
     """The fields that registration and editing share (services.EDITABLE)."""
 
     name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=40)
@@ -135,17 +134,9 @@ class PersonFields(Styled, forms.Form):
             raise ValidationError(_("No current region has this code."), code="region_unknown")
         return region
 
-    def add_service_error(self, exc: Exception) -> None:
-        """Put a service's refusal on the field it concerns, or above the form."""
-        if isinstance(exc, StaleVersion):
-            self.add_error(None, str(exc))
-        elif hasattr(exc, "error_dict"):
-            for field, errors in exc.error_dict.items():
-                self.add_error(field if field in self.fields else None, errors)
-        else:
-            code = getattr(exc, "code", "") or ""
-            field = "id_number" if code.startswith("id_") else "phone" if code == "phone" else None
-            self.add_error(field if field in self.fields else None, exc)
+    def field_for_error(self, exc: Exception) -> str | None:
+        code = getattr(exc, "code", "") or ""
+        return "id_number" if code.startswith("id_") else "phone" if code == "phone" else None
 
 
 class PersonRegisterForm(PersonFields):

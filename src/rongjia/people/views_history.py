@@ -1,0 +1,194 @@
+"""Pages of the books: timeline, status changes, transfers, duplicates, as-of lists, reveals, full export.
+
+Capability first, then a scoped read (404 outside the scope), then the service in
+people.services_status, which checks everything again.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from rongjia.core.decorators import capability_required
+from rongjia.core.errors import StaleVersion
+from rongjia.core.exports import xlsx_response
+from rongjia.core.masking import mask_id_number
+from rongjia.core.models import OrgUnit
+from rongjia.core.pagination import paginate
+from rongjia.core.scoping import get_visible_or_404
+
+from . import exporting, services_status
+from .forms import PersonFilterForm
+from .forms_history import AsOfForm, DecisionForm, FullExportForm, MergeForm, RevealForm, StatusChangeForm, TransferForm
+from .models import Person, Transfer
+from .selectors_history import duplicate_groups, people_on_books, transfers_for
+from .timeline import timeline_for
+
+
+def _person(request, pk) -> Person:
+    return get_visible_or_404(Person.objects.select_related("station"), request.user, pk=pk)
+
+
+@capability_required("people.view")
+def person_timeline(request, pk):
+    person = _person(request, pk)
+    return render(request, "people/_timeline.html", {"person": person, "entries": timeline_for(person)})
+
+
+@capability_required("people.edit")
+def status_change(request, pk):
+    person = _person(request, pk)
+    form = StatusChangeForm(request.POST or None, person=person)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services_status.status_change_record(actor=request.user, person=person, kind=data["kind"],
+                                                 day=data["day"], reason=data["reason"], version=data["version"])
+        except (StaleVersion, ValidationError) as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("The change is on the books."))
+            return redirect("people:person_detail", pk=person.pk)
+    return render(request, "people/history_status.html", {"person": person, "form": form})
+
+
+@capability_required("people.edit")
+def transfer_propose(request, pk):
+    person = _person(request, pk)
+    form = TransferForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services_status.transfer_propose(actor=request.user, person=person, reason=form.cleaned_data["reason"],
+                                             to_station=form.cleaned_data["to_station"])
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("Transfer proposed; the receiving station decides."))
+            return redirect("people:transfer_list")
+    return render(request, "people/history_transfer.html", {"person": person, "form": form})
+
+
+@capability_required("people.view")
+def station_options(request):
+    """Suggestions for the receiving unit: centres and stations anywhere (the network is not personal data)."""
+    q = request.GET.get("to_station", "").strip()
+    units = OrgUnit.objects.filter(kind__in=(OrgUnit.Kind.CENTRE, OrgUnit.Kind.STATION))
+    units = units.filter(region_code__startswith=q) if q.isdigit() else units.filter(name__contains=q)
+    options = units.order_by("region_code")[:20] if len(q) >= 2 else []
+    return render(request, "people/_station_options.html", {"units": options})
+
+
+@capability_required("people.view")
+def transfer_list(request):
+    direction = "out" if request.GET.get("direction") == "out" else "in"
+    page, _query = paginate(request, transfers_for(request.user, direction=direction))
+    for transfer in page.object_list:
+        transfer.masked_id = mask_id_number(transfer.person.id_number)
+    return render(request, "people/history_transfers.html",
+                  {"page": page, "direction": direction, "decision_form": DecisionForm()})
+
+
+DECISIONS = {"accept": services_status.transfer_accept, "refuse": services_status.transfer_refuse,
+             "cancel": services_status.transfer_cancel}
+
+
+@require_POST
+@capability_required("people.edit")
+def transfer_decide(request, pk, action):
+    if action not in DECISIONS:
+        raise Http404
+    transfer = get_visible_or_404(Transfer.objects.all(), request.user, pk=pk)
+    note = {} if action == "cancel" else {"note": request.POST.get("note", "")}
+    try:
+        DECISIONS[action](actor=request.user, transfer=transfer, **note)
+    except PermissionDenied:
+        raise Http404 from None  # the wrong end of the transfer: as if it were not there
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("Transfer: %(state)s.") % {"state": Transfer.State(
+            {"accept": "accepted", "refuse": "refused", "cancel": "cancelled"}[action]).label})
+    return redirect(f"{reverse('people:transfer_list')}?direction={'out' if action == 'cancel' else 'in'}")
+
+
+@capability_required("people.view")
+def duplicates(request):
+    groups = duplicate_groups(request.user)
+    for group in groups:
+        for person in group:
+            person.masked_id = mask_id_number(person.id_number)
+    return render(request, "people/history_duplicates.html", {"groups": groups})
+
+
+@capability_required("people.merge")
+def merge(request, pk):
+    person = _person(request, pk)
+    group = list(Person.objects.visible_to(request.user).filter(id_hash=person.id_hash).select_related("station"))
+    if len(group) < 2:
+        raise Http404
+    form = MergeForm(request.POST or None, group=group)
+    if request.method == "POST" and form.is_valid():
+        survivor = next(p for p in group if p.pk == form.cleaned_data["survivor"])
+        try:
+            for duplicate in (p for p in group if p.pk != survivor.pk):
+                services_status.person_merge(actor=request.user, survivor=survivor, duplicate=duplicate)
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("Records merged into the one kept."))
+            return redirect("people:person_detail", pk=survivor.pk)
+    return render(request, "people/history_merge.html", {"group": group, "form": form, "person": person})
+
+
+@require_POST
+@capability_required("people.reveal")
+def reveal(request, pk):
+    person = _person(request, pk)
+    form = RevealForm(request.POST)
+    if not form.is_valid():
+        return render(request, "people/_reveal.html", {"person": person, "form": form, "field": request.POST.get(
+            "field", "id_number")}, status=422)
+    value = services_status.person_reveal(actor=request.user, person=person, **form.cleaned_data)
+    return render(request, "people/_reveal.html", {"person": person, "value": value})
+
+
+@capability_required("people.view")
+def as_of(request):
+    form = AsOfForm(request.GET or None)
+    rows = people_on_books(request.user, form.cleaned_data["day"]) if form.is_valid() else None
+    page = paginate(request, rows)[0] if rows is not None else None
+    if page:
+        for row in page.object_list:
+            row.masked_id = mask_id_number(row.person.id_number)
+    return render(request, "people/history_as_of.html", {"form": form, "page": page,
+                                                         "query": request.GET.urlencode()})
+
+
+@capability_required("people.view")
+def as_of_export(request):
+    form = AsOfForm(request.GET)
+    if not form.is_valid():
+        raise Http404
+    rows = ((row.person.name, mask_id_number(row.person.id_number), row.station.name, row.get_kind_display(),
+             row.date) for row in people_on_books(request.user, form.cleaned_data["day"]).iterator(chunk_size=2000))
+    day = form.cleaned_data["day"].isoformat()
+    return xlsx_response(filename=f"people-{day}.xlsx", title=_("On the books on %(day)s") % {"day": day},
+                         headers=[_("Name"), _("ID number"), _("Station"), _("Latest change"), _("Date")], rows=rows)
+
+
+@capability_required("people.export_full")
+def export_full(request):
+    """The list's rows with full ID numbers and phones: asked for with a purpose, and recorded."""
+    form = FullExportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        today, filters = timezone.localdate(), PersonFilterForm.from_query(request.GET)
+        people = filters.people(request.user, today)
+        services_status.log_access(actor=request.user, obj=request.user, what="export_full",
+                                   reason=form.cleaned_data["reason"], filters=filters.query(), rows=people.count())
+        return xlsx_response(filename="people-full.xlsx", title=_("Served people"), headers=exporting.headers(),
+                             rows=exporting.rows(people, today, full=True))
+    return render(request, "people/history_export_full.html", {"form": form, "query": request.GET.urlencode()})

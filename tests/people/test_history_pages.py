@@ -1,0 +1,140 @@
+"""The pages of the books: who may see and do what, and that each does what it says."""
+
+import io
+from datetime import date
+
+import pytest
+from auditlog.models import LogEntry
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from rongjia.people.models import Person, StatusChange, Transfer
+from tests.factories import VILLAGE2_CODE, person_at, unit_at, valid_id_number
+
+PHONE = "13912345678"
+
+
+@pytest.fixture
+def person(cast):
+    return person_at(cast.village_worker, phone=PHONE, registered_on=date(2020, 1, 1))
+
+
+def url(name, *args):
+    return reverse(f"people:{name}", args=args)
+
+
+@pytest.mark.parametrize("name", ["person_timeline", "status_change", "transfer_propose", "merge"])
+def test_outsiders_and_other_stations_get_404(cast, client_for, person, name):
+    for who in (cast.outsider, cast.village2_worker):
+        if name == "merge" and not who.can("people.merge"):
+            continue
+        assert client_for(who).get(url(name, person.pk)).status_code == 404
+
+
+def test_the_timeline_shows_registration_and_changes(cast, client_for, person):
+    response = client_for(cast.county_director).get(url("person_timeline", person.pk))
+    assert response.status_code == 200
+    assert "新增" in response.content.decode()
+
+
+def test_a_status_change_through_the_page(cast, client_for, person):
+    client = client_for(cast.village_worker)
+    page = client.get(url("status_change", person.pk))
+    assert page.status_code == 200 and "失联" in page.content.decode()
+    bad = client.post(url("status_change", person.pk), {"kind": "lost", "day": "2019-01-01", "reason": "x",
+                                                         "version": person.version})
+    assert bad.status_code == 200 and person.status_changes.count() == 1  # before the registration: refused
+    done = client.post(url("status_change", person.pk), {"kind": "lost", "day": date.today().isoformat(),
+                                                          "reason": "电话停机", "version": person.version})
+    assert done.status_code == 302
+    assert Person.objects.get(pk=person.pk).status == "lost"
+    assert client_for(cast.leader).get(url("status_change", person.pk)).status_code == 403
+
+
+def test_transfer_proposed_and_accepted_through_the_pages(cast, client_for, person):
+    receiver = unit_at(VILLAGE2_CODE)
+    options = client_for(cast.village_worker).get(url("station_options"), {"to_station": receiver.name[:3]})
+    assert receiver.region_code in options.content.decode()
+    proposed = client_for(cast.village_worker).post(url("transfer_propose", person.pk), {
+        "to_station": f"{receiver.name} {receiver.region_code}", "reason": "随子女居住"})
+    assert proposed.status_code == 302
+    transfer = Transfer.objects.get()
+    inbox = client_for(cast.village2_worker).get(url("transfer_list"))
+    assert person.name in inbox.content.decode() and PHONE not in inbox.content.decode()
+    assert client_for(cast.village2_worker).get(url("person_detail", person.pk)).status_code == 404
+    assert client_for(cast.outsider).post(url("transfer_decide", transfer.pk, "accept")).status_code == 404
+    assert client_for(cast.village_worker).post(url("transfer_decide", transfer.pk, "accept")).status_code == 404
+    assert client_for(cast.village2_worker).post(url("transfer_decide", transfer.pk, "accept")).status_code == 302
+    assert client_for(cast.village2_worker).get(url("person_detail", person.pk)).status_code == 200
+    assert client_for(cast.village_worker).get(url("person_detail", person.pk)).status_code == 404
+
+
+def test_an_unknown_receiving_unit_is_a_field_error(cast, client_for, person):
+    response = client_for(cast.village_worker).post(url("transfer_propose", person.pk),
+                                                     {"to_station": "不存在的站", "reason": "x"})
+    assert response.status_code == 200 and not Transfer.objects.exists()
+
+
+def test_duplicates_report_and_merge_page(cast, client_for):
+    number = valid_id_number("19600101", sequence=77)
+    first = person_at(cast.village_worker, name="王强", id_number=number)
+    second = person_at(cast.village2_worker, code=VILLAGE2_CODE, name="王强", id_number=number)
+    report = client_for(cast.street_worker).get(url("duplicates")).content.decode()
+    assert report.count("王强") == 2 and number not in report
+    assert "王强" not in client_for(cast.outsider).get(url("duplicates")).content.decode()
+    assert client_for(cast.village_worker).get(url("merge", first.pk)).status_code == 403  # no people.merge
+    merged = client_for(cast.county_director).post(url("merge", first.pk), {"survivor": second.pk})
+    assert merged.status_code == 302
+    assert list(Person.objects.filter(id_hash=first.id_hash).values_list("pk", flat=True)) == [second.pk]
+
+
+def test_reveal_needs_a_reason_and_is_recorded(cast, client_for, person):
+    client = client_for(cast.village_worker)
+    assert client.post(url("reveal", person.pk), {"field": "phone", "reason": ""}).status_code == 422
+    shown = client.post(url("reveal", person.pk), {"field": "phone", "reason": "回访"}, HTTP_HX_REQUEST="true")
+    assert PHONE in shown.content.decode()
+    assert LogEntry.objects.filter(action=LogEntry.Action.ACCESS, object_pk=str(person.pk)).count() == 1
+    assert client_for(cast.leader).post(url("reveal", person.pk), {"field": "phone", "reason": "x"}).status_code == 403
+    assert client_for(cast.outsider).post(url("reveal", person.pk),
+                                          {"field": "phone", "reason": "x"}).status_code == 404
+    assert client.get(url("reveal", person.pk)).status_code == 405
+
+
+def test_the_as_of_page_and_its_export(cast, client_for, person, django_assert_max_num_queries):
+    for n in range(5):
+        person_at(cast.village_worker, seq=10 + n, registered_on=date(2021, 1, 1))
+    client = client_for(cast.county_director)
+    with django_assert_max_num_queries(12):
+        page = client.get(url("as_of"), {"day": "2020-12-31"}).content.decode()
+    assert person.name in page and "1" in page
+    assert "张伟" not in client.get(url("as_of"), {"day": "2019-12-31"}).content.decode()
+    assert client.get(url("as_of"), {"day": "2999-01-01"}).status_code == 200  # a form error, not a crash
+    sheet = load_workbook(io.BytesIO(client.get(url("as_of_export"), {"day": "2021-06-30"}).content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len([row for row in rows if row[0] == "张伟"]) == 6
+    assert all(valid_id_number("19750505", sequence=1) not in str(row) for row in rows)
+    assert client_for(cast.outsider).get(url("as_of"), {"day": "2021-06-30"}).content.decode().count("张伟") == 0
+
+
+def test_full_export_is_for_the_director_and_recorded(cast, client_for, person):
+    assert client_for(cast.village_worker).get(url("export_full")).status_code == 403
+    client = client_for(cast.county_director)
+    assert client.post(url("export_full"), {"reason": "核对", "confirm": ""}).status_code == 200  # not ticked
+    response = client.post(url("export_full") + "?q=张", {"reason": "核对", "confirm": "on"})
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert any(PHONE in str(row) for row in rows)
+    entry = LogEntry.objects.get(action=LogEntry.Action.ACCESS)
+    assert entry.actor == cast.county_director and entry.additional_data["what"] == "export_full"
+
+
+def test_the_transfer_list_runs_a_bounded_number_of_queries(cast, client_for, django_assert_max_num_queries):
+    from rongjia.people.services_status import transfer_propose
+
+    for n in range(6):
+        p = person_at(cast.village_worker, seq=20 + n)
+        transfer_propose(actor=cast.village_worker, person=p, to_station=unit_at(VILLAGE2_CODE), reason="x")
+    client = client_for(cast.village2_worker)
+    with django_assert_max_num_queries(12):
+        response = client.get(url("transfer_list"))
+    assert response.content.decode().count("/accept") == 6
+    assert StatusChange.objects.count() == 6
