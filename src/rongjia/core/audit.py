@@ -13,10 +13,10 @@ from auditlog.context import auditlog_value, set_extra_data
 
 @contextlib.contextmanager
 def audit_actor(actor):
+    # Always open a context of our own: django-auditlog leaves its context variable set after
+    # its block ends (only the signal is disconnected), so a context that merely looks like
+    # ours may be a dead one left behind.
     previous = auditlog_value.get(None)
-    if previous is not None and previous.get("actor") == actor:
-        yield
-        return
     context = {"actor": actor, "remote_addr": None, "remote_port": None}
     if previous:
         context["remote_addr"] = previous.get("remote_addr")
