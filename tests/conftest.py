@@ -1,7 +1,12 @@
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from tests.factories import build_world, load_cast
+
+# Background jobs run inside the call that queues them, so a test sees their outcome at once
+# (set before any task backend is first used; django-tasks caches it).
+settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture(scope="session")

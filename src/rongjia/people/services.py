@@ -64,10 +64,7 @@ def person_register(*, actor, station: OrgUnit, id_number: str, categories=(), r
     The registration is the person's first line on the station's books (新增), dated
     `registered_on` (today unless a ledger says otherwise).
     """
-    facts = parse_id_number(id_number)
-    person = Person(station=station, id_number=facts.number, id_hash=id_index(facts.number),
-                    birth_date=facts.birth_date, sex=facts.sex, created_by=actor)
-    _fill(person, fields)
+    person = person_build(actor=actor, station=station, id_number=id_number, **fields)
     _check(actor, person)
     with transaction.atomic(), audit_actor(actor):
         # The same number at another station is a duplicate for the centre above to merge
@@ -78,10 +75,23 @@ def person_register(*, actor, station: OrgUnit, id_number: str, categories=(), r
         person.save()
         for category, start_date in categories:
             PersonCategory.objects.create(person=person, category=category, start_date=start_date)
-        StatusChange.objects.create(person=person, kind=StatusChange.Kind.NEW,
-                                    date=registered_on or timezone.localdate(), reason=reason, station=station,
-                                    region_code=station.region_code, created_by=actor)
+        first_line_on_the_books(person, day=registered_on, reason=reason, actor=actor).save()
     return person
+
+
+def person_build(*, actor, station: OrgUnit, id_number: str, **fields) -> Person:
+    """An unsaved dossier with everything derived: registration and the ledger import share it."""
+    facts = parse_id_number(id_number)
+    person = Person(station=station, id_number=facts.number, id_hash=id_index(facts.number),
+                    birth_date=facts.birth_date, sex=facts.sex, created_by=actor)
+    _fill(person, fields)
+    return person
+
+
+def first_line_on_the_books(person: Person, *, day, reason: str, actor) -> StatusChange:
+    """The unsaved 新增 line of a new dossier (saved one by one or in bulk by the caller)."""
+    return StatusChange(person=person, kind=StatusChange.Kind.NEW, date=day or timezone.localdate(), reason=reason,
+                        station=person.station, region_code=person.station.region_code, created_by=actor)
 
 
 def ensure_open(person: Person) -> None:

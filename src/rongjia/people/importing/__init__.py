@@ -1,0 +1,57 @@
+"""Import of the people ledgers stations keep in Excel (SPEC C2).
+
+upload → `import_start` (stores the file, queues the check) → the preview lists every bad row
+with its row number, column and reason → `import_commit` (queues the all-or-nothing commit).
+Pages, the API and `manage.py import_people` all go through these two functions and the
+passes in `run`.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+
+from ..models import ImportJob
+
+XLSX_SIGNATURE = b"PK\x03\x04"
+
+
+def import_start(*, actor, uploaded_file) -> ImportJob:
+    """Keep the upload (outside the web root) and queue its check; refuse what is not an xlsx."""
+    if not actor.can("people.import"):
+        raise PermissionDenied
+    if uploaded_file.size > settings.UPLOAD_MAX_BYTES:
+        raise ValidationError({"file": _("The file is larger than %(mb)d MB.") % {
+            "mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}})
+    head = uploaded_file.read(4)
+    uploaded_file.seek(0)
+    if head != XLSX_SIGNATURE:
+        raise ValidationError({"file": _("This is not an Excel workbook (.xlsx). Save the ledger as .xlsx and upload "
+                                         "it again.")})
+    digest = hashlib.sha256()
+    for chunk in uploaded_file.chunks():
+        digest.update(chunk)
+    uploaded_file.seek(0)
+    name = (getattr(uploaded_file, "name", "") or "ledger.xlsx").rsplit("/", 1)[-1][:200]
+    job = ImportJob(uploaded_by=actor, original_name=name, sha256=digest.hexdigest())
+    job.file.save(f"{digest.hexdigest()[:16]}.xlsx", uploaded_file, save=False)
+    job.save()
+    from ..jobs import run_import
+
+    run_import.enqueue(job.pk, commit=False)
+    return job
+
+
+def import_commit(*, actor, job: ImportJob) -> ImportJob:
+    """Queue the commit of a checked file; only its uploader, only when the check found it ready."""
+    if job.uploaded_by_id != actor.pk or not actor.can("people.import"):
+        raise PermissionDenied
+    if job.state != ImportJob.State.VALID:
+        raise ValidationError(_("This file is not ready to import (%(state)s).") % {"state": job.get_state_display()})
+    ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.QUEUED)
+    from ..jobs import run_import
+
+    run_import.enqueue(job.pk, commit=True)
+    job.refresh_from_db()
+    return job

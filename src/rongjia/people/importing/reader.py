@@ -1,0 +1,94 @@
+"""Reading an uploaded ledger row by row, never the whole sheet at once.
+
+openpyxl's read-only mode streams the sheet's XML, so memory stays flat in the file's size.
+"""
+
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from .columns import BY_HEADER, COLUMNS, MAX_ROWS
+
+HEADER_SEARCH_ROWS = 5  # a ledger may carry a title row or two above its header
+
+
+class FileRefused(Exception):
+    """The file as a whole cannot be read as a ledger; the message says why, in the user's words."""
+
+
+@dataclass
+class Cell:
+    value: object
+    is_formula: bool = False
+
+
+def _header_text(value) -> str:
+    # A BOM, a required-field star or stray spaces around a header are not part of its name.
+    return str(value or "").replace("\ufeff", "").replace("*", "").replace("＊", "").strip()
+
+
+def open_sheet(path):
+    """The first worksheet, opened for streaming; FileRefused if it is not an xlsx workbook."""
+    if not zipfile.is_zipfile(path):
+        raise FileRefused(_("This is not an Excel workbook (.xlsx). Save the ledger as .xlsx and upload it again."))
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=False)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise FileRefused(_("The workbook cannot be read (%(error)s).") % {"error": type(exc).__name__}) from None
+    if not workbook.worksheets:
+        raise FileRefused(_("The workbook has no worksheet."))
+    return workbook, workbook.worksheets[0]
+
+
+def rows(path) -> Iterator[tuple[int, dict[str, Cell]]]:
+    """(Excel row number, {column key: Cell}) for each non-empty row under the header.
+
+    Raises FileRefused before the first row when the header is missing or incomplete.
+    """
+    workbook, sheet = open_sheet(path)
+    try:
+        stream = sheet.iter_rows()
+        positions = _find_header(stream)
+        count = 0
+        for row_cells in stream:
+            values = {key: _cell(row_cells[index]) if index < len(row_cells) else Cell(None)
+                      for key, index in positions.items()}
+            if all(cell.value in (None, "") for cell in values.values()):
+                continue
+            count += 1
+            if count > MAX_ROWS:
+                raise FileRefused(_("The file has more than %(n)d rows: split it into smaller files.")
+                                  % {"n": MAX_ROWS})
+            yield _row_number(row_cells), values
+    finally:
+        workbook.close()
+
+
+def _row_number(row_cells) -> int:
+    """The row's number as Excel shows it (empty cells in read-only mode carry none, so ask the others)."""
+    return next(cell.row for cell in row_cells if getattr(cell, "row", None))
+
+
+def _cell(cell) -> Cell:
+    value = getattr(cell, "value", None)
+    return Cell(value, getattr(cell, "data_type", None) == "f")
+
+
+def _find_header(stream) -> dict[str, int]:
+    for number, row_cells in enumerate(stream, start=1):
+        headers = [_header_text(getattr(cell, "value", None)) for cell in row_cells]
+        if "姓名" in headers or "身份证号" in headers:
+            positions = {BY_HEADER[h].key: i for i, h in enumerate(headers) if h in BY_HEADER}
+            missing = [c.header for c in COLUMNS if c.required and c.key not in positions]
+            if missing:
+                raise FileRefused(_("The header row (row %(row)d) lacks the required columns: %(names)s.")
+                                  % {"row": number, "names": "、".join(missing)})
+            return positions
+        if number >= HEADER_SEARCH_ROWS:
+            break
+    raise FileRefused(_("No header row found: the first rows must hold the template's headers (姓名, 身份证号…). "
+                        "Download the template and copy the ledger into it."))
