@@ -18,7 +18,16 @@ XLSX_SIGNATURE = b"PK\x03\x04"
 
 
 def import_start(*, actor, uploaded_file) -> ImportJob:
-    """Keep the upload (outside the web root) and queue its check; refuse what is not an xlsx."""
+    """Keep the upload and queue its check (pages and the API)."""
+    job = import_receive(actor=actor, uploaded_file=uploaded_file)
+    from ..jobs import run_import
+
+    run_import.enqueue(job.pk, commit=False)
+    return job
+
+
+def import_receive(*, actor, uploaded_file) -> ImportJob:
+    """Keep the upload (under MEDIA_ROOT, outside the web root); refuse what is not an xlsx."""
     if not actor.can("people.import"):
         raise PermissionDenied
     if uploaded_file.size > settings.UPLOAD_MAX_BYTES:
@@ -37,9 +46,6 @@ def import_start(*, actor, uploaded_file) -> ImportJob:
     job = ImportJob(uploaded_by=actor, original_name=name, sha256=digest.hexdigest())
     job.file.save(f"{digest.hexdigest()[:16]}.xlsx", uploaded_file, save=False)
     job.save()
-    from ..jobs import run_import
-
-    run_import.enqueue(job.pk, commit=False)
     return job
 
 
