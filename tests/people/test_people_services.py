@@ -136,3 +136,25 @@ def test_a_dossier_without_a_registering_user_still_shows(cast, client_for):
     person = register(cast.village_worker)
     Person.objects.filter(pk=person.pk).update(created_by=None)  # as the demo and imports create them
     assert client_for(cast.village_worker).get(f"/people/{person.pk}/").status_code == 200
+
+
+def test_demo_records_are_consistent_with_the_books(cast):
+    """Every demo person has a first line; the people moved by accepted transfers sit where their books say."""
+    from datetime import date
+
+    from rongjia.demo.people_records import seed_people_records
+    from rongjia.demo.people_seed import seed_people
+    from rongjia.people.models import StatusChange, Transfer
+    from rongjia.people.selectors_history import duplicate_groups, people_on_books
+
+    seed_people(county_prefix="320115", total=600)
+    seed_people_records(county_prefix="320115")
+    assert not Person.objects.exclude(status_changes__kind="new").exists()
+    for transfer in Transfer.objects.filter(state="accepted").select_related("person"):
+        latest = transfer.person.status_changes.order_by("-date", "-id").first()
+        assert transfer.person.station_id == transfer.to_station_id == latest.station_id
+    assert Transfer.objects.filter(state="proposed").exists()
+    assert StatusChange.objects.filter(kind="death").count() == Person.objects.filter(status="deceased").count()
+    assert duplicate_groups(cast.county_director)
+    on_books_now = people_on_books(cast.county_director, date.today()).count()
+    assert on_books_now == Person.objects.filter(status="active").count()

@@ -15,6 +15,7 @@ from rongjia.core.regions import pad_code
 from rongjia.core.services import org_unit_create_extra
 
 from .network_seed import NetworkSeedReport, seed_network
+from .people_records import seed_people_records
 from .people_seed import seed_people
 
 # Meets the password rules (8+ characters, 3 character classes); printed by seed_demo.
@@ -70,6 +71,8 @@ def seed_demo(*, county_prefix: str, people: int = 35_000) -> DemoReport:
         first_grid_workers={grid_worker.org_unit.region_code: grid_worker} if grid_worker else {},
     )
     report.people = seed_people(county_prefix=county_prefix, total=people) if people else 0
+    if report.people:
+        seed_people_records(county_prefix=county_prefix)
     return report
 
 
