@@ -11,6 +11,7 @@ from cryptography.fernet import InvalidToken
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.urls import reverse_lazy
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -24,8 +25,8 @@ from rongjia.core.validators import validate_phone
 
 from . import selectors
 from .models import Category, Person
-from .reference import EDUCATION_CHOICES, ETHNIC_CHOICES, POLITICAL_CHOICES
-from .services import EDITABLE
+from .reference import DISABILITY_CAUSE_CHOICES, EDUCATION_CHOICES, ETHNIC_CHOICES, POLITICAL_CHOICES
+from .services import EDIT_ONLY, EDITABLE
 
 LIST_FILTERS = ("q", "category", "region", "status", "age_min", "age_max", "sort")
 
@@ -115,7 +116,11 @@ class PersonFields(ServiceErrors, Styled, forms.Form):
     address_region = forms.RegexField(
         label=_("Address region code"), regex=r"^\d{12}$",
         error_messages={"invalid": _("Enter a 12-digit region code.")},
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 12}),
+        # Suggestions from the viewer's own subtree, as the worker types a name or code (see _form.html)
+        widget=forms.TextInput(attrs={"inputmode": "search", "maxlength": 12, "list": "region-options",
+                                      "autocomplete": "off", "hx-get": reverse_lazy("people:region_options"),
+                                      "hx-trigger": "focus once, input changed delay:300ms",
+                                      "hx-target": "#region-options"}),
         help_text=_("The 12-digit code of the village or community where the person lives."),
     )
     address_detail = forms.CharField(label=_("Address"), max_length=200, required=False)
@@ -180,11 +185,19 @@ class PersonRegisterForm(PersonFields):
 class PersonEditForm(PersonFields):
     version = forms.IntegerField(widget=forms.HiddenInput)
     clear_phone = forms.BooleanField(label=_("Remove the phone number"), required=False)
+    disability_grade = forms.TypedChoiceField(label=_("Disability grade"), required=False, coerce=int,
+                                              empty_value=None, choices=[("", "—")] + [(n, f"{n}级") for n in
+                                                                                       range(1, 11)])
+    disability_cause = forms.ChoiceField(label=_("Disability cause"), required=False,
+                                         choices=[("", "—"), *DISABILITY_CAUSE_CHOICES])
+    disability_certificate = forms.CharField(label=_("Disability certificate no."), max_length=40, required=False)
+    priority = forms.BooleanField(label=_("Priority person (一人一册)"), required=False)
 
     field_order = ["name", "phone", "clear_phone"]
 
     def __init__(self, *args, person: Person, **kwargs):
-        initial = {name: getattr(person, name) for name in EDITABLE if name not in ("phone", "address_region")}
+        initial = {name: getattr(person, name) for name in EDITABLE + EDIT_ONLY
+                   if name not in ("phone", "address_region")}
         kwargs["initial"] = initial | {"address_region": person.address_region.code, "version": person.version}
         super().__init__(*args, **kwargs)
         self.had_phone = bool(person.phone)
@@ -196,7 +209,7 @@ class PersonEditForm(PersonFields):
 
     def changes(self) -> dict:
         """Keyword arguments for services.person_update: a blank phone keeps the stored one."""
-        data = {name: self.cleaned_data[name] for name in EDITABLE}
+        data = {name: self.cleaned_data[name] for name in EDITABLE + EDIT_ONLY}
         if self.had_phone and not data["phone"] and not self.cleaned_data.get("clear_phone"):
             del data["phone"]
         return data

@@ -5,6 +5,7 @@ from datetime import date
 
 from django.db.models import Prefetch, Q
 
+from rongjia.core.masking import mask_id_number, mask_phone
 from rongjia.core.scoping import region_prefix_or_404
 
 from .models import Person, PersonCategory
@@ -84,3 +85,14 @@ def _years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years)
     except ValueError:  # 29 February in a year that has none
         return day.replace(year=day.year - years, day=28)
+
+
+def dossier_parts(person: Person) -> dict:
+    """The parts a dossier page shows, each one query, with sensitive values masked."""
+    household = list(person.household.all())
+    for member in household:
+        member.masked_id = mask_id_number(member.id_number) if member.id_number else ""
+        member.masked_phone = mask_phone(member.phone)
+    return {"spans": list(person.category_spans.select_related("category")), "household": household,
+            "service_records": list(person.service_records.all()), "awards": list(person.awards.all()),
+            "tags": list(person.tags.all())}

@@ -18,6 +18,8 @@ from .models import Person, PersonCategory, StatusChange
 
 EDITABLE = ("name", "phone", "address_region", "address_detail", "ethnicity", "political_status", "education",
             "health")
+# Edited on the dossier's edit page, not asked at registration.
+EDIT_ONLY = ("disability_grade", "disability_cause", "disability_certificate", "priority")
 
 
 def initials(name: str) -> str:
@@ -101,7 +103,7 @@ def ensure_open(person: Person) -> None:
 
 
 def person_update(*, actor, person: Person, version: int, **fields) -> Person:
-    unknown = set(fields) - set(EDITABLE)
+    unknown = set(fields) - set(EDITABLE) - set(EDIT_ONLY)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
     with transaction.atomic(), audit_actor(actor):

@@ -19,7 +19,7 @@ from rongjia.core.masking import mask_id_number, mask_phone
 from rongjia.core.pagination import paginate
 from rongjia.core.scoping import get_visible_or_404
 
-from . import exporting, services
+from . import exporting, selectors, services
 from .exporting import age_on
 from .forms import PersonEditForm, PersonFilterForm, PersonRegisterForm
 from .models import Person
@@ -62,9 +62,9 @@ def person_export(request):
 def person_detail(request, pk):
     person = get_visible_or_404(Person.objects.select_related("station", "address_region", "created_by"),
                                 request.user, pk=pk)
-    region = person.address_region
-    context = {"person": _present(person, date.today()), "spans": person.category_spans.select_related("category"),
-               "address_regions": region.lineage(), "can_edit": request.user.can("people.edit")}
+    context = {"person": _present(person, date.today()), "address_regions": person.address_region.lineage(),
+               "can_edit": request.user.can("people.edit"), "is_open": person.status != Person.Status.DECEASED,
+               **selectors.dossier_parts(person)}
     return render(request, "people/person_detail.html", context)
 
 
