@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "rongjia.people",
     "rongjia.api",
     "rongjia.demo",
+    "rongjia.benchmarks",
 ]
 
 MIDDLEWARE = [

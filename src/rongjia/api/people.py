@@ -5,7 +5,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import File, Query, Router, Schema
+from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -131,7 +131,7 @@ def person_import(request, file: File[UploadedFile]):
     Declared before /{person_id}, which would otherwise take "import" for an id.
     """
     job = import_start(actor=request.auth, uploaded_file=file)
-    return 202, {"job": job.pk, "state": job.state}
+    return Status(202, {"job": job.pk, "state": job.state})
 
 
 @router.get("/{person_id}", response=PersonOut)
@@ -150,7 +150,7 @@ def person_create(request, payload: PersonIn):
     fields = payload.model_dump(exclude={"station_id", "address_region", "id_number"})
     person = services.person_register(actor=request.auth, station=station, id_number=payload.id_number,
                                       address_region=region, **fields)
-    return 201, _person(request.auth, person.pk)
+    return Status(201, _person(request.auth, person.pk))
 
 
 @router.patch("/{person_id}", response={200: PersonOut, 409: dict, 422: dict})
