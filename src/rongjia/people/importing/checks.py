@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from rongjia.core.idnumber import parse_id_number
 from rongjia.core.models import OrgUnit, Region
 from rongjia.core.regions import CODE_LENGTH, PREFIX_LENGTH
-from rongjia.core.scoping import covers_code
+from rongjia.core.scoping import scope_prefix
 from rongjia.core.validators import validate_phone
 
 from ..models import Category, Person
@@ -58,6 +58,7 @@ class LedgerChecker:
 
     def __init__(self, actor, *, today: date | None = None):
         self.actor, self.today = actor, today or timezone.localdate()
+        self.prefix = scope_prefix(actor)  # read once: a ledger has thousands of rows to place
         self.categories = {c.name: c.pk for c in Category.objects.filter(active=True)}
         self.regions: dict[str, int | None] = {}  # 12-digit code → region id (None: no such region)
         self.stations: dict[str, OrgUnit | None] = {}  # region code → the unit that serves it
@@ -139,13 +140,16 @@ class LedgerChecker:
                 "pk", flat=True).first()
         if self.regions[code] is None:
             raise ValidationError(_("No current region has the code %(code)s.") % {"code": code})
-        if not covers_code(self.actor, code):
+        if not self._covers(code):
             raise ValidationError(_("The region %(code)s is outside your area.") % {"code": code})
         station = self._station_for(code)
         if station is None:
             raise ValidationError(_("No service centre or station serves the region %(code)s.") % {"code": code})
         result.values["station"] = station
         return self.regions[code]
+
+    def _covers(self, code: str) -> bool:
+        return self.prefix is not None and code.startswith(self.prefix)
 
     def _station_for(self, code: str) -> OrgUnit | None:
         """The unit at the region, or the nearest one above it inside the uploader's area."""
@@ -154,7 +158,7 @@ class LedgerChecker:
             units = {u.region_code: u for u in OrgUnit.objects.filter(
                 region_code__in=candidates, kind__in=(OrgUnit.Kind.STATION, OrgUnit.Kind.CENTRE))}
             nearest = next((units[c] for c in sorted(candidates, reverse=True) if c in units
-                            and covers_code(self.actor, c)), None)
+                            and self._covers(c)), None)
             self.stations[code] = nearest
         return self.stations[code]
 
@@ -227,7 +231,7 @@ class LedgerChecker:
             if any(station_id == result.values["station"].pk for station_id, _c, _n in stations):
                 result.unchanged = True
                 continue
-            visible = [name for _s, code, name in stations if covers_code(self.actor, code)]
+            visible = [name for _s, code, name in stations if self._covers(code)]
             where = visible[0] if visible else _("a station outside your area")
             result.refuse("id_number", _("Already registered at %(where)s.") % {"where": where})
         return batch
