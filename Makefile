@@ -45,9 +45,12 @@ demo: migrate npm-deps
 	$(MANAGE) import_regions --prefix $(DEMO_COUNTY)
 	$(MANAGE) seed_demo --region $(DEMO_COUNTY)
 
+# The background worker (imports and other jobs) runs beside the web server and stops with it.
 serve:
 	$(MANAGE) collectstatic --noinput -v 0
 	@echo "戎家已启动：http://127.0.0.1:8000/"
+	$(MANAGE) db_worker --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:8000
 
 test: install

@@ -77,6 +77,7 @@ def demo_url(chromium_path, tmp_path_factory) -> str:
         RONGJIA_DATABASE_URL=f"sqlite:///{tmp / 'demo.sqlite3'}",
         RONGJIA_VAR_DIR=str(tmp / "var"),
         RONGJIA_DEBUG="0",  # as deployed: static files must come from WhiteNoise, not DEBUG serving
+        RONGJIA_TASKS="immediate",  # no separate worker process here: jobs run inside the request
     )
     _manage(env, "migrate", "--noinput", "-v", "0")
     _manage(env, "import_regions", "--prefix", DEMO_COUNTY)

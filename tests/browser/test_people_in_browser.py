@@ -14,9 +14,13 @@ def test_people_list_and_dossier_look_finished_and_mask_numbers(new_page, demo_u
     assert page.goto(f"{demo_url}/people/").status == 200
     first = page.locator("#person-results tbody a[href^='/people/']").first
     dossier = demo_url + first.get_attribute("href")
-    pages = [("people-list", f"{demo_url}/people/"), ("person", dossier), ("person-new", f"{demo_url}/people/new")]
+    pages = [("people-list", f"{demo_url}/people/"), ("person", dossier), ("person-new", f"{demo_url}/people/new"),
+             ("transfers", f"{demo_url}/people/transfers/"), ("as-of", f"{demo_url}/people/as-of/?day=2025-12-31"),
+             ("import", f"{demo_url}/people/import/")]
     for name, url in pages:
         assert page.goto(url).status == 200, url
+        if name == "person":
+            page.wait_for_selector("#timeline")  # loaded after the page, by htmx
         page.screenshot(path=str(SCREENSHOT_DIR / f"{name}-{width}.png"), full_page=True)
         if not page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"):
             problems.append(f"{name}: horizontal overflow")
@@ -26,3 +30,27 @@ def test_people_list_and_dossier_look_finished_and_mask_numbers(new_page, demo_u
         # No full ID number (18 characters, digits then a digit or X) may appear anywhere on the page.
         assert not page.evaluate(r"/\b\d{17}[\dX]\b/.test(document.body.innerText)"), f"{name} shows an ID number"
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize(("width", "height"), [(360, 740), (1366, 768)])
+def test_an_import_with_bad_rows_shows_each_row_column_and_reason(new_page, demo_url, tmp_path, width, height):
+    from tests.people.ledgers import good_row, workbook_bytes
+
+    ledger = tmp_path / "台账.xlsx"
+    ledger.write_bytes(workbook_bytes([  # the village worker's own village is good_row's default address
+        good_row(1), good_row(2, 身份证号="320115197001011234"), good_row(3, 住址区划代码="320115999999"),
+        good_row(4, 登记日期="2024-13-01"), good_row(5, 姓名=None)]))
+    page = new_page("jn_village", width=width, height=height)
+    page.goto(f"{demo_url}/people/import/")
+    page.set_input_files("input[type=file]", str(ledger))
+    page.get_by_role("button", name="上传并校验").click()
+    page.wait_for_selector("[data-testid=import-state]")
+    text = page.inner_text("body")
+    for row, column in (("3", "身份证号"), ("4", "住址区划代码"), ("5", "登记日期"), ("6", "姓名")):
+        assert column in text and row in text
+    page.screenshot(path=str(SCREENSHOT_DIR / f"import-preview-{width}.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), "horizontal overflow"
+    page.add_script_tag(path=str(AXE_JS))
+    violations = page.evaluate(
+        "async () => (await axe.run()).violations.map(v => `${v.id}: ${v.help} — ${v.nodes[0].target}`)")
+    assert not violations, "\n".join(violations)
