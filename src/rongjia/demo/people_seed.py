@@ -66,5 +66,6 @@ def _category(rng: random.Random, categories: dict) -> Category:
 
 
 def _discharge(rng: random.Random, person: Person) -> date:
-    """Roughly when service ended: between 20 and 30 years of age."""
-    return person.birth_date + timedelta(days=rng.randint(20 * 365, 30 * 365))
+    """Roughly when service ended: between 20 and 30 years of age, and never after last month."""
+    ended = person.birth_date + timedelta(days=rng.randint(20 * 365, 30 * 365))
+    return min(ended, date.today() - timedelta(days=rng.randint(30, 400)))

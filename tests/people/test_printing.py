@@ -1,0 +1,66 @@
+"""PDF printables: the text a PDF holds is the person's (right glyphs, whole CJK font), masked, and scoped."""
+
+import io
+
+import pytest
+from auditlog.models import LogEntry
+from pypdf import PdfReader
+
+from tests.factories import StaffMemberFactory, person_at
+
+PHONE = "13912345678"
+
+
+def pdf_text(response) -> list[str]:
+    assert response["Content-Type"] == "application/pdf"
+    return [page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages]
+
+
+@pytest.fixture
+def person(cast):
+    return person_at(cast.village_worker, name="张卫国", phone=PHONE)
+
+
+def test_a_contact_card_holds_the_name_station_worker_and_a_qr_code(cast, client_for, person):
+    StaffMemberFactory(unit=person.station, name="刘专干", phone="025-52710000")
+    response = client_for(cast.village_worker).get(f"/people/{person.pk}/card.pdf")
+    [text] = pdf_text(response)
+    assert "张卫国" in text and person.station.name in text and "刘专干" in text
+    reader = PdfReader(io.BytesIO(response.content))
+    assert "/XObject" in reader.pages[0]["/Resources"] or b"/Image" in response.content or b"/Form" in response.content
+
+
+def test_a_sheet_prints_eight_cards_to_a_page(cast, client_for):
+    names = [f"王{n}强" for n in "一二三四五六七八九"]
+    for n, name in enumerate(names):
+        person_at(cast.village_worker, name=name, seq=n + 10)
+    pages = pdf_text(client_for(cast.village_worker).get("/people/cards.pdf"))
+    assert len(pages) == 2
+    assert sum(name in pages[0] for name in names) == 8 and sum(name in pages[1] for name in names) == 1
+
+
+def test_the_booklet_is_masked_audited_and_complete(cast, client_for, person):
+    response = client_for(cast.county_director).get(f"/people/{person.pk}/booklet.pdf")
+    text = "".join(pdf_text(response))
+    assert "张卫国" in text and "一人一册" in text and "新增" in text
+    assert person.id_number not in text and PHONE not in text and person.id_number[:6] in text
+    entry = LogEntry.objects.get(action=LogEntry.Action.ACCESS, object_pk=str(person.pk))
+    assert entry.actor == cast.county_director and entry.additional_data["what"] == "booklet"
+
+
+def test_printables_are_scoped(cast, client_for, person):
+    for url in (f"/people/{person.pk}/card.pdf", f"/people/{person.pk}/booklet.pdf"):
+        assert client_for(cast.outsider).get(url).status_code == 404
+        assert client_for(cast.village2_worker).get(url).status_code == 404
+    assert "张卫国" not in "".join(pdf_text(client_for(cast.village2_worker).get("/people/cards.pdf")))
+    assert not LogEntry.objects.filter(action=LogEntry.Action.ACCESS).exists()
+
+
+def test_the_font_is_a_whole_simplified_chinese_face():
+    from fontTools.ttLib import TTFont
+
+    from rongjia.people.printing import cjk_font_path
+
+    font = TTFont(str(cjk_font_path()), lazy=True)
+    assert font["name"].getDebugName(1) == "Noto Sans CJK SC"
+    assert len(font.getGlyphOrder()) > 60_000  # the whole face, not a unicode-range slice
