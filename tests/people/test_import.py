@@ -148,3 +148,21 @@ def test_only_holders_of_people_import_may_start(cast):
     job = start(cast.village_worker, [good_row(1)])
     with pytest.raises(PermissionDenied):
         import_commit(actor=cast.county_director, job=job)
+
+
+def test_ledgers_as_stations_keep_them_other_header_names_and_an_instructions_sheet(cast, tmp_path):
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.title = "填表说明"
+    workbook.active.append(["请按下表填写"])
+    sheet = workbook.create_sheet("台账")
+    sheet.append(["序号", "姓名", "公民身份号码\n（18位）", "手机号码", "区划代码（12位）", "人员类型"])
+    sheet.append([1, "赵刚", good_row(1)["身份证号"], 13800001111, 320115003004, "退役士兵"])
+    buffer = BytesIO()
+    workbook.save(buffer)
+    job = import_start(actor=cast.village_worker, uploaded_file=upload(buffer.getvalue()))
+    job.refresh_from_db()
+    assert job.state == "valid" and job.created_count == 1

@@ -31,7 +31,13 @@ COLUMNS = [
     Column("category_start", "类别起始日期", width=14, hint="如 2020-01-01；默认同登记日期"),
     Column("registered_on", "登记日期", width=12, hint="如 2024-05-01；默认今天"),
 ]
+# Other names the ledgers in use give the same columns.
+ALIASES = {"身份证号码": "身份证号", "公民身份号码": "身份证号", "身份证": "身份证号", "电话": "联系电话",
+           "手机": "联系电话", "手机号": "联系电话", "手机号码": "联系电话", "联系方式": "联系电话",
+           "区划代码": "住址区划代码", "人员类型": "人员类别", "类别": "人员类别", "优抚类别": "人员类别",
+           "住址": "详细地址", "家庭住址": "详细地址", "学历": "文化程度"}
 BY_HEADER = {column.header: column for column in COLUMNS}
+BY_HEADER |= {alias: BY_HEADER[header] for alias, header in ALIASES.items()}
 HEADERS = [column.header for column in COLUMNS]
 MAX_CELL = 200  # longer than any field: a pasted paragraph, not a ledger value
 MAX_ROWS = 200_000

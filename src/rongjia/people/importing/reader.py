@@ -20,6 +20,10 @@ class FileRefused(Exception):
     """The file as a whole cannot be read as a ledger; the message says why, in the user's words."""
 
 
+class HeaderIncomplete(FileRefused):
+    """A header row was found but lacks required columns (more telling than "no header at all")."""
+
+
 @dataclass
 class Cell:
     value: object
@@ -27,12 +31,15 @@ class Cell:
 
 
 def _header_text(value) -> str:
-    # A BOM, a required-field star or stray spaces around a header are not part of its name.
-    return str(value or "").replace("\ufeff", "").replace("*", "").replace("＊", "").strip()
+    """A header's name without a BOM, a required-field star, spaces or a hint in brackets or on a second line."""
+    text = str(value or "").replace("\ufeff", "").replace("*", "").replace("＊", "")
+    for stop in ("\n", "（", "("):
+        text = text.split(stop, 1)[0]
+    return "".join(text.split())
 
 
-def open_sheet(path):
-    """The first worksheet, opened for streaming; FileRefused if it is not an xlsx workbook."""
+def open_workbook(path):
+    """The workbook, opened for streaming; FileRefused if it is not an xlsx workbook."""
     if not zipfile.is_zipfile(path):
         raise FileRefused(_("This is not an Excel workbook (.xlsx). Save the ledger as .xlsx and upload it again."))
     try:
@@ -41,7 +48,7 @@ def open_sheet(path):
         raise FileRefused(_("The workbook cannot be read (%(error)s).") % {"error": type(exc).__name__}) from None
     if not workbook.worksheets:
         raise FileRefused(_("The workbook has no worksheet."))
-    return workbook, workbook.worksheets[0]
+    return workbook
 
 
 def rows(path) -> Iterator[tuple[int, dict[str, Cell]]]:
@@ -49,10 +56,9 @@ def rows(path) -> Iterator[tuple[int, dict[str, Cell]]]:
 
     Raises FileRefused before the first row when the header is missing or incomplete.
     """
-    workbook, sheet = open_sheet(path)
+    workbook = open_workbook(path)
     try:
-        stream = sheet.iter_rows()
-        positions = _find_header(stream)
+        stream, positions = _ledger_sheet(workbook)
         count = 0
         for row_cells in stream:
             values = {key: _cell(row_cells[index]) if index < len(row_cells) else Cell(None)
@@ -78,6 +84,22 @@ def _cell(cell) -> Cell:
     return Cell(value, getattr(cell, "data_type", None) == "f")
 
 
+def _ledger_sheet(workbook):
+    """The first sheet with a header row (a workbook may open with an instructions sheet)."""
+    refusal = None
+    for sheet in workbook.worksheets:
+        if getattr(sheet, "sheet_state", "visible") != "visible":
+            continue
+        stream = sheet.iter_rows()
+        try:
+            return stream, _find_header(stream)
+        except HeaderIncomplete as refused:
+            refusal = refused
+        except FileRefused as refused:
+            refusal = refusal or refused
+    raise refusal or FileRefused(_("The workbook has no worksheet."))
+
+
 def _find_header(stream) -> dict[str, int]:
     for number, row_cells in enumerate(stream, start=1):
         headers = [_header_text(getattr(cell, "value", None)) for cell in row_cells]
@@ -85,7 +107,7 @@ def _find_header(stream) -> dict[str, int]:
             positions = {BY_HEADER[h].key: i for i, h in enumerate(headers) if h in BY_HEADER}
             missing = [c.header for c in COLUMNS if c.required and c.key not in positions]
             if missing:
-                raise FileRefused(_("The header row (row %(row)d) lacks the required columns: %(names)s.")
+                raise HeaderIncomplete(_("The header row (row %(row)d) lacks the required columns: %(names)s.")
                                   % {"row": number, "names": "、".join(missing)})
             return positions
         if number >= HEADER_SEARCH_ROWS:
