@@ -138,3 +138,21 @@ def test_the_transfer_list_runs_a_bounded_number_of_queries(cast, client_for, dj
         response = client.get(url("transfer_list"))
     assert response.content.decode().count("/accept") == 6
     assert StatusChange.objects.count() == 6
+
+
+def test_a_person_moving_in_from_outside_arrives_as_moved_in(cast, client_for):
+    from tests.people.test_people_pages import form_data
+
+    response = client_for(cast.village_worker).post("/people/new", form_data(arrival="move_in"))
+    assert response.status_code == 302
+    assert StatusChange.objects.get().kind == "move_in"
+
+
+def test_the_list_filters_by_tag(cast, client_for, person):
+    from rongjia.people.models import Tag
+
+    other = person_at(cast.village_worker, name="李明", seq=5)
+    tag = Tag.objects.get(name="党员")
+    other.tags.add(tag)
+    page = client_for(cast.village_worker).get("/people/", {"tag": tag.pk}).content.decode()
+    assert "李明" in page and "张伟" not in page

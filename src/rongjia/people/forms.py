@@ -24,11 +24,11 @@ from rongjia.core.models import OrgUnit, Region
 from rongjia.core.validators import validate_phone
 
 from . import selectors
-from .models import Category, Person
+from .models import Category, Person, StatusChange, Tag
 from .reference import DISABILITY_CAUSE_CHOICES, EDUCATION_CHOICES, ETHNIC_CHOICES, POLITICAL_CHOICES
 from .services import EDIT_ONLY, EDITABLE
 
-LIST_FILTERS = ("q", "category", "region", "status", "age_min", "age_max", "sort")
+LIST_FILTERS = ("q", "category", "tag", "region", "status", "age_min", "age_max", "sort")
 
 
 def masked_search(q: str) -> str:
@@ -52,6 +52,8 @@ class PersonFilterForm(Styled, forms.Form):
         "type": "search", "placeholder": _("Name, initials (zw), ID number or phone"), "autocomplete": "off"}))
     category = forms.ModelChoiceField(label=_("Category"), required=False, empty_label=_("All categories"),
                                       queryset=Category.objects.filter(active=True))
+    tag = forms.ModelChoiceField(label=_("Need or tag"), required=False, empty_label=_("All"),
+                                 queryset=Tag.objects.filter(active=True))
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", _("All statuses")), *Person.Status.choices])
     age_min = forms.IntegerField(label=_("Age from"), required=False, min_value=0, max_value=150)
@@ -102,6 +104,7 @@ class PersonFilterForm(Styled, forms.Form):
         f, today = self.filters(), today or date.today()
         people = selectors.person_search(
             user, q=self.secret or f["q"] or "", category=f["category"].pk if f["category"] else None,
+            tag=f["tag"].pk if f["tag"] else None,
             region=f["region"] or "", status=f["status"] or "", age_min=f["age_min"], age_max=f["age_max"],
             sort=f["sort"] or "", today=today)
         return people.select_related("station").prefetch_related(selectors.current_categories(today))
@@ -154,9 +157,12 @@ class PersonRegisterForm(PersonFields):
                                                 queryset=Category.objects.filter(active=True))
     categories_from = forms.DateField(label=_("Categories held from"), initial=date.today,
                                       widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    arrival = forms.ChoiceField(label=_("Arrives on the books as"), initial=StatusChange.Kind.NEW, required=False,
+                                choices=[(StatusChange.Kind.NEW, StatusChange.Kind.NEW.label),
+                                         (StatusChange.Kind.MOVE_IN, _("Moved in from outside the system"))])
 
     field_order = ["name", "id_number", "phone", "station", "address_region", "address_detail", "ethnicity",
-                   "political_status", "education", "health", "categories", "categories_from"]
+                   "political_status", "education", "health", "categories", "categories_from", "arrival"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -179,7 +185,8 @@ class PersonRegisterForm(PersonFields):
         fields = {name: data[name] for name in EDITABLE}
         fields["address_region"] = data["address_region"] or data["station"].region
         categories = [(category, data["categories_from"]) for category in data["categories"]]
-        return {"station": data["station"], "id_number": data["id_number"], "categories": categories, **fields}
+        return {"station": data["station"], "id_number": data["id_number"], "categories": categories,
+                "arrival": data["arrival"] or StatusChange.Kind.NEW, **fields}
 
 
 class PersonEditForm(PersonFields):

@@ -41,7 +41,8 @@ def current_categories(today: date) -> Prefetch:
     return Prefetch("category_spans", queryset=spans, to_attr="current_spans")
 
 
-def person_search(user, *, q: str = "", category: int | None = None, region: str = "", status: str = "",
+def person_search(user, *, q: str = "", category: int | None = None, tag: int | None = None, region: str = "",
+                  status: str = "",
                   age_min: int | None = None, age_max: int | None = None, sort: str = "", today: date | None = None):
     """People in the viewer's scope matching the filters.
 
@@ -65,6 +66,8 @@ def person_search(user, *, q: str = "", category: int | None = None, region: str
     if category:
         held = PersonCategory.objects.filter(held_on(today), category_id=category).values("person_id")
         people = people.filter(pk__in=held)
+    if tag:
+        people = people.filter(tags=tag)
     if status in Person.Status.values:
         people = people.filter(status=status)
     people = _by_age(people, age_min, age_max, today)

@@ -60,12 +60,15 @@ def _fill(person: Person, fields: dict) -> None:
 
 
 def person_register(*, actor, station: OrgUnit, id_number: str, categories=(), registered_on=None,
-                    reason: str = "", **fields) -> Person:
+                    reason: str = "", arrival: str = StatusChange.Kind.NEW, **fields) -> Person:
     """A new dossier. Birth date and sex come from the ID number, never typed twice.
 
-    The registration is the person's first line on the station's books (新增), dated
-    `registered_on` (today unless a ledger says otherwise).
+    The registration is the person's first line on the station's books: 新增, or 迁入 for
+    someone moving in from outside the system; dated `registered_on` (today unless a ledger
+    says otherwise).
     """
+    if arrival not in (StatusChange.Kind.NEW, StatusChange.Kind.MOVE_IN):
+        raise ValidationError({"arrival": _("Choose how the person arrives on the books.")})
     person = person_build(actor=actor, station=station, id_number=id_number, **fields)
     _check(actor, person)
     with transaction.atomic(), audit_actor(actor):
@@ -77,7 +80,7 @@ def person_register(*, actor, station: OrgUnit, id_number: str, categories=(), r
         person.save()
         for category, start_date in categories:
             PersonCategory.objects.create(person=person, category=category, start_date=start_date)
-        first_line_on_the_books(person, day=registered_on, reason=reason, actor=actor).save()
+        first_line_on_the_books(person, day=registered_on, reason=reason, actor=actor, kind=arrival).save()
     return person
 
 
@@ -90,9 +93,10 @@ def person_build(*, actor, station: OrgUnit, id_number: str, **fields) -> Person
     return person
 
 
-def first_line_on_the_books(person: Person, *, day, reason: str, actor) -> StatusChange:
-    """The unsaved 新增 line of a new dossier (saved one by one or in bulk by the caller)."""
-    return StatusChange(person=person, kind=StatusChange.Kind.NEW, date=day or timezone.localdate(), reason=reason,
+def first_line_on_the_books(person: Person, *, day, reason: str, actor,
+                            kind: str = StatusChange.Kind.NEW) -> StatusChange:
+    """The unsaved first line (新增 or 迁入) of a new dossier (saved one by one or in bulk by the caller)."""
+    return StatusChange(person=person, kind=kind, date=day or timezone.localdate(), reason=reason,
                         station=person.station, region_code=person.station.region_code, created_by=actor)
 
 
