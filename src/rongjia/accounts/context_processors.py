@@ -13,6 +13,7 @@ NAV_ITEMS = [
     ("accounts.manage", "accounts:user_list", _("Accounts")),
     ("accounts.manage", "accounts:role_list", _("Roles")),
     ("reference.manage", "core:region_admin", _("Regions")),
+    ("reference.manage", "people:reference_lists", _("Categories and tags")),
     ("audit.view", "audit:log", _("Audit log")),
     ("audit.view", "audit:sign_ins", _("Sign-in records")),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import urls_history, urls_import, urls_print, urls_records, views
+from . import urls_history, urls_import, urls_print, urls_records, views, views_reference
 
 app_name = "people"
 urlpatterns = [
@@ -9,6 +9,9 @@ urlpatterns = [
     path("new", views.person_register, name="person_register"),
     path("<int:pk>/", views.person_detail, name="person_detail"),
     path("<int:pk>/edit", views.person_edit, name="person_edit"),
+    path("reference/", views_reference.reference_lists, name="reference_lists"),
+    path("reference/<str:kind>/new", views_reference.reference_edit, name="reference_add"),
+    path("reference/<str:kind>/<int:entry_id>/edit", views_reference.reference_edit, name="reference_edit"),
     *urls_records.urlpatterns,  # household, service, awards, disability, tags, photo
     *urls_history.urlpatterns,  # status changes, transfers, timeline, reveal, duplicates, as-of
     *urls_import.urlpatterns,  # Excel import
