@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from rongjia.core.decorators import capability_required
 from rongjia.core.errors import StaleVersion
 from rongjia.core.models import Region
-from rongjia.core.scoping import get_visible_or_404, scope_prefix
+from rongjia.core.scoping import get_visible_or_404
 
 from . import services_records as services
 from .forms_records import RECORD_FORMS, RECORD_TITLES, CategoryAddForm, CategoryEndForm, PhotoForm, TagsForm
@@ -29,7 +29,16 @@ def _back(person):
     return redirect("people:person_detail", pk=person.pk)
 
 
-def _form_page(request, person, form, title):
+def _form_page(request, person, form, title, save):
+    """Show `form`; on a valid POST call `save(cleaned_data)` and go back to the dossier, or show its refusal."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except (StaleVersion, ValidationError) as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("Saved."))
+            return _back(person)
     return render(request, "people/records_form.html", {"person": person, "form": form, "title": title})
 
 
@@ -44,16 +53,9 @@ def record_edit(request, pk, kind, record_id=None):
         if instance is None:
             raise Http404
     form = RECORD_FORMS[kind](request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_save(actor=request.user, person=person, kind=kind, fields=form.values(),
-                                 record_id=record_id, version=form.cleaned_data.get("version"))
-        except (StaleVersion, ValidationError) as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, _("Saved."))
-            return _back(person)
-    return _form_page(request, person, form, RECORD_TITLES[kind])
+    return _form_page(request, person, form, RECORD_TITLES[kind], lambda data: services.record_save(
+        actor=request.user, person=person, kind=kind, fields=form.values(), record_id=record_id,
+        version=data.get("version")))
 
 
 @require_POST
@@ -74,53 +76,31 @@ def record_remove(request, pk, kind, record_id):
 @capability_required("people.edit")
 def category_add(request, pk):
     person = _person(request, pk)
-    form = CategoryAddForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.category_span_add(actor=request.user, person=person, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_service_error(exc)
-        else:
-            return _back(person)
-    return _form_page(request, person, form, _("Add a category"))
+    return _form_page(request, person, CategoryAddForm(request.POST or None), _("Add a category"),
+                      lambda data: services.category_span_add(actor=request.user, person=person, **data))
 
 
 @capability_required("people.edit")
 def category_end(request, pk, span_id):
     person = _person(request, pk)
-    form = CategoryEndForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.category_span_end(actor=request.user, person=person, span_id=span_id, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_service_error(exc)
-        else:
-            return _back(person)
-    return _form_page(request, person, form, _("End a category"))
+    return _form_page(request, person, CategoryEndForm(request.POST or None), _("End a category"),
+                      lambda data: services.category_span_end(actor=request.user, person=person, span_id=span_id,
+                                                              **data))
 
 
 @capability_required("people.edit")
 def tags_edit(request, pk):
     person = _person(request, pk)
     form = TagsForm(request.POST or None, initial={"tags": list(person.tags.all())})
-    if request.method == "POST" and form.is_valid():
-        services.person_tags_set(actor=request.user, person=person, tags=form.cleaned_data["tags"])
-        return _back(person)
-    return _form_page(request, person, form, _("Needs and tags"))
+    return _form_page(request, person, form, _("Needs and tags"),
+                      lambda data: services.person_tags_set(actor=request.user, person=person, tags=data["tags"]))
 
 
 @capability_required("people.edit")
 def photo_upload(request, pk):
     person = _person(request, pk)
-    form = PhotoForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.person_photo_set(actor=request.user, person=person, upload=form.cleaned_data["photo"])
-        except ValidationError as exc:
-            form.add_service_error(exc)
-        else:
-            return _back(person)
-    return _form_page(request, person, form, _("Photo"))
+    return _form_page(request, person, PhotoForm(request.POST or None, request.FILES or None), _("Photo"),
+                      lambda data: services.person_photo_set(actor=request.user, person=person, upload=data["photo"]))
 
 
 @require_POST
@@ -145,8 +125,8 @@ def photo(request, pk):
 @capability_required("people.view")
 def region_options(request):
     """Villages and communities of the viewer's own subtree matching the typed name or code."""
-    q, prefix = request.GET.get("address_region", "").strip(), scope_prefix(request.user) or "-"
-    regions = Region.objects.current().filter(code__startswith=prefix, level=5)
+    q = request.GET.get("address_region", "").strip()
+    regions = Region.objects.current().visible_to(request.user).filter(level=5)
     regions = regions.filter(code__startswith=q) if q.isdigit() else regions.filter(name__contains=q)
     regions = regions.select_related("parent").order_by("code")[:30]
     return render(request, "people/_region_options.html", {"regions": regions})
