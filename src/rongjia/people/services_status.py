@@ -100,7 +100,7 @@ def transfer_propose(*, actor, person: Person, to_station: OrgUnit, reason: str)
         raise ValidationError({"to_station": _("Choose a service centre or station.")})
     with transaction.atomic(), audit_actor(actor):
         locked = _lock(actor, person)
-        services_ensure_active(locked)
+        _ensure_on_the_books(locked)
         if to_station.pk == locked.station_id:
             raise ValidationError({"to_station": _("The person is already held by this station.")})
         if locked.transfers.filter(state=Transfer.State.PROPOSED).exists():
@@ -109,7 +109,7 @@ def transfer_propose(*, actor, person: Person, to_station: OrgUnit, reason: str)
                                        reason=reason, proposed_by=actor)
 
 
-def services_ensure_active(person: Person) -> None:
+def _ensure_on_the_books(person: Person) -> None:
     if person.status != Status.ACTIVE:
         raise ValidationError(_("Only a person on the books can be transferred (now: %(status)s).")
                               % {"status": person.get_status_display()})

@@ -104,14 +104,13 @@ def transfer_decide(request, pk, action):
     transfer = get_visible_or_404(Transfer.objects.all(), request.user, pk=pk)
     note = {} if action == "cancel" else {"note": request.POST.get("note", "")}
     try:
-        DECISIONS[action](actor=request.user, transfer=transfer, **note)
+        decided = DECISIONS[action](actor=request.user, transfer=transfer, **note)
     except PermissionDenied:
         raise Http404 from None  # the wrong end of the transfer: as if it were not there
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
-        messages.success(request, _("Transfer: %(state)s.") % {"state": Transfer.State(
-            {"accept": "accepted", "refuse": "refused", "cancel": "cancelled"}[action]).label})
+        messages.success(request, _("Transfer: %(state)s.") % {"state": decided.get_state_display()})
     return redirect(f"{reverse('people:transfer_list')}?direction={'out' if action == 'cancel' else 'in'}")
 
 
