@@ -1,5 +1,7 @@
 """The ledger import: every reason a row is refused, with its row and column; all or nothing; idempotent."""
 
+import os
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
@@ -166,3 +168,13 @@ def test_ledgers_as_stations_keep_them_other_header_names_and_an_instructions_sh
     job = import_start(actor=cast.village_worker, uploaded_file=upload(buffer.getvalue()))
     job.refresh_from_db()
     assert job.state == "valid" and job.created_count == 1
+
+
+def test_the_uploaded_file_is_deleted_once_no_commit_needs_it(cast, tmp_path):
+    job = start(cast.village_worker, [good_row(1)])
+    stored = job.file.path
+    assert job.state == "valid" and os.path.exists(stored)
+    job = import_commit(actor=cast.village_worker, job=job)
+    assert job.state == "done" and not job.file and not os.path.exists(stored)
+    bad = start(cast.village_worker, [good_row(2, 姓名=None)])
+    assert bad.state == "invalid" and not bad.file

@@ -29,10 +29,16 @@ def _progress(job: ImportJob, processed: int) -> None:
     ImportJob.objects.filter(pk=job.pk).update(processed_rows=processed)
 
 
+# The uploaded file holds ID numbers in clear: it is kept only while a commit may still need it.
+KEEPS_FILE = (ImportJob.State.QUEUED, ImportJob.State.VALIDATING, ImportJob.State.VALID, ImportJob.State.COMMITTING)
+
+
 def _finish(job: ImportJob, state: str, message: str = "", **counts) -> ImportJob:
     for name, value in counts.items():
         setattr(job, name, value)
     job.state, job.message, job.finished_at = state, message[:300], timezone.now()
+    if state not in KEEPS_FILE and job.file:
+        job.file.delete(save=False)
     job.save()
     return job
 
