@@ -14,6 +14,7 @@ NAV_ITEMS = [
     ("accounts.manage", "accounts:role_list", _("Roles")),
     ("reference.manage", "core:region_admin", _("Regions")),
     ("reference.manage", "people:reference_lists", _("Categories and tags")),
+    ("reference.manage", "core:holidays", _("Holidays")),
     ("audit.view", "audit:log", _("Audit log")),
     ("audit.view", "audit:sign_ins", _("Sign-in records")),
 ]

@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from rongjia.core.errors import StaleVersion
 
 from .auth import AUTH
+from .calendar import router as calendar_router
 from .jobs import router as jobs_router
 from .network import router as network_router
 from .people import router as people_router
@@ -19,6 +20,7 @@ api.add_router("/stations/", stations_router)
 api.add_router("/network/", network_router)
 api.add_router("/people/", people_router)
 api.add_router("/jobs/", jobs_router)
+api.add_router("/calendar/", calendar_router)
 
 
 @api.exception_handler(StaleVersion)

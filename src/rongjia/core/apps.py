@@ -10,7 +10,8 @@ class CoreConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from .models import OrgUnit, Region
+        from .models import CalendarDay, OrgUnit, Region
 
         auditlog.register(Region)
         auditlog.register(OrgUnit)
+        auditlog.register(CalendarDay)

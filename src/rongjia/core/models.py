@@ -110,3 +110,27 @@ class OrgUnit(models.Model):
     @property
     def is_main(self) -> bool:
         return self.kind in (self.Kind.CENTRE, self.Kind.STATION)
+
+
+class CalendarDay(models.Model):
+    """A day the State Council's yearly notice changes: a holiday (rest) or a 调休 working weekend day.
+
+    Every other day is a working day from Monday to Friday and a rest day at the weekend. The
+    table is data, so next year's notice is entered by the system administrator, not released.
+    """
+
+    class Kind(models.TextChoices):
+        REST = "rest", _("Holiday (rest day)")
+        WORK = "work", _("Working day (调休上班)")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=4, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+
+    def __str__(self):
+        return f"{self.date} {self.get_kind_display()}"

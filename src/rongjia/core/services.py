@@ -5,7 +5,7 @@ from django.db import transaction
 
 from .audit import audit_actor
 from .errors import StaleVersion
-from .models import OrgUnit, Region
+from .models import CalendarDay, OrgUnit, Region
 from .scoping import get_visible_or_404
 
 ORG_UNIT_EDITABLE_FIELDS = ("name", "address", "phone", "opening_hours")
@@ -66,3 +66,22 @@ def org_unit_create_extra(*, actor, region: Region, kind: str, name: str, **deta
         unit.full_clean()
         unit.save()
     return unit
+
+
+def calendar_day_save(*, actor, day, kind: str, name: str = "") -> CalendarDay:
+    """Enter or change one day of a holiday notice (a holiday, or a 调休 working weekend day)."""
+    if not actor.can("reference.manage"):
+        raise PermissionDenied
+    with transaction.atomic(), audit_actor(actor):
+        entry = CalendarDay.objects.select_for_update().filter(date=day).first() or CalendarDay(date=day)
+        entry.kind, entry.name = kind, name.strip()
+        entry.full_clean(validate_unique=False)
+        entry.save()
+    return entry
+
+
+def calendar_day_remove(*, actor, day) -> None:
+    if not actor.can("reference.manage"):
+        raise PermissionDenied
+    with transaction.atomic(), audit_actor(actor):
+        CalendarDay.objects.filter(date=day).delete()
