@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "rongjia.accounts",
     "rongjia.network",
     "rongjia.people",
+    "rongjia.petitions",
     "rongjia.api",
     "rongjia.demo",
     "rongjia.benchmarks",

@@ -11,6 +11,7 @@ from .calendar import router as calendar_router
 from .jobs import router as jobs_router
 from .network import router as network_router
 from .people import router as people_router
+from .petitions import router as petitions_router
 from .regions import router as regions_router
 from .stations import router as stations_router
 
@@ -21,6 +22,7 @@ api.add_router("/network/", network_router)
 api.add_router("/people/", people_router)
 api.add_router("/jobs/", jobs_router)
 api.add_router("/calendar/", calendar_router)
+api.add_router("/petitions/", petitions_router)
 
 
 @api.exception_handler(StaleVersion)

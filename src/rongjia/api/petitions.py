@@ -1,0 +1,120 @@
+"""API: petitions (信访). The same services and transition table as the pages."""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from ninja import Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from rongjia.core.models import OrgUnit
+from rongjia.core.scoping import get_visible_or_404
+from rongjia.petitions import services
+from rongjia.petitions.models import Petition
+from rongjia.petitions.selectors import petition_deadlines, petition_list
+from rongjia.petitions.workflow import allowed_actions
+
+router = Router(tags=["petitions"])
+
+
+class PetitionerIn(Schema):
+    name: str
+    id_number: str = ""
+
+
+class PetitionIn(Schema):
+    unit_id: int
+    channel: Petition.Channel
+    type: Petition.Type
+    category: Petition.Category
+    subject: str
+    content: str = ""
+    petitioners: list[PetitionerIn]
+
+
+class PetitionOut(Schema):
+    id: int
+    unit_id: int
+    state: str
+    channel: str
+    type: str
+    category: str
+    subject: str
+    registered_on: date
+    due_on: date | None
+    collective: bool
+    above_county: bool
+    repeat_of: list[int]
+    allowed_actions: list[str]
+    version: int
+
+    @staticmethod
+    def resolve_repeat_of(petition) -> list[int]:
+        return [p.pk for p in petition.repeat_of.all()]
+
+    @staticmethod
+    def resolve_allowed_actions(petition) -> list[str]:
+        return allowed_actions(petition.state)
+
+
+class TransitionIn(Schema):
+    action: str
+    note: str = ""
+    version: int | None = None
+    unit_id: int | None = None
+    days: int | None = None
+    outcome: str = ""
+    satisfaction: str = ""
+
+
+class DeadlineOut(Schema):
+    name: str
+    start: date
+    due: date
+    rule: str
+
+
+def _require(user, capability):
+    if not user.can(capability):
+        raise PermissionDenied
+
+
+@router.get("/", response=list[PetitionOut])
+@paginate(PageNumberPagination, page_size=50)
+def petitions_list(request, state: str = ""):
+    _require(request.auth, "petitions.view")
+    return petition_list(request.auth, state=state).prefetch_related("repeat_of")
+
+
+@router.post("/", response={201: PetitionOut, 422: dict})
+def petition_create(request, payload: PetitionIn):
+    unit = get_visible_or_404(OrgUnit.objects.all(), request.auth, pk=payload.unit_id)
+    petition = services.petition_register(
+        actor=request.auth, unit=unit, channel=payload.channel, type=payload.type, category=payload.category,
+        subject=payload.subject, content=payload.content, petitioners=[p.model_dump() for p in payload.petitioners])
+    return Status(201, petition)
+
+
+@router.get("/{petition_id}", response=PetitionOut)
+def petition_detail(request, petition_id: int):
+    _require(request.auth, "petitions.view")
+    return get_visible_or_404(Petition.objects.all(), request.auth, pk=petition_id)
+
+
+@router.post("/{petition_id}/transitions", response={200: PetitionOut, 409: dict, 422: dict})
+def petition_transition(request, petition_id: int, payload: TransitionIn):
+    """Take one step; an illegal one is 422 with the steps the petition's state allows."""
+    petition = get_visible_or_404(Petition.objects.all(), request.auth, pk=petition_id)
+    data = payload.model_dump(exclude={"action", "note", "version", "unit_id"})
+    if payload.unit_id is not None:
+        data["unit"] = get_visible_or_404(OrgUnit.objects.all(), request.auth, pk=payload.unit_id)
+    try:
+        return services.petition_transition(actor=request.auth, petition=petition, action=payload.action,
+                                            note=payload.note, version=payload.version, **data)
+    except services.IllegalStep as illegal:
+        return Status(422, {"detail": illegal.messages[0], "allowed": illegal.allowed})
+
+
+@router.get("/{petition_id}/deadlines", response=list[DeadlineOut])
+def petition_deadline_list(request, petition_id: int):
+    _require(request.auth, "petitions.view")
+    return petition_deadlines(get_visible_or_404(Petition.objects.all(), request.auth, pk=petition_id))

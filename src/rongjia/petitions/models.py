@@ -1,0 +1,117 @@
+"""信访 (petitions) under the 信访工作条例 (2022): a petition, its petitioners, and every step taken.
+
+The states and the steps between them are declared once, in `workflow.py`; a step is recorded
+as a `PetitionEvent` with who, when and why. Deadlines are stored on the petition as they fall
+due (computed by `rongjia.core.deadlines`), so overdue lists are plain indexed queries.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from rongjia.core.models import OrgUnit
+from rongjia.core.scoping import ScopedQuerySet
+
+
+class PetitionQuerySet(ScopedQuerySet):
+    scope_field = "region_code"  # the responsible unit's: it and every centre above it see the petition
+
+
+class Petition(models.Model):
+    class Channel(models.TextChoices):
+        LETTER = "letter", "来信"
+        VISIT = "visit", "来访"
+        ONLINE = "online", "网上"
+        PHONE = "phone", "电话"
+        MAILBOX = "mailbox", "督查信箱"
+        OUTREACH = "outreach", "下访"
+
+    class Type(models.TextChoices):
+        SUGGESTION = "suggestion", "建议意见"
+        ACCUSATION = "accusation", "检举控告"
+        CLAIM = "claim", "申诉求决"
+
+    class Category(models.TextChoices):
+        PLACEMENT = "placement", "安置"
+        PREFERENTIAL = "preferential", "优抚"
+        EMPLOYMENT = "employment", "就业"
+        MEDICAL = "medical", "医疗"
+        HOUSING = "housing", "住房"
+        SOCIAL = "social", "社保"
+        OTHER = "other", "其他"
+
+    class Outcome(models.TextChoices):
+        SUPPORT = "support", "予以支持"
+        EXPLAIN = "explain", "解释说明"
+        REFUSE = "refuse", "不予支持"
+
+    class Satisfaction(models.TextChoices):
+        SATISFIED = "satisfied", "满意"
+        FAIRLY = "fairly", "基本满意"
+        UNSATISFIED = "unsatisfied", "不满意"
+
+    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="petitions",
+                             verbose_name=_("responsible unit"))
+    region_code = models.CharField(max_length=12, db_index=True, editable=False)
+    registered_at_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    type = models.CharField(_("type"), max_length=12, choices=Type.choices)
+    category = models.CharField(_("category"), max_length=12, choices=Category.choices)
+    subject = models.CharField(_("subject"), max_length=200)
+    content = models.TextField(_("content"), blank=True)
+    state = models.CharField(_("state"), max_length=20, default="registered")
+    registered_on = models.DateField(_("registered on"))
+    accepted_on = models.DateField(null=True, blank=True)
+    assigned_on = models.DateField(null=True, blank=True)
+    replied_on = models.DateField(null=True, blank=True)
+    extended_days = models.PositiveSmallIntegerField(default=0)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
+    satisfaction = models.CharField(_("satisfaction"), max_length=12, choices=Satisfaction.choices, blank=True)
+    due_on = models.DateField(_("due"), null=True, blank=True, db_index=True)  # the current step's deadline
+    collective = models.BooleanField(_("collective (集体访)"), default=False)
+    repeat_of = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="repeats")
+    above_county = models.BooleanField(_("lodged above the county (越级)"), default=False)
+    version = models.PositiveIntegerField(default=1)
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                      related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PetitionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-registered_on", "-id"]
+        indexes = [models.Index(fields=["state", "due_on"], name="petition_state_due")]
+
+    def __str__(self):
+        return self.subject
+
+
+class Petitioner(models.Model):
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="petitioners")
+    name = models.CharField(_("name"), max_length=40)
+    id_hash = models.CharField(max_length=64, db_index=True, blank=True)  # to find repeats, never the number
+    person_id = models.PositiveIntegerField(null=True, blank=True)  # the dossier, when there is one
+    home_region_code = models.CharField(max_length=12, blank=True)
+
+    def __str__(self):
+        return self.name
+
+
+class PetitionEvent(models.Model):
+    """One step of the lifecycle: who did what, when, and why (append-only)."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=20)
+    from_state = models.CharField(max_length=20)
+    to_state = models.CharField(max_length=20)
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    on = models.DateField()
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.petition_id} {self.action}"

@@ -1,0 +1,142 @@
+"""The petition lifecycle as a transition table: states, roles, windows, repeats (信访工作条例 2022)."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils import timezone
+
+from rongjia.core.deadlines import deadline
+from rongjia.petitions import workflow
+from rongjia.petitions.models import Petition
+from rongjia.petitions.services import IllegalStep, petition_register, petition_transition
+from tests.api.conftest import api
+from tests.factories import STREET_CODE, VILLAGE_CODE, unit_at, valid_id_number
+
+PETITIONER_ID = valid_id_number("19600101", sequence=31)
+
+
+def register(actor, *, code=VILLAGE_CODE, category="placement", subject="安置待遇未落实", people=None):
+    people = people or [{"name": "王建国", "id_number": PETITIONER_ID}]
+    return petition_register(actor=actor, unit=unit_at(code), channel="visit", type="claim", category=category,
+                             subject=subject, petitioners=people)
+
+
+def step(actor, petition, action, **data):
+    return petition_transition(actor=actor, petition=petition, action=action, **data)
+
+
+def test_the_whole_lifecycle_is_recorded_with_who_when_why(cast):
+    petition = register(cast.village_worker)
+    assert petition.state == "registered" and petition.due_on == deadline(petition.registered_on, 15).due
+    petition = step(cast.village_worker, petition, "accept")
+    assert petition.due_on == deadline(timezone.localdate(), 60).due
+    petition = step(cast.street_worker, petition, "assign", unit=unit_at(VILLAGE_CODE))
+    petition = step(cast.village_worker, petition, "reply", outcome="support", note="已落实")
+    petition = step(cast.village_worker, petition, "revisit", satisfaction="satisfied")
+    petition = step(cast.village_worker, petition, "close")
+    assert petition.state == "closed"
+    events = list(petition.events.values_list("action", "actor__username"))
+    assert events == [("register", "village_worker"), ("accept", "village_worker"), ("assign", "street_worker"),
+                      ("reply", "village_worker"), ("revisit", "village_worker"), ("close", "village_worker")]
+
+
+@pytest.mark.parametrize("state", list(workflow.STATES))
+def test_every_step_the_state_does_not_allow_is_refused_with_the_allowed_ones(cast, state):
+    petition = register(cast.village_worker)
+    Petition.objects.filter(pk=petition.pk).update(state=state)
+    for action in set(workflow.STEPS) - set(workflow.allowed_actions(state)):
+        with pytest.raises(IllegalStep) as refused:
+            step(cast.county_director, petition, action, note="x")
+        assert refused.value.allowed == workflow.allowed_actions(state)
+    assert Petition.objects.get(pk=petition.pk).state == state
+
+
+def test_roles(cast):
+    petition = register(cast.village_worker)
+    with pytest.raises(PermissionDenied):
+        step(cast.leader, petition, "accept")
+    with pytest.raises(PermissionDenied):
+        register(cast.leader)
+    petition = step(cast.village_worker, petition, "accept")
+    with pytest.raises(PermissionDenied):  # an extension needs the director's approval
+        step(cast.village_worker, petition, "extend", note="案情复杂", days=30)
+    with pytest.raises(ValidationError):
+        step(cast.county_director, petition, "extend", note="案情复杂", days=31)
+    petition = step(cast.county_director, petition, "extend", note="案情复杂", days=30)
+    assert petition.due_on == deadline(petition.accepted_on, 90).due
+    with pytest.raises(ValidationError):  # once only
+        step(cast.county_director, petition, "extend", note="再延", days=5)
+    with pytest.raises(ValidationError):  # a refusal needs its reason
+        step(cast.village_worker, register(cast.village_worker, subject="另一件事"), "reject")
+
+
+def test_objection_within_five_working_days_only(cast):
+    petition = step(cast.street_worker, register(cast.street_worker, code=STREET_CODE), "accept")
+    petition = step(cast.street_worker, petition, "assign", unit=unit_at(VILLAGE_CODE))
+    back = step(cast.village_worker, petition, "object", note="不属本站职责")
+    assert back.state == "accepted" and back.unit.region_code == STREET_CODE
+    petition = step(cast.street_worker, back, "assign", unit=unit_at(VILLAGE_CODE))
+    Petition.objects.filter(pk=petition.pk).update(assigned_on=timezone.localdate() - timedelta(days=20))
+    with pytest.raises(ValidationError, match="Too late|逾期|期限"):
+        step(cast.village_worker, petition, "object", note="不属本站职责")
+
+
+def test_review_and_recheck_windows_and_no_repeat_after_recheck(cast):
+    petition = step(cast.village_worker, register(cast.village_worker), "accept")
+    petition = step(cast.village_worker, petition, "reply", outcome="refuse")
+    Petition.objects.filter(pk=petition.pk).update(replied_on=timezone.localdate() - timedelta(days=45))
+    with pytest.raises(ValidationError):  # 复查 must be asked within 30 days of the reply
+        step(cast.village_worker, petition, "request_review", note="不服")
+    Petition.objects.filter(pk=petition.pk).update(replied_on=timezone.localdate() - timedelta(days=3))
+    petition = step(cast.village_worker, petition, "request_review", note="不服")
+    assert petition.due_on == deadline(timezone.localdate(), 30).due
+    petition = step(cast.county_director, petition, "review_reply", outcome="refuse")
+    petition = step(cast.county_director, petition, "request_recheck", note="仍不服")
+    petition = step(cast.county_director, petition, "recheck_reply", outcome="refuse")
+    assert petition.state == "rechecked" and workflow.allowed_actions("rechecked") == []
+    with pytest.raises(ValidationError, match="复核"):
+        register(cast.village_worker, subject="同一事项再次反映")
+    register(cast.village_worker, category="medical", subject="另一事项")  # another matter is accepted
+
+
+def test_repeats_collective_and_above_county_are_flagged(cast):
+    first = register(cast.village_worker)
+    again = register(cast.village_worker, subject="再次反映")
+    assert list(again.repeat_of.all()) == [first]
+    crowd = [{"name": f"群众{n}", "id_number": valid_id_number("19700101", sequence=40 + n)} for n in range(5)]
+    assert register(cast.village_worker, subject="集体反映", people=crowd).collective
+    assert not register(cast.village_worker, subject="四人", people=crowd[:4]).collective
+    assert not first.above_county
+    city = petition_register(actor=cast.county_director, unit=unit_at("320115000000"), channel="letter",
+                             type="claim", category="other", subject="区里", petitioners=[{"name": "李", "id_number":
+                                                                                              PETITIONER_ID}])
+    assert not city.above_county  # the county itself is not above the county
+
+
+def test_scoping_the_responsible_unit_and_its_ancestors_see_it(cast):
+    petition = register(cast.village_worker)
+    for who in (cast.village_worker, cast.street_worker, cast.county_director, cast.leader):
+        assert Petition.objects.visible_to(who).filter(pk=petition.pk).exists()
+    for who in (cast.village2_worker, cast.outsider):
+        with pytest.raises(Http404):
+            step(who, petition, "accept")
+
+
+def test_the_api(cast, client, token_for):
+    token = token_for(cast.village_worker)
+    created = api(client, "post", "/api/v1/petitions/", token, unit_id=unit_at(VILLAGE_CODE).pk, channel="visit",
+                  type="claim", category="housing", subject="住房困难", petitioners=[{"name": "赵", "id_number":
+                                                                                   PETITIONER_ID}])
+    assert created.status_code == 201 and created.json()["allowed_actions"] == ["accept", "reject"]
+    pk = created.json()["id"]
+    illegal = api(client, "post", f"/api/v1/petitions/{pk}/transitions", token, action="close")
+    assert illegal.status_code == 422 and illegal.json()["allowed"] == ["accept", "reject"]
+    assert api(client, "post", f"/api/v1/petitions/{pk}/transitions", token, action="accept").json()["state"] \
+        == "accepted"
+    deadlines = api(client, "get", f"/api/v1/petitions/{pk}/deadlines", token).json()
+    assert [d["name"] for d in deadlines] == ["告知受理与否", "办理期限"]
+    assert api(client, "get", f"/api/v1/petitions/{pk}", token_for(cast.village2_worker)).status_code == 404
+    assert api(client, "get", "/api/v1/petitions/", token_for(cast.county_director)).json()["count"] == 1
+    assert PETITIONER_ID not in created.content.decode()
