@@ -8,8 +8,11 @@ from auditlog.models import LogEntry
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from rongjia.core.masking import mask_id_number
+from rongjia.people import services_status
 from rongjia.people.models import Person, StatusChange, Transfer
-from tests.factories import VILLAGE2_CODE, person_at, unit_at, valid_id_number
+from rongjia.people.services_records import record_save
+from tests.factories import VILLAGE2_CODE, VILLAGE_CODE, person_at, unit_at, valid_id_number
 
 PHONE = "13912345678"
 
@@ -156,3 +159,113 @@ def test_the_list_filters_by_tag(cast, client_for, person):
     other.tags.add(tag)
     page = client_for(cast.village_worker).get("/people/", {"tag": tag.pk}).content.decode()
     assert "李明" in page and "张伟" not in page
+
+
+def test_the_leader_reads_but_cannot_change_the_books(cast, client_for, person):
+    transfer = services_status.transfer_propose(actor=cast.village_worker, person=person, reason="x",
+                                                to_station=unit_at(VILLAGE2_CODE))
+    leader = client_for(cast.leader)
+    assert leader.get(url("person_timeline", person.pk)).status_code == 200
+    assert person.name in leader.get(url("transfer_list"), {"direction": "out"}).content.decode()
+    for name in ("status_change", "transfer_propose", "merge"):
+        assert leader.get(url(name, person.pk)).status_code == 403
+    for action in ("accept", "refuse", "cancel"):
+        assert leader.post(url("transfer_decide", transfer.pk, action), {"note": "x"}).status_code == 403
+    assert leader.post(url("export_full"), {"reason": "x", "confirm": "on"}).status_code == 403
+    assert Transfer.objects.get().state == Transfer.State.PROPOSED
+
+
+def test_outsiders_see_nothing_of_ours_on_any_page(cast, client_for, person):
+    number = valid_id_number("19600101", sequence=77)
+    person_at(cast.village_worker, name="王强", id_number=number)
+    person_at(cast.village2_worker, code=VILLAGE2_CODE, name="王强", id_number=number)
+    transfer = services_status.transfer_propose(actor=cast.village_worker, person=person, reason="x",
+                                                to_station=unit_at(VILLAGE2_CODE))
+    outsider = client_for(cast.outsider)
+    for name in ("person_timeline", "status_change", "transfer_propose", "merge"):
+        assert outsider.get(url(name, person.pk)).status_code == 404
+    assert outsider.post(url("reveal", person.pk), {"field": "id_number", "reason": "x"}).status_code == 404
+    for action in ("accept", "refuse", "cancel"):
+        assert outsider.post(url("transfer_decide", transfer.pk, action), {"note": "x"}).status_code == 404
+    pages = [outsider.get(url("transfer_list"), {"direction": d}) for d in ("in", "out")]
+    pages += [outsider.get(url("duplicates")), outsider.get(url("as_of"), {"day": date.today().isoformat()})]
+    for page in pages:
+        assert page.status_code == 200 and "张伟" not in page.content.decode() and "王强" not in page.content.decode()
+    export = outsider.post(url("export_full"), {"reason": "核对", "confirm": "on"})
+    assert PHONE not in export.content.decode("latin-1") and "张伟".encode() not in export.content
+    assert Transfer.objects.get().state == Transfer.State.PROPOSED
+
+
+def test_the_inbox_shows_the_receiver_what_it_needs_and_no_more(cast, client_for, person):
+    services_status.transfer_propose(actor=cast.village_worker, person=person, reason="随子女居住",
+                                     to_station=unit_at(VILLAGE2_CODE))
+    page = client_for(cast.village2_worker).get(url("transfer_list")).content.decode()
+    assert all(text in page for text in (person.name, mask_id_number(person.id_number), unit_at(VILLAGE_CODE).name,
+                                         "随子女居住"))
+    assert person.id_number not in page and PHONE not in page
+    assert reverse("people:person_detail", args=[person.pk]) not in page  # no link to a dossier it cannot open
+
+
+def test_a_refusal_needs_a_note_and_the_sender_may_withdraw(cast, client_for, person):
+    transfer = services_status.transfer_propose(actor=cast.village_worker, person=person, reason="x",
+                                                to_station=unit_at(VILLAGE2_CODE))
+    receiver = client_for(cast.village2_worker)
+    assert receiver.post(url("transfer_decide", transfer.pk, "refuse"), {"note": ""}).status_code == 302
+    assert Transfer.objects.get().state == Transfer.State.PROPOSED  # refused without a note: nothing happened
+    assert receiver.post(url("transfer_decide", transfer.pk, "cancel")).status_code == 404  # not the sender
+    assert receiver.post(url("transfer_decide", transfer.pk, "explode")).status_code == 404
+    assert client_for(cast.village_worker).post(url("transfer_decide", transfer.pk, "cancel")).status_code == 302
+    assert Transfer.objects.get().state == Transfer.State.CANCELLED
+    assert receiver.post(url("transfer_decide", transfer.pk, "accept")).status_code == 302
+    assert Person.objects.get(pk=person.pk).station.region_code != VILLAGE2_CODE
+
+
+def test_the_duplicates_report_runs_a_bounded_number_of_queries(cast, client_for, django_assert_max_num_queries):
+    for n in range(6):
+        number = valid_id_number("19600101", sequence=100 + n)
+        person_at(cast.village_worker, name="王强", id_number=number)
+        person_at(cast.village2_worker, code=VILLAGE2_CODE, name="王强", id_number=number)
+    client = client_for(cast.county_director)
+    with django_assert_max_num_queries(12):
+        page = client.get(url("duplicates")).content.decode()
+    assert page.count('/merge"') == 6 and page.count("王强") == 12
+
+
+def test_a_household_members_phone_is_revealed_in_place(cast, client_for, person):
+    member = record_save(actor=cast.village_worker, person=person, kind="household",
+                         fields={"name": "李梅", "relationship": "spouse", "phone": "13800000001"})
+    client = client_for(cast.village_worker)
+    blank = client.post(url("reveal", person.pk), {"field": "phone", "member_id": member.pk, "reason": " "},
+                        HTTP_HX_REQUEST="true")
+    assert blank.status_code == 200 and 'name="member_id"' in blank.content.decode()  # the form again, for htmx
+    shown = client.post(url("reveal", person.pk), {"field": "phone", "member_id": member.pk, "reason": "联系家属"},
+                        HTTP_HX_REQUEST="true")
+    assert "13800000001" in shown.content.decode()
+    assert LogEntry.objects.get(action=LogEntry.Action.ACCESS).additional_data["member"] == member.pk
+
+
+def test_the_dossier_loads_its_timeline_lazily_with_a_fallback_link(cast, client_for, person):
+    page = client_for(cast.village_worker).get(url("person_detail", person.pk)).content.decode()
+    assert f'hx-get="{url("person_timeline", person.pk)}"' in page and "<noscript>" in page
+    assert page.count(f'hx-get="{url("person_timeline", person.pk)}"') == 1
+    assert "<" not in page[page.index("<title>") + 7:page.index("</title>")]  # the fragments stay out of the title
+    assert url("status_change", person.pk) in page and url("transfer_propose", person.pk) in page
+    assert url("reveal", person.pk) in page
+    leader_page = client_for(cast.leader).get(url("person_detail", person.pk)).content.decode()
+    assert url("status_change", person.pk) not in leader_page and url("reveal", person.pk) not in leader_page
+
+
+def test_the_as_of_page_takes_date_too_pages_cleanly_and_says_when_nobody_was_there(cast, client_for, person):
+    for n in range(55):
+        person_at(cast.village_worker, seq=100 + n, registered_on=date(2021, 1, 1))
+    client = client_for(cast.village_worker)
+    first = client.get(url("as_of"), {"date": "2021-06-30"}).content.decode()
+    assert "56" in first and "page=2" in first
+    second = client.get(url("as_of"), {"date": "2021-06-30", "page": 2}).content.decode()
+    assert "page=2&amp;page" not in second and "page=1" in second
+    rows = list(load_workbook(io.BytesIO(client.get(url("as_of_export"), {"date": "2021-06-30"}).content))
+                .active.iter_rows(values_only=True))
+    assert len([row for row in rows if row[0] == "张伟"]) == 56
+    nobody = client.get(url("as_of"), {"day": "2019-12-31"}).content.decode()
+    assert "张伟" not in nobody
+    assert "Nobody was on the books" in nobody or "当日无在册人员" in nobody  # said, not a blank page

@@ -46,6 +46,7 @@ class DecisionForm(Styled, forms.Form):
 
 class RevealForm(Styled, forms.Form):
     field = forms.ChoiceField(choices=[(name, name) for name in REVEALABLE], widget=forms.HiddenInput)
+    member_id = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)  # a household member's
     reason = forms.CharField(label=_("Why do you need the full value?"), max_length=100)
 
 

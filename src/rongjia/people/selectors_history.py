@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Case, Count, OuterRef, Subquery, Value, When
 
 from rongjia.core.scoping import scope_prefix
 
@@ -39,12 +39,21 @@ def duplicate_groups(user):
     return sorted(groups.values(), key=lambda group: (-len(group), group[0].name_initials))
 
 
-def transfers_for(user, *, direction: str):
-    """Open and decided transfers: "in" to the viewer's stations, "out" from them."""
+def incoming_transfers(user):
+    """Transfers to the viewer's stations: the inbox, those awaiting a decision first."""
+    return _transfers(user, side="to_station")
+
+
+def outgoing_transfers(user):
+    """Transfers from the viewer's stations, those still awaiting the receiver first."""
+    return _transfers(user, side="from_station")
+
+
+def _transfers(user, *, side: str):
     prefix = scope_prefix(user)
-    transfers = Transfer.objects.visible_to(user).select_related("person", "from_station", "to_station",
-                                                                 "proposed_by", "decided_by")
     if prefix is None:
-        return transfers.none()
-    side = "to_station" if direction == "in" else "from_station"
-    return transfers.filter(**{f"{side}__region_code__startswith": prefix}).order_by("state", "-proposed_at")
+        return Transfer.objects.none()
+    awaiting_first = Case(When(state=Transfer.State.PROPOSED, then=Value(0)), default=Value(1))
+    return (Transfer.objects.visible_to(user).filter(**{f"{side}__region_code__startswith": prefix})
+            .select_related("person", "from_station", "to_station", "proposed_by", "decided_by")
+            .order_by(awaiting_first, "-proposed_at", "-id"))

@@ -10,6 +10,7 @@ from auditlog.context import auditlog_value
 from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,17 +19,21 @@ from rongjia.core.errors import StaleVersion
 from rongjia.core.models import OrgUnit
 from rongjia.core.scoping import covers_code, get_visible_or_404
 
-from .models import Person, PersonMerge, StatusChange, Transfer
+from .models import HouseholdMember, Person, PersonMerge, StatusChange, Transfer
 
 Kind, Status = StatusChange.Kind, Person.Status
 
 # The status a person must hold for a change to be recorded, and the status it leaves.
-# Transfers inside the system are not here: they go through the hand-over below.
+# Transfers inside the system are not here: they go through the hand-over below. 新增 is
+# only ever a dossier's first line (person_register). A person who moved out of the system
+# and comes back is a 迁入 on the same dossier, not a "contact restored": the statistics of
+# arrivals count them.
 ALLOWED = {
     Kind.MOVE_OUT: ({Status.ACTIVE, Status.LOST}, Status.MOVED_OUT),
     Kind.DEATH: ({Status.ACTIVE, Status.LOST}, Status.DECEASED),
     Kind.LOST: ({Status.ACTIVE}, Status.LOST),
-    Kind.FOUND: ({Status.LOST, Status.MOVED_OUT}, Status.ACTIVE),
+    Kind.FOUND: ({Status.LOST}, Status.ACTIVE),
+    Kind.MOVE_IN: ({Status.MOVED_OUT}, Status.ACTIVE),
 }
 
 
@@ -66,7 +71,7 @@ def _write_change(*, actor, person: Person, kind: str, day: date, reason: str, s
 
 def status_change_record(*, actor, person: Person, kind: str, day: date, reason: str,
                          version: int | None = None) -> StatusChange:
-    """迁出 (out of the system), 自然减员, 失联 or contact restored, with its date and reason."""
+    """迁出 (out of the system), 自然减员, 失联, contact restored or 迁入 (back), with its date and reason."""
     reason = (reason or "").strip()
     if kind not in ALLOWED:
         raise ValidationError({"kind": _("Choose a kind of change.")})
@@ -179,9 +184,9 @@ def person_merge(*, actor, survivor: Person, duplicate: Person) -> PersonMerge:
     if not actor.can("people.merge"):
         raise PermissionDenied
     with transaction.atomic(), audit_actor(actor):
-        people = Person.objects.select_for_update()
+        people = Person.objects.select_for_update().select_related("station")
         kept = get_visible_or_404(people, actor, pk=survivor.pk)
-        gone = get_visible_or_404(people.select_related("station"), actor, pk=duplicate.pk)
+        gone = get_visible_or_404(people, actor, pk=duplicate.pk)
         if kept.pk == gone.pk or kept.id_hash != gone.id_hash:
             raise ValidationError(_("Only two records of the same ID number can be merged."))
         if gone.transfers.filter(state=Transfer.State.PROPOSED).exists() or \
@@ -194,9 +199,31 @@ def person_merge(*, actor, survivor: Person, duplicate: Person) -> PersonMerge:
         merge = PersonMerge.objects.create(survivor=kept, merged_pk=gone.pk, merged_name=gone.name,
                                            merged_station=gone.station, merged_by=actor)
         gone.delete()
+        _settle_books_after_merge(actor=actor, kept=kept)
         kept.version += 1
         kept.save(update_fields=["version", "updated_at"])
     return merge
+
+
+def _settle_books_after_merge(*, actor, kept: Person) -> None:
+    """Make the books end where the kept record stands, once the duplicate's lines have joined them.
+
+    The books are read from each person's latest line, and the duplicate's latest line may be
+    later than the survivor's own: left alone, the person would count at the duplicate's
+    station (or off the books) from now on. So the duplicate's station closes its line today
+    (迁出) and the survivor's station takes the person on (迁入), as a transfer would.
+    """
+    last = kept.status_changes.order_by("-date", "-id").first()
+    should_be_on = kept.status == Status.ACTIVE
+    last_on = last is not None and last.kind in StatusChange.ON_BOOKS
+    if last_on == should_be_on and (not should_be_on or last.station_id == kept.station_id):
+        return
+    today = timezone.localdate()
+    reason = _("Duplicate dossiers merged; kept at %(station)s") % {"station": kept.station.name}
+    if last_on:
+        _write_change(actor=actor, person=kept, kind=Kind.MOVE_OUT, day=today, reason=reason, station=last.station)
+    if should_be_on:
+        _write_change(actor=actor, person=kept, kind=Kind.MOVE_IN, day=today, reason=reason, station=kept.station)
 
 
 # --- sensitive reads ------------------------------------------------------------------------------------
@@ -204,8 +231,12 @@ def person_merge(*, actor, survivor: Person, duplicate: Person) -> PersonMerge:
 REVEALABLE = {"id_number": "ID number", "phone": "phone"}
 
 
-def person_reveal(*, actor, person: Person, field: str, reason: str) -> str:
-    """One full value, shown to a user who may see it, with the reason recorded (an audited read)."""
+def person_reveal(*, actor, person: Person, field: str, reason: str, member_id: int | None = None) -> str:
+    """One full value, shown to a user who may see it, with the reason recorded (an audited read).
+
+    The value is the person's own, or with `member_id` one of their household members'. The
+    read is recorded against the person either way, so it shows on their timeline.
+    """
     if field not in REVEALABLE:
         raise ValidationError({"field": _("This value cannot be revealed.")})
     if not actor.can("people.reveal"):
@@ -214,8 +245,13 @@ def person_reveal(*, actor, person: Person, field: str, reason: str) -> str:
     if not reason:
         raise ValidationError({"reason": _("Give the reason for revealing the full value.")})
     person = get_visible_or_404(Person.objects.all(), actor, pk=person.pk)
-    log_access(actor=actor, obj=person, what=f"reveal:{field}", reason=reason)
-    return getattr(person, field)
+    if member_id is None:
+        log_access(actor=actor, obj=person, what=f"reveal:{field}", reason=reason, field=field)
+        return getattr(person, field)
+    member = get_object_or_404(HouseholdMember, person=person, pk=member_id)
+    log_access(actor=actor, obj=person, what=f"reveal:household:{field}", reason=reason, field=field,
+               member=member.pk)
+    return getattr(member, field)
 
 
 def log_access(*, actor, obj, what: str, reason: str = "", **details) -> LogEntry:

@@ -3,7 +3,17 @@
 This module is the one registration point. A source is a function `(person, pks) -> iterable of
 Entry`, where `pks` holds the person's own primary key and those of records merged into it, so
 a merged record's history stays on the survivor's timeline. Later modules (visits, petitions,
-aid, benefits, jobs, tasks) add their own with `register(source)` in their AppConfig.ready().
+aid, benefits, jobs, tasks) add their own with `register(source)` in their AppConfig.ready():
+
+    # visits/apps.py
+    def ready(self):
+        from rongjia.people import timeline
+        from .selectors import visit_timeline_entries  # (person, pks) -> [timeline.Entry, …]
+        timeline.register(visit_timeline_entries)
+
+A source filters by `person_id__in=pks` (never by the person object alone, or a merged
+record's history disappears), reads with select_related so it costs a fixed number of
+queries, and dates by an aware datetime (`start_of(day)` for things that have only a date).
 """
 
 from dataclasses import dataclass
@@ -11,6 +21,7 @@ from datetime import date, datetime, time
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +37,7 @@ class Entry:
     title: str
     detail: str = ""
     actor: str = ""
+    link: str = ""  # a page with more (the visit, the petition…), if the viewer may open it
 
 
 _SOURCES = []
@@ -44,7 +56,7 @@ def timeline_for(person: Person, *, limit: int = 200) -> list[Entry]:
     return sorted(entries, key=lambda entry: entry.when, reverse=True)[:limit]
 
 
-def _on(day: date) -> datetime:
+def start_of(day: date) -> datetime:
     """A change dated by day (not by clock) sorts at the start of that day."""
     return timezone.make_aware(datetime.combine(day, time.min))
 
@@ -76,21 +88,24 @@ def audit_entries(person, pks):
 
 def _describe_read(what: str) -> str:
     return {"reveal:id_number": _("full ID number revealed"), "reveal:phone": _("full phone revealed"),
+            "reveal:household:id_number": _("a household member's full ID number revealed"),
+            "reveal:household:phone": _("a household member's full phone revealed"),
             "booklet": _("一人一册 printed"), "export_full": _("exported with full values")}.get(what, what)
 
 
 @register
 def category_entries(person, pks):
     for span in PersonCategory.objects.filter(person__in=pks).select_related("category"):
-        yield Entry(_on(span.start_date), "category", _("Category from: %(name)s") % {"name": span.category.name})
+        name = {"name": span.category.name}
+        yield Entry(start_of(span.start_date), "category", _("Category from: %(name)s") % name)
         if span.end_date:
-            yield Entry(_on(span.end_date), "category", _("Category ended: %(name)s") % {"name": span.category.name})
+            yield Entry(start_of(span.end_date), "category", _("Category ended: %(name)s") % name)
 
 
 @register
 def status_entries(person, pks):
     for change in StatusChange.objects.filter(person__in=pks).select_related("station", "created_by"):
-        yield Entry(_on(change.date), "status", f"{change.get_kind_display()} · {change.station.name}",
+        yield Entry(start_of(change.date), "status", f"{change.get_kind_display()} · {change.station.name}",
                     change.reason, _name(change.created_by))
 
 
@@ -98,13 +113,14 @@ def status_entries(person, pks):
 def transfer_entries(person, pks):
     transfers = Transfer.objects.filter(person__in=pks).select_related("from_station", "to_station", "proposed_by",
                                                                         "decided_by")
+    link = reverse("people:transfer_list")
     for transfer in transfers:
         route = f"{transfer.from_station.name} → {transfer.to_station.name}"
         yield Entry(transfer.proposed_at, "transfer", _("Transfer proposed: %(route)s") % {"route": route},
-                    transfer.reason, _name(transfer.proposed_by))
+                    transfer.reason, _name(transfer.proposed_by), link)
         if transfer.decided_at:
             yield Entry(transfer.decided_at, "transfer", f"{transfer.get_state_display()}：{route}",
-                        transfer.decision_note, _name(transfer.decided_by))
+                        transfer.decision_note, _name(transfer.decided_by), link)
 
 
 @register

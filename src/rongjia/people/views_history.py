@@ -25,7 +25,7 @@ from . import exporting, services_status
 from .forms import PersonFilterForm
 from .forms_history import AsOfForm, DecisionForm, FullExportForm, MergeForm, RevealForm, StatusChangeForm, TransferForm
 from .models import Person, Transfer
-from .selectors_history import duplicate_groups, people_on_books, transfers_for
+from .selectors_history import duplicate_groups, incoming_transfers, outgoing_transfers, people_on_books
 from .timeline import timeline_for
 
 
@@ -85,7 +85,8 @@ def station_options(request):
 @capability_required("people.view")
 def transfer_list(request):
     direction = "out" if request.GET.get("direction") == "out" else "in"
-    page, _query = paginate(request, transfers_for(request.user, direction=direction))
+    transfers = outgoing_transfers if direction == "out" else incoming_transfers
+    page, _query = paginate(request, transfers(request.user))
     for transfer in page.object_list:
         transfer.masked_id = mask_id_number(transfer.person.id_number)
     return render(request, "people/history_transfers.html",
@@ -148,28 +149,36 @@ def merge(request, pk):
 def reveal(request, pk):
     person = _person(request, pk)
     form = RevealForm(request.POST)
-    if not form.is_valid():
-        return render(request, "people/_reveal.html", {"person": person, "form": form, "field": request.POST.get(
-            "field", "id_number")}, status=422)
+    if not form.is_valid():  # htmx swaps only 2xx answers: the form comes back with its error in place
+        context = {"person": person, "form": form, "field": request.POST.get("field", "id_number"),
+                   "member_id": request.POST.get("member_id", "")}
+        return render(request, "people/_reveal.html", context, status=200 if request.htmx else 422)
     value = services_status.person_reveal(actor=request.user, person=person, **form.cleaned_data)
-    return render(request, "people/_reveal.html", {"person": person, "value": value})
+    return render(request, "people/_reveal.html", {"person": person, "value": value or "—"})
+
+
+def _as_of_form(request) -> AsOfForm:
+    """The day from `?day=` (the form's own field) or `?date=` (how links elsewhere may spell it)."""
+    data = request.GET.copy()
+    if "day" not in data and "date" in data:
+        data["day"] = data.pop("date")[-1]
+    return AsOfForm(data or None)
 
 
 @capability_required("people.view")
 def as_of(request):
-    form = AsOfForm(request.GET or None)
-    rows = people_on_books(request.user, form.cleaned_data["day"]) if form.is_valid() else None
-    page = paginate(request, rows)[0] if rows is not None else None
-    if page:
+    form = _as_of_form(request)
+    page, query = None, ""
+    if form.is_valid():
+        page, query = paginate(request, people_on_books(request.user, form.cleaned_data["day"]))
         for row in page.object_list:
             row.masked_id = mask_id_number(row.person.id_number)
-    return render(request, "people/history_as_of.html", {"form": form, "page": page,
-                                                         "query": request.GET.urlencode()})
+    return render(request, "people/history_as_of.html", {"form": form, "page": page, "query": query})
 
 
 @capability_required("people.view")
 def as_of_export(request):
-    form = AsOfForm(request.GET)
+    form = _as_of_form(request)
     if not form.is_valid():
         raise Http404
     rows = ((row.person.name, mask_id_number(row.person.id_number), row.station.name, row.get_kind_display(),
