@@ -4,9 +4,14 @@ import io
 
 import pytest
 from auditlog.models import LogEntry
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from pypdf import PdfReader
 
-from tests.factories import StaffMemberFactory, person_at
+from rongjia.core.masking import mask_id_number
+from rongjia.people import timeline
+from rongjia.people.services_records import person_photo_set
+from tests.factories import VILLAGE2_CODE, StaffMemberFactory, person_at, small_png
 
 PHONE = "13912345678"
 
@@ -39,11 +44,19 @@ def test_a_sheet_prints_eight_cards_to_a_page(cast, client_for):
     assert sum(name in pages[0] for name in names) == 8 and sum(name in pages[1] for name in names) == 1
 
 
-def test_the_booklet_is_masked_audited_and_complete(cast, client_for, person):
-    response = client_for(cast.county_director).get(f"/people/{person.pk}/booklet.pdf")
+def test_the_booklet_is_masked_audited_and_complete(cast, client_for, person, tmp_path, monkeypatch):
+    def visits(person, pks):  # what the visits module will register with people.timeline
+        yield timeline.Entry(timeline.start_of(person.created_at.date()), "visit", "入户走访：身体尚好")
+
+    monkeypatch.setattr(timeline, "_SOURCES", [*timeline._SOURCES, visits])
+    with override_settings(MEDIA_ROOT=tmp_path):
+        person_photo_set(actor=cast.village_worker, person=person, upload=SimpleUploadedFile("a.png", small_png()))
+        response = client_for(cast.county_director).get(f"/people/{person.pk}/booklet.pdf")
     text = "".join(pdf_text(response))
-    assert "张卫国" in text and "一人一册" in text and "新增" in text
-    assert person.id_number not in text and PHONE not in text and person.id_number[:6] in text
+    assert "张卫国" in text and "一人一册" in text and "新增" in text and "入户走访：身体尚好" in text
+    assert person.id_number not in text and PHONE not in text and mask_id_number(person.id_number) in text
+    assert b"/Subtype /Image" in response.content  # the photo, read from storage
+    assert response["Content-Disposition"].startswith("inline; filename=")
     entry = LogEntry.objects.get(action=LogEntry.Action.ACCESS, object_pk=str(person.pk))
     assert entry.actor == cast.county_director and entry.additional_data["what"] == "booklet"
 
@@ -52,7 +65,9 @@ def test_printables_are_scoped(cast, client_for, person):
     for url in (f"/people/{person.pk}/card.pdf", f"/people/{person.pk}/booklet.pdf"):
         assert client_for(cast.outsider).get(url).status_code == 404
         assert client_for(cast.village2_worker).get(url).status_code == 404
-    assert "张卫国" not in "".join(pdf_text(client_for(cast.village2_worker).get("/people/cards.pdf")))
+    person_at(cast.village2_worker, code=VILLAGE2_CODE, name="李建军", seq=2)
+    sheet = "".join(pdf_text(client_for(cast.village2_worker).get("/people/cards.pdf")))
+    assert "李建军" in sheet and "张卫国" not in sheet
     assert not LogEntry.objects.filter(action=LogEntry.Action.ACCESS).exists()
 
 
@@ -64,3 +79,18 @@ def test_the_font_is_a_whole_simplified_chinese_face():
     font = TTFont(str(cjk_font_path()), lazy=True)
     assert font["name"].getDebugName(1) == "Noto Sans CJK SC"
     assert len(font.getGlyphOrder()) > 60_000  # the whole face, not a unicode-range slice
+
+
+def test_a_sheet_too_long_or_empty_is_refused_with_a_message(cast, client_for, person, monkeypatch):
+    monkeypatch.setattr("rongjia.people.views_print.MAX_CARDS", 0)
+    response = client_for(cast.village_worker).get("/people/cards.pdf?q=张", follow=True)
+    assert response["Content-Type"].startswith("text/html") and response.redirect_chain[0][0].endswith("?q=%E5%BC%A0")
+    assert "0" in str(list(response.context["messages"])[0])
+    monkeypatch.setattr("rongjia.people.views_print.MAX_CARDS", 2000)
+    response = client_for(cast.village_worker).get("/people/cards.pdf?q=nobody", follow=True)
+    assert response["Content-Type"].startswith("text/html") and list(response.context["messages"])
+
+
+def test_the_leader_reads_a_card_but_not_without_people_view(cast, client_for, person):
+    assert client_for(cast.leader).get(f"/people/{person.pk}/card.pdf")["Content-Type"] == "application/pdf"
+    assert client_for(cast.auditor).get(f"/people/{person.pk}/card.pdf").status_code in (403, 404)

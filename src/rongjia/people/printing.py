@@ -57,6 +57,23 @@ def qr_svg(url: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
+def image_data_uri(field_file) -> str:
+    """A stored image (e.g. Person.photo) as a data URI, read through its storage.
+
+    Not a file:// path: the storage need not be on this disk, and a missing file should leave
+    the booklet without a photo rather than fail. Photos are saved as JPEG by the records service.
+    """
+    if not field_file:
+        return ""
+    try:
+        with field_file.open("rb") as stored:
+            data = stored.read()
+    except OSError:
+        return ""
+    kind = "png" if data.startswith(b"\x89PNG") else "jpeg"
+    return f"data:image/{kind};base64," + base64.b64encode(data).decode()
+
+
 def render_pdf(request, template: str, context: dict) -> bytes:
     from weasyprint import HTML  # heavy: imported when a PDF is made, not at start-up
 
@@ -64,10 +81,11 @@ def render_pdf(request, template: str, context: dict) -> bytes:
     return HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
 
 
-def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
+def pdf_response(pdf: bytes, filename: str, *, ascii_name: str = "rongjia.pdf") -> HttpResponse:
     from urllib.parse import quote
 
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
+    # filename= is an ASCII fallback for old clients; filename*= carries the Chinese name (RFC 6266).
+    response["Content-Disposition"] = f"inline; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -15,13 +15,16 @@ from rongjia.core.masking import mask_id_number, mask_phone
 from rongjia.core.scoping import get_visible_or_404
 from rongjia.network.models import StaffMember
 
-from . import selectors
+from . import selectors, timeline
 from .forms import PersonFilterForm
 from .models import Person
-from .printing import pdf_response, qr_svg, render_pdf
+from .printing import image_data_uri, pdf_response, qr_svg, render_pdf
 from .services_status import log_access
 
 MAX_CARDS = 2000  # 250 pages: beyond that, print station by station
+# Timeline kinds the booklet already prints in its own sections; every other kind comes from a
+# later module (visits, petitions, aid…) registered with people.timeline and goes under 走访记录.
+DOSSIER_KINDS = {"created", "edited", "access", "category", "status", "transfer", "merge"}
 
 
 def _cards(request, people) -> list[dict]:
@@ -38,6 +41,14 @@ def _cards(request, people) -> list[dict]:
     return cards
 
 
+def _sheet_refusal(count: int) -> str:
+    """Why a sheet of `count` cards is not printed, or "" when it is."""
+    if count > MAX_CARDS:
+        return _("More than %(n)d people: narrow the list (e.g. to one station) to print their cards.") % {
+            "n": MAX_CARDS}
+    return "" if count else _("No one on the books in this list: there is no card to print.")  # not a blank page
+
+
 def _pages(cards: list[dict], size: int = 8) -> list[list[dict]]:
     return [cards[i:i + size] for i in range(0, len(cards), size)]
 
@@ -46,7 +57,7 @@ def _pages(cards: list[dict], size: int = 8) -> list[list[dict]]:
 def person_card(request, pk):
     person = get_visible_or_404(Person.objects.select_related("station"), request.user, pk=pk)
     pdf = render_pdf(request, "people/print_cards.html", {"pages": _pages(_cards(request, [person]))})
-    return pdf_response(pdf, f"服务联系卡-{person.name}.pdf")
+    return pdf_response(pdf, f"服务联系卡-{person.name}.pdf", ascii_name=f"card-{person.pk}.pdf")
 
 
 @capability_required("people.view")
@@ -54,12 +65,11 @@ def cards_sheet(request):
     """Cards for the list's people under its filters, 8 to a page, station by station."""
     people = PersonFilterForm.from_query(request.GET).people(request.user, timezone.localdate())
     people = people.filter(status=Person.Status.ACTIVE).order_by("station__region_code", "name_initials", "id")
-    if people.count() > MAX_CARDS:
-        messages.error(request, _("More than %(n)d people: narrow the list (e.g. to one station) to print their cards.")
-                       % {"n": MAX_CARDS})
+    if problem := _sheet_refusal(people.count()):
+        messages.error(request, problem)
         return redirect(f"{reverse('people:person_list')}?{request.GET.urlencode()}")
     pdf = render_pdf(request, "people/print_cards.html", {"pages": _pages(_cards(request, people))})
-    return pdf_response(pdf, "服务联系卡.pdf")
+    return pdf_response(pdf, "服务联系卡.pdf", ascii_name="cards.pdf")
 
 
 @capability_required("people.view")
@@ -71,7 +81,9 @@ def booklet(request, pk):
                "masked_phone": mask_phone(person.phone),
                "address": "".join(region.name for region in person.address_region.lineage()),
                "changes": person.status_changes.select_related("station"),
-               "printed_at": timezone.localtime(), "printed_by": request.user}
+               "printed_at": timezone.localtime(), "printed_by": request.user,
+               "photo": image_data_uri(person.photo),
+               "visits": [entry for entry in timeline.timeline_for(person) if entry.kind not in DOSSIER_KINDS]}
     pdf = render_pdf(request, "people/print_booklet.html", context)
     log_access(actor=request.user, obj=person, what="booklet", reason=_("一人一册 printed"))
-    return pdf_response(pdf, f"一人一册-{person.name}.pdf")
+    return pdf_response(pdf, f"一人一册-{person.name}.pdf", ascii_name=f"booklet-{person.pk}.pdf")
