@@ -129,10 +129,10 @@ def test_the_api(cast, client, token_for):
     created = api(client, "post", "/api/v1/petitions/", token, unit_id=unit_at(VILLAGE_CODE).pk, channel="visit",
                   type="claim", category="housing", subject="住房困难", petitioners=[{"name": "赵", "id_number":
                                                                                    PETITIONER_ID}])
-    assert created.status_code == 201 and created.json()["allowed_actions"] == ["accept", "reject"]
+    assert created.status_code == 201 and created.json()["allowed_actions"] == ["accept", "reject", "supervise"]
     pk = created.json()["id"]
     illegal = api(client, "post", f"/api/v1/petitions/{pk}/transitions", token, action="close")
-    assert illegal.status_code == 422 and illegal.json()["allowed"] == ["accept", "reject"]
+    assert illegal.status_code == 422 and illegal.json()["allowed"] == ["accept", "reject", "supervise"]
     assert api(client, "post", f"/api/v1/petitions/{pk}/transitions", token, action="accept").json()["state"] \
         == "accepted"
     deadlines = api(client, "get", f"/api/v1/petitions/{pk}/deadlines", token).json()

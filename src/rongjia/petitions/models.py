@@ -115,3 +115,28 @@ class PetitionEvent(models.Model):
 
     def __str__(self):
         return f"{self.petition_id} {self.action}"
+
+
+class PetitionNotice(models.Model):
+    """A deadline warning or an overdue escalation, made once by `manage.py run_deadlines`."""
+
+    class Kind(models.TextChoices):
+        WARN_5 = "warn5", _("Due in 5 days")
+        WARN_1 = "warn1", _("Due tomorrow")
+        OVERDUE = "overdue", _("Overdue (escalated)")
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    due_on = models.DateField()  # the deadline it is about: a new deadline gets new warnings
+    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")  # who is told
+    region_code = models.CharField(max_length=12, db_index=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PetitionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["petition", "kind", "due_on"], name="one_notice_per_deadline")]
+
+    def __str__(self):
+        return f"{self.petition_id} {self.kind} {self.due_on}"

@@ -196,6 +196,13 @@ def _nothing(petition, actor, today, data):
     return {}
 
 
+def _supervise(petition, actor, today, data):
+    own = actor.org_unit
+    if own is None or own.level >= petition.unit.level:
+        raise ValidationError(_("Only a centre above the responsible unit can supervise (督办) it."))
+    return {"by_unit": own.pk}
+
+
 APPLY = {"accept": _accept, "reject": _nothing, "assign": _assign, "object": _object, "extend": _extend,
          "reply": _reply, "revisit": _revisit, "close": _nothing, "request_review": _nothing,
-         "review_reply": _reply, "request_recheck": _nothing, "recheck_reply": _reply}
+         "review_reply": _reply, "request_recheck": _nothing, "recheck_reply": _reply, "supervise": _supervise}

@@ -43,6 +43,8 @@ STEPS = {
     "request_recheck": Step("申请复核", ("reviewed",), "recheck", needs_note=True,
                             window=("replied_on", 30, "calendar"), next_due=(30, "calendar")),
     "recheck_reply": Step("复核答复", ("recheck",), "rechecked"),
+    # 督办: any centre above the responsible unit presses it, with a note; the state does not change
+    "supervise": Step("督办", ("registered", "accepted", "assigned", "review", "recheck"), "", needs_note=True),
 }
 ACCEPT_NOTICE_DAYS = 15
 OBJECTION_WORKING_DAYS = 5

@@ -1,0 +1,68 @@
+"""Warnings before deadlines, escalation when overdue (idempotent), 督办, and the on-time rate."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.utils import timezone
+
+from rongjia.petitions.models import Petition, PetitionNotice
+from rongjia.petitions.selectors_stats import petition_dashboard
+from rongjia.petitions.services import petition_transition
+from tests.factories import STREET_CODE, VILLAGE_CODE
+from tests.petitions.test_workflow import register
+
+TODAY = timezone.localdate()
+
+
+def due_in(petition, days):
+    Petition.objects.filter(pk=petition.pk).update(due_on=TODAY + timedelta(days=days))
+
+
+def test_run_deadlines_warns_once_at_5_and_1_days_and_escalates_overdue(cast):
+    soon, tomorrow, late, later = (register(cast.village_worker, subject=f"事项{n}") for n in range(4))
+    due_in(soon, 5)
+    due_in(tomorrow, 1)
+    due_in(late, -2)
+    due_in(later, 20)
+    for _ in range(2):  # twice: one warning each
+        call_command("run_deadlines", stdout=io.StringIO())
+    notices = {(n.petition_id, n.kind, n.unit.region_code) for n in PetitionNotice.objects.select_related("unit")}
+    assert notices == {(soon.pk, "warn5", VILLAGE_CODE), (tomorrow.pk, "warn1", VILLAGE_CODE),
+                       (late.pk, "overdue", STREET_CODE)}  # overdue goes to the level above
+    due_in(soon, 1)  # a day later the same deadline is one day away: a second, different warning
+    call_command("run_deadlines", stdout=io.StringIO())
+    assert PetitionNotice.objects.filter(petition=soon).count() == 2
+
+
+def test_closed_petitions_get_no_warnings(cast):
+    petition = register(cast.village_worker)
+    Petition.objects.filter(pk=petition.pk).update(state="closed", due_on=TODAY - timedelta(days=3))
+    call_command("run_deadlines", stdout=io.StringIO())
+    assert not PetitionNotice.objects.exists()
+
+
+def test_supervision_by_a_centre_above_only(cast):
+    petition = register(cast.village_worker)
+    with pytest.raises(ValidationError):
+        petition_transition(actor=cast.village_worker, petition=petition, action="supervise", note="抓紧")
+    pressed = petition_transition(actor=cast.county_director, petition=petition, action="supervise", note="限期办结")
+    assert pressed.state == "registered"
+    assert pressed.events.filter(action="supervise", note="限期办结").exists()
+
+
+def test_the_dashboard_counts_and_the_on_time_rate(cast):
+    on_time, late = register(cast.village_worker, subject="按期"), register(cast.village_worker, subject="超期")
+    for petition, replied_after in ((on_time, 20), (late, 80)):
+        start = TODAY - timedelta(days=100)
+        Petition.objects.filter(pk=petition.pk).update(state="replied", accepted_on=start,
+                                                       replied_on=start + timedelta(days=replied_after))
+    open_one = register(cast.village_worker, subject="未办")
+    due_in(open_one, -1)
+    figures = petition_dashboard(cast.county_director)
+    assert figures["total"] == 3 and figures["overdue"] == 1
+    [unit] = figures["units"]
+    assert (unit["on_time"], unit["answered"]) == (1, 2)
+    assert petition_dashboard(cast.outsider)["total"] == 0
