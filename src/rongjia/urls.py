@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", home, name="home"),
     path("people/", include("rongjia.people.urls")),
+    path("petitions/", include("rongjia.petitions.urls")),
     path("", include("rongjia.network.urls")),
     path("", include("rongjia.core.urls")),
 ]

@@ -86,7 +86,10 @@ def _petitioner(data: dict) -> Petitioner:
     number, home = (data.get("id_number") or "").strip(), ""
     digest = ""
     if number:
-        facts = parse_id_number(number)
+        try:
+            facts = parse_id_number(number)
+        except ValidationError as exc:
+            raise ValidationError({"petitioners": [f"{name}：{exc.messages[0]}"]}) from None
         digest, home = petitioner_hash(facts.number), facts.region_code.ljust(12, "0")
     return Petitioner(name=name, id_hash=digest, person_id=data.get("person_id"),
                       home_region_code=data.get("home_region_code") or home)

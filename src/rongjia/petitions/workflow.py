@@ -46,6 +46,7 @@ STEPS = {
     # 督办: any centre above the responsible unit presses it, with a note; the state does not change
     "supervise": Step("督办", ("registered", "accepted", "assigned", "review", "recheck"), "", needs_note=True),
 }
+ACTION_LABELS = {"register": "登记", **{action: step.label for action, step in STEPS.items()}}
 ACCEPT_NOTICE_DAYS = 15
 OBJECTION_WORKING_DAYS = 5
 MAX_EXTENSION_DAYS = 30

@@ -1,0 +1,73 @@
+"""Pages of petitions: list, registration, the petition with its deadline strip and steps, the dashboard."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rongjia.core.decorators import capability_required
+from rongjia.core.errors import StaleVersion
+from rongjia.core.pagination import paginate
+from rongjia.core.scoping import get_visible_or_404
+
+from . import services
+from .forms import PetitionForm, StepForm
+from .models import Petition
+from .selectors import petition_deadlines, petition_list
+from .selectors_stats import petition_dashboard
+from .workflow import ACTION_LABELS, STATES
+
+
+@capability_required("petitions.view")
+def petition_list_page(request):
+    state = request.GET.get("state", "")
+    page, query = paginate(request, petition_list(request.user, state=state if state in STATES else ""))
+    for petition in page.object_list:
+        petition.state_label = STATES.get(petition.state, petition.state)
+    return render(request, "petitions/petition_list.html", {"page": page, "query": query, "state": state,
+                                                            "states": STATES, "today": timezone.localdate()})
+
+
+@capability_required("petitions.handle")
+def petition_new(request):
+    form = PetitionForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            petition = services.petition_register(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("Petition registered."))
+            return redirect("petitions:petition_detail", pk=petition.pk)
+    return render(request, "petitions/petition_new.html", {"form": form})
+
+
+@capability_required("petitions.view")
+def petition_detail(request, pk):
+    petition = get_visible_or_404(Petition.objects.select_related("unit"), request.user, pk=pk)
+    form = StepForm(request.POST or None, petition=petition, user=request.user)
+    if request.method == "POST":
+        if not request.user.can("petitions.handle"):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.petition_transition(actor=request.user, petition=petition, action=form.cleaned_data["action"],
+                                             note=form.cleaned_data["note"], version=form.cleaned_data["version"],
+                                             **form.step_data())
+            except (StaleVersion, ValidationError) as exc:
+                form.add_service_error(exc)
+            else:
+                return redirect("petitions:petition_detail", pk=petition.pk)
+    events = list(petition.events.select_related("actor"))
+    for event in events:
+        event.label = ACTION_LABELS.get(event.action, event.action)
+    context = {"petition": petition, "form": form, "deadlines": petition_deadlines(petition), "events": events,
+               "petitioners": petition.petitioners.all(), "repeats": petition.repeat_of.all(),
+               "state_label": STATES.get(petition.state, petition.state), "today": timezone.localdate()}
+    return render(request, "petitions/petition_detail.html", context)
+
+
+@capability_required("petitions.view")
+def dashboard(request):
+    return render(request, "petitions/dashboard.html", {"figures": petition_dashboard(request.user)})
