@@ -17,6 +17,7 @@ from rongjia.core.services import org_unit_create_extra
 from .network_seed import NetworkSeedReport, seed_network
 from .people_records import seed_people_records
 from .people_seed import seed_people
+from .petitions_seed import seed_petitions
 
 # Meets the password rules (8+ characters, 3 character classes); printed by seed_demo.
 DEMO_PASSWORD = "Rongjia#2026"
@@ -51,6 +52,7 @@ class DemoReport:
     accounts: list[tuple[str, str, str]] = field(default_factory=list)
     network: NetworkSeedReport = field(default_factory=NetworkSeedReport)
     people: int = 0
+    petitions: int = 0
 
 
 def seed_demo(*, county_prefix: str, people: int = 35_000) -> DemoReport:
@@ -73,6 +75,7 @@ def seed_demo(*, county_prefix: str, people: int = 35_000) -> DemoReport:
     report.people = seed_people(county_prefix=county_prefix, total=people) if people else 0
     if report.people:
         seed_people_records(county_prefix=county_prefix)
+        report.petitions = seed_petitions(county_prefix=county_prefix)
     return report
 
 

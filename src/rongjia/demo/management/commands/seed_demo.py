@@ -31,6 +31,7 @@ class Command(BaseCommand):
             f"佐证照片 {net.evidence_files} 张"
         )
         self.stdout.write(f"一人一档：新建服务对象档案 {report.people} 份")
+        self.stdout.write(f"信访：新建演示信访事项 {report.petitions} 件")
         self.stdout.write("\n演示账号（首次部署的密码；已修改过的以修改后的为准）：")
         for username, role, unit in report.accounts:
             self.stdout.write(f"  {username:<12} {DEMO_PASSWORD:<14} {role}  {unit}")
