@@ -140,3 +140,12 @@ def test_the_api(cast, client, token_for):
     assert api(client, "get", f"/api/v1/petitions/{pk}", token_for(cast.village2_worker)).status_code == 404
     assert api(client, "get", "/api/v1/petitions/", token_for(cast.county_director)).json()["count"] == 1
     assert PETITIONER_ID not in created.content.decode()
+
+
+def test_a_petition_shows_on_the_petitioners_timeline(cast):
+    from rongjia.people.timeline import timeline_for
+    from tests.factories import person_at
+
+    person = person_at(cast.village_worker, id_number=PETITIONER_ID)
+    register(cast.village_worker, people=[{"name": person.name, "id_number": PETITIONER_ID}])  # linked by the ID
+    assert any(entry.kind == "petition" and "安置待遇未落实" in entry.title for entry in timeline_for(person))

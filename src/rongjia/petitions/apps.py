@@ -14,3 +14,9 @@ class PetitionsConfig(AppConfig):
 
         auditlog.register(Petition)
         auditlog.register(Petitioner, exclude_fields=["id_hash"])
+
+        from rongjia.people.timeline import register
+
+        from .timeline import petition_entries
+
+        register(petition_entries)

@@ -15,6 +15,7 @@ from rongjia.core.idnumber import parse_id_number
 from rongjia.core.models import OrgUnit
 from rongjia.core.regions import COUNTY
 from rongjia.core.scoping import covers_code, get_visible_or_404
+from rongjia.people.models import Person
 
 from . import workflow
 from .models import Petition, Petitioner, PetitionEvent
@@ -53,6 +54,7 @@ def petition_register(*, actor, unit: OrgUnit, channel: str, type: str, category
     if registered_on > today:
         raise ValidationError({"registered_on": _("The date cannot be in the future.")})
     people = [_petitioner(p) for p in petitioners]
+    _link_dossiers(actor, people)
     hashes = {p.id_hash for p in people if p.id_hash}
     if hashes and Petition.objects.filter(petitioners__id_hash__in=hashes, category=category,
                                           state="rechecked").exists():
@@ -93,6 +95,14 @@ def _petitioner(data: dict) -> Petitioner:
         digest, home = petitioner_hash(facts.number), facts.region_code.ljust(12, "0")
     return Petitioner(name=name, id_hash=digest, person_id=data.get("person_id"),
                       home_region_code=data.get("home_region_code") or home)
+
+
+def _link_dossiers(actor, people: list[Petitioner]) -> None:
+    """A petitioner with a dossier in the registering worker's scope is linked to it (by the ID's hash)."""
+    hashes = {p.id_hash for p in people if p.id_hash and not p.person_id}
+    found = dict(Person.objects.visible_to(actor).filter(id_hash__in=hashes).values_list("id_hash", "pk"))
+    for petitioner in people:
+        petitioner.person_id = petitioner.person_id or found.get(petitioner.id_hash)
 
 
 def _above_county(unit: OrgUnit, people: list[Petitioner]) -> bool:
