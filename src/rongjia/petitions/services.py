@@ -40,7 +40,7 @@ def _due(start: date, days: int, kind: str = "calendar") -> date:
 
 def petition_register(*, actor, unit: OrgUnit, channel: str, type: str, category: str, subject: str,
                       petitioners: list[dict], content: str = "", registered_on: date | None = None) -> Petition:
-    """登记. Flags 重复信访 (same person or same subject within 12 months), 越级 and 集体访.
+    """登记. Flags 重复信访 (same person, or same subject at the same unit, within 12 months), 越级 and 集体访.
 
     After 复核 the same matter (same person, same category) is not accepted again.
     """
@@ -75,7 +75,8 @@ def petition_register(*, actor, unit: OrgUnit, channel: str, type: str, category
         since = registered_on - timedelta(days=365)
         earlier = Petition.objects.exclude(pk=petition.pk).filter(registered_on__gte=since)
         repeats = earlier.filter(petitioners__id_hash__in=hashes) if hashes else earlier.none()
-        repeats = repeats | earlier.filter(subject=petition.subject)
+        # The same matter without a known person: the same subject lodged at the same unit.
+        repeats = repeats | earlier.filter(subject=petition.subject, registered_at_unit=unit)
         petition.repeat_of.set(set(repeats))
         _event(petition, actor, "register", "", "registered", "")
     return petition
