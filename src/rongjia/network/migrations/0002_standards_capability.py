@@ -1,23 +1,10 @@
 from django.db import migrations
 
-GRANTED_TO = ("centre_staff", "centre_director")
+from rongjia.accounts.grants import grant_capabilities
 
-
-def grant(apps, schema_editor):
-    Role = apps.get_model("accounts", "Role")
-    for role in Role.objects.filter(code__in=GRANTED_TO):
-        if "network.standards" not in role.capabilities:
-            role.capabilities = sorted([*role.capabilities, "network.standards"])
-            role.save(update_fields=["capabilities"])
-
-
-def revoke(apps, schema_editor):
-    Role = apps.get_model("accounts", "Role")
-    for role in Role.objects.filter(code__in=GRANTED_TO):
-        role.capabilities = [c for c in role.capabilities if c != "network.standards"]
-        role.save(update_fields=["capabilities"])
+GRANTS = {"centre_staff": ["network.standards"], "centre_director": ["network.standards"]}
 
 
 class Migration(migrations.Migration):
     dependencies = [("network", "0001_initial"), ("accounts", "0002_default_roles")]
-    operations = [migrations.RunPython(grant, revoke)]
+    operations = [grant_capabilities(GRANTS)]

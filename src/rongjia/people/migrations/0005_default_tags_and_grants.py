@@ -1,5 +1,6 @@
 from django.db import migrations
 
+from rongjia.accounts.grants import grant_capabilities
 from rongjia.people.reference import DEFAULT_TAGS
 
 # Revealing a full value, merging duplicates, importing ledgers and exporting full values are
@@ -16,19 +17,8 @@ def load(apps, schema_editor):
     for kind, names in DEFAULT_TAGS.items():
         for position, name in enumerate(names, start=1):
             Tag.objects.get_or_create(kind=kind, name=name, defaults={"position": position})
-    Role = apps.get_model("accounts", "Role")
-    for role in Role.objects.filter(code__in=GRANTS):
-        role.capabilities = sorted(set(role.capabilities) | set(GRANTS[role.code]))
-        role.save(update_fields=["capabilities"])
-
-
-def unload(apps, schema_editor):
-    Role = apps.get_model("accounts", "Role")
-    for role in Role.objects.filter(code__in=GRANTS):
-        role.capabilities = [c for c in role.capabilities if c not in GRANTS[role.code]]
-        role.save(update_fields=["capabilities"])
 
 
 class Migration(migrations.Migration):
     dependencies = [("people", "0004_dossier_records"), ("accounts", "0002_default_roles")]
-    operations = [migrations.RunPython(load, unload)]
+    operations = [migrations.RunPython(load, migrations.RunPython.noop), grant_capabilities(GRANTS)]
