@@ -20,4 +20,7 @@ def run_import(job_id: int, commit: bool = False) -> str:
         # worker record the traceback.
         ImportJob.objects.filter(pk=job_id).update(state=ImportJob.State.FAILED,
                                                    message=f"导入失败：{type(exc).__name__}")
+        if job.file:  # it holds ID numbers in clear and no commit will read it now
+            job.file.delete(save=False)
+            ImportJob.objects.filter(pk=job_id).update(file="")
         raise

@@ -5,6 +5,7 @@ it belongs to: importing the same file twice changes nothing) or bad (a list of 
 checked in batches so the "already registered" lookups are one query per batch, not per row.
 """
 
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -80,10 +81,16 @@ class LedgerChecker:
         text = {}
         for column in COLUMNS:
             cell = cells.get(column.key, Cell(None))
-            if cell.is_formula:
-                result.refuse(column.key, _("A formula is not accepted; enter the value itself."))
+            if cell.merged:
+                result.refuse(column.key, _("The cell is hidden under the merged cells %(range)s: unmerge them and "
+                                            "fill in every row.") % {"range": cell.merged})
                 continue
             value = cell.value
+            # A formula, or text a spreadsheet would run as one, is refused and never evaluated
+            # ('= typed first is how an exported cell keeps its text, and passes).
+            if cell.is_formula or (isinstance(value, str) and value.lstrip().startswith("=")):
+                result.refuse(column.key, _("A formula is not accepted; enter the value itself."))
+                continue
             if isinstance(value, str):
                 value = value.strip().removeprefix("'")  # an exported cell neutralised against formulas
             if isinstance(value, str) and len(value) > MAX_CELL:
@@ -119,7 +126,8 @@ class LedgerChecker:
         if isinstance(value, float):  # Excel turned the number into a float and lost its last digits
             raise ValidationError(_("The ID number was stored as a number and lost digits: format the column as "
                                     "text and type it again."))
-        facts = parse_id_number(str(value), today=self.today)
+        # Ledgers typed on Chinese input methods carry full-width digits and spaces between the groups.
+        facts = parse_id_number("".join(unicodedata.normalize("NFKC", str(value)).split()), today=self.today)
         result.values["id_hash"] = digest = id_index(facts.number)
         first = self.seen.setdefault(digest, result.row)
         if first != result.row:

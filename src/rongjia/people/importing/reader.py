@@ -3,17 +3,21 @@
 openpyxl's read-only mode streams the sheet's XML, so memory stays flat in the file's size.
 """
 
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
+from openpyxl.utils.cell import range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
 
 from .columns import BY_HEADER, COLUMNS, MAX_ROWS
 
 HEADER_SEARCH_ROWS = 5  # a ledger may carry a title row or two above its header
+MAX_MERGED_CELLS = 20_000  # cells hidden under merges that a report still lists row by row
+_MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
 
 
 class FileRefused(Exception):
@@ -28,6 +32,7 @@ class HeaderIncomplete(FileRefused):
 class Cell:
     value: object
     is_formula: bool = False
+    merged: str = ""  # the merged range (e.g. "A3:A5") that hides this cell's own value
 
 
 def _header_text(value) -> str:
@@ -58,11 +63,17 @@ def rows(path) -> Iterator[tuple[int, dict[str, Cell]]]:
     """
     workbook = open_workbook(path)
     try:
-        stream, positions = _ledger_sheet(workbook)
+        sheet, stream, positions = _ledger_sheet(workbook)
+        hidden = _merged_away(sheet, set(positions.values()))
         count = 0
         for row_cells in stream:
             values = {key: _cell(row_cells[index]) if index < len(row_cells) else Cell(None)
                       for key, index in positions.items()}
+            if hidden:
+                number = _row_number(row_cells, default=0)
+                for key, index in positions.items():
+                    if (number, index) in hidden:
+                        values[key].merged = hidden[number, index]
             if all(cell.value in (None, "") for cell in values.values()):
                 continue
             count += 1
@@ -74,9 +85,39 @@ def rows(path) -> Iterator[tuple[int, dict[str, Cell]]]:
         workbook.close()
 
 
-def _row_number(row_cells) -> int:
+def _row_number(row_cells, default=None) -> int:
     """The row's number as Excel shows it (empty cells in read-only mode carry none, so ask the others)."""
-    return next(cell.row for cell in row_cells if getattr(cell, "row", None))
+    return next((cell.row for cell in row_cells if getattr(cell, "row", None)), default)
+
+
+def _merged_away(sheet, columns: set[int]) -> dict[tuple[int, int], str]:
+    """(row, 0-based column) → merged range, for the ledger cells a merge hides (all but its top-left).
+
+    Read-only mode does not parse merges, and a ledger that merges 区划代码 over the rows of one
+    village would otherwise read as blank cells: the rows would be imported without the value or
+    refused as "required" with no word of why. The merges sit after the rows in the sheet's XML,
+    so this streams the sheet once more in chunks (cheap next to parsing its cells).
+    """
+    source = getattr(sheet, "_get_source", None)
+    if source is None:
+        return {}
+    refs, tail = set(), b""
+    with source() as stream:
+        while chunk := stream.read(1 << 20):
+            text = tail + chunk
+            refs.update(_MERGE_CELL.findall(text))
+            tail = text[-300:]
+    hidden = {}
+    for ref in sorted(refs):
+        min_col, min_row, max_col, max_row = range_boundaries(ref.decode())
+        for column in (c for c in range(min_col, max_col + 1) if c - 1 in columns):  # ledger columns only
+            for row in range(min_row, max_row + 1):
+                if (row, column) != (min_row, min_col):
+                    hidden[row, column - 1] = ref.decode()
+                    if len(hidden) > MAX_MERGED_CELLS:
+                        raise FileRefused(_("The sheet has too many merged cells: unmerge them and fill in every "
+                                            "row."))
+    return hidden
 
 
 def _cell(cell) -> Cell:
@@ -92,7 +133,7 @@ def _ledger_sheet(workbook):
             continue
         stream = sheet.iter_rows()
         try:
-            return stream, _find_header(stream)
+            return sheet, stream, _find_header(stream)
         except HeaderIncomplete as refused:
             refusal = refused
         except FileRefused as refused:
