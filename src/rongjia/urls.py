@@ -14,6 +14,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("people/", include("rongjia.people.urls")),
     path("petitions/", include("rongjia.petitions.urls")),
+    path("mailbox/", include("rongjia.petitions.urls_mailbox")),
     path("", include("rongjia.network.urls")),
     path("", include("rongjia.core.urls")),
 ]

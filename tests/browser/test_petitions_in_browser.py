@@ -1,28 +1,84 @@
-"""The petition page with its deadline strip and the county's petition dashboard, on a phone and a PC."""
+"""The petition pages on a phone and a PC: the petition with its deadline strip, files and legal aid,
+the county's dashboard, the warnings, the lawyer pool, and the supervision mailbox from both sides."""
 
 import pytest
 
-from tests.browser.conftest import AXE_JS, SCREENSHOT_DIR
+from tests.browser.conftest import AXE_JS, SCREENSHOT_DIR, require_htmx
 
 pytestmark = pytest.mark.browser
 
 
+def check(page, name: str, width: int) -> list[str]:
+    """Screenshot the page; report horizontal overflow and axe-core's violations."""
+    page.screenshot(path=str(SCREENSHOT_DIR / f"{name}-{width}.png"), full_page=True)
+    problems = []
+    if not page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"):
+        problems.append(f"{name}: horizontal overflow")
+    page.add_script_tag(path=str(AXE_JS))
+    problems += [f"{name}: {v}" for v in page.evaluate(
+        "async () => (await axe.run()).violations.map(v => `${v.id}: ${v.help} — ${v.nodes[0].target}`)")]
+    return problems
+
+
 @pytest.mark.parametrize(("width", "height"), [(360, 740), (1366, 768)])
-def test_petition_page_and_dashboard(new_page, demo_url, width, height):
+def test_petition_pages(new_page, demo_url, width, height):
     page = new_page("jn_county", width=width, height=height)
     problems = []
     assert page.goto(f"{demo_url}/petitions/?state=assigned").status == 200
-    first = page.locator("table a[href^='/petitions/']").first
-    detail = demo_url + first.get_attribute("href")
+    detail = demo_url + page.locator("table a[href^='/petitions/']").first.get_attribute("href")
     for name, url in (("petition-list", f"{demo_url}/petitions/"), ("petition", detail),
-                      ("petition-dashboard", f"{demo_url}/petitions/dashboard")):
+                      ("petition-dashboard", f"{demo_url}/petitions/dashboard"),
+                      ("petition-notices", f"{demo_url}/petitions/notices/"),
+                      ("lawyers", f"{demo_url}/petitions/lawyers/"),
+                      ("mailbox-inbox", f"{demo_url}/mailbox/inbox/")):
         assert page.goto(url).status == 200, url
         if name == "petition":
             assert page.locator("[data-testid=deadline-strip]").is_visible()
-        page.screenshot(path=str(SCREENSHOT_DIR / f"{name}-{width}.png"), full_page=True)
-        if not page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"):
-            problems.append(f"{name}: horizontal overflow")
-        page.add_script_tag(path=str(AXE_JS))
-        problems += [f"{name}: {v}" for v in page.evaluate(
-            "async () => (await axe.run()).violations.map(v => `${v.id}: ${v.help} — ${v.nodes[0].target}`)")]
+            assert page.locator("[data-testid=legal-aid]").is_visible()
+            # the step form shows only what the chosen step reads
+            assert not page.locator("#id_reply_text").is_visible()
+            page.select_option("#id_action", "reply")
+            assert page.locator("#id_reply_text").is_visible() and not page.locator("#id_days").is_visible()
+        problems += check(page, name, width)
+    assert not problems, "\n".join(problems)
+
+
+def test_a_reply_is_printed_and_a_file_attached(new_page, demo_url, tmp_path):
+    page = new_page("jn_county")
+    page.goto(f"{demo_url}/petitions/?state=replied")
+    page.locator("table a[href^='/petitions/']").first.click()
+    link = page.locator("a[href*='/documents/']").last
+    pdf = page.request.get(demo_url + link.get_attribute("href"))
+    assert pdf.status == 200 and pdf.body().startswith(b"%PDF")
+    scan = tmp_path / "答复签收单.pdf"
+    scan.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    page.select_option("#id_kind", "reply")
+    page.set_input_files("#id_file", str(scan))
+    with page.expect_navigation():
+        page.locator("[data-testid=attachments] button[type=submit]").last.click()
+    assert page.locator("[data-testid=attachments]").get_by_role("link", name="答复签收单.pdf").is_visible()
+
+
+@pytest.mark.parametrize(("width", "height"), [(360, 740), (1366, 768)])
+def test_the_public_mailbox_without_an_account(new_page, demo_url, width, height):
+    page = new_page(width=width, height=height)
+    problems = []
+    assert page.goto(f"{demo_url}/mailbox/").status == 200
+    require_htmx(page)
+    problems += check(page, "mailbox-form", width)
+    page.fill("#id_station", "320115003004")
+    page.select_option("#id_topic", "efficiency")
+    page.locator("input[name=rating][value=fairly]").check()
+    page.fill("#id_content", "办理优待证要跑两趟，希望一次办好。")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit], form button[type=submit]").first.click()
+    receipt = page.locator("[data-testid=receipt]").inner_text()
+    assert "江宁区" in page.inner_text("body")  # answered by the district centre
+    problems += check(page, "mailbox-receipt", width)
+    page.goto(f"{demo_url}/mailbox/answer")
+    page.fill("#id_receipt", receipt)
+    with page.expect_navigation():
+        page.locator("form button[type=submit]").first.click()
+    assert "跑两趟" in page.locator("[data-testid=feedback]").inner_text()
+    problems += check(page, "mailbox-answer", width)
     assert not problems, "\n".join(problems)

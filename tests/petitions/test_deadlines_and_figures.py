@@ -79,3 +79,18 @@ def test_the_on_time_rate_reads_the_holiday_table_once(cast, django_assert_max_n
     with django_assert_max_num_queries(4):  # the same for 12 petitions as for 1200
         [row] = on_time_by_unit(Petition.objects.visible_to(cast.county_director))
     assert (row["on_time"], row["answered"]) == (12, 12)
+
+
+def test_the_warnings_page_shows_each_unit_its_own_and_those_below(cast, client_for, django_assert_max_num_queries):
+    soon, late = register(cast.village_worker, subject="快到期事项"), register(cast.village_worker, subject="逾期事项")
+    due_in(soon, 5)
+    due_in(late, -2)
+    call_command("run_deadlines", stdout=io.StringIO())
+    village = client_for(cast.village_worker).get("/petitions/notices/").content.decode()
+    assert "快到期事项" in village and "逾期事项" not in village  # the escalation is told to the street
+    street_client = client_for(cast.street_worker)
+    with django_assert_max_num_queries(12):
+        street = street_client.get("/petitions/notices/?kind=overdue").content.decode()
+    assert "逾期事项" in street and "快到期事项" not in street
+    assert "事项" not in client_for(cast.village2_worker).get("/petitions/notices/").content.decode()
+    assert client_for(cast.auditor).get("/petitions/notices/").status_code == 403

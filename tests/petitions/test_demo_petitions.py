@@ -4,16 +4,20 @@ from django.utils import timezone
 
 from rongjia.demo.people_seed import seed_people
 from rongjia.demo.petitions_seed import seed_petitions
-from rongjia.petitions.models import Petition
+from rongjia.petitions.models import Feedback, LegalAidReferral, Petition
 from tests.factories import UserFactory, unit_at
 
 
 def test_demo_petitions(cast):
     UserFactory(username="jn_county", org_unit=unit_at("320115000000"), roles=["centre_director"])
+    UserFactory(username="nj_city", org_unit=unit_at("320100000000"), roles=["centre_director"])
     seed_people(county_prefix="320115", total=300)
     made = seed_petitions(county_prefix="320115", total=80)
     assert made >= 70 and Petition.objects.count() == made
     states = set(Petition.objects.values_list("state", flat=True))
     assert {"registered", "accepted", "assigned", "closed", "review"} <= states
     assert Petition.objects.filter(due_on__lt=timezone.localdate(), state__in=["accepted", "assigned"]).exists()
+    assert LegalAidReferral.objects.values("state").distinct().count() == 3  # referred, taken on, concluded
+    assert Feedback.objects.filter(answered_at__isnull=True).exists() and Feedback.objects.exclude(answer="").exists()
+    assert Feedback.objects.filter(routed_to__region_code="320100000000").exists()  # on the district centre
     assert seed_petitions(county_prefix="320115", total=80) == 0  # a second run adds nothing

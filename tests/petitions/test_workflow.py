@@ -12,9 +12,10 @@ from rongjia.petitions import workflow
 from rongjia.petitions.models import Petition
 from rongjia.petitions.services import IllegalStep, petition_register, petition_transition
 from tests.api.conftest import api
-from tests.factories import STREET_CODE, VILLAGE_CODE, unit_at, valid_id_number
+from tests.factories import STREET_CODE, VILLAGE_CODE, UserFactory, unit_at, valid_id_number
 
 PETITIONER_ID = valid_id_number("19600101", sequence=31)
+REPLY = "经调查核实，已按政策予以落实。"
 
 
 def register(actor, *, code=VILLAGE_CODE, category="placement", subject="安置待遇未落实", people=None):
@@ -33,7 +34,10 @@ def test_the_whole_lifecycle_is_recorded_with_who_when_why(cast):
     petition = step(cast.village_worker, petition, "accept")
     assert petition.due_on == deadline(timezone.localdate(), 60).due
     petition = step(cast.street_worker, petition, "assign", unit=unit_at(VILLAGE_CODE))
-    petition = step(cast.village_worker, petition, "reply", outcome="support", note="已落实")
+    with pytest.raises(ValidationError, match="reply|答复"):  # the written reply is required
+        step(cast.village_worker, petition, "reply", outcome="support", note="已落实")
+    petition = step(cast.village_worker, petition, "reply", outcome="support", note="已落实", reply_text=REPLY)
+    assert petition.reply_text == REPLY
     petition = step(cast.village_worker, petition, "revisit", satisfaction="satisfied")
     petition = step(cast.village_worker, petition, "close")
     assert petition.state == "closed"
@@ -85,16 +89,21 @@ def test_objection_within_five_working_days_only(cast):
 
 def test_review_and_recheck_windows_and_no_repeat_after_recheck(cast):
     petition = step(cast.village_worker, register(cast.village_worker), "accept")
-    petition = step(cast.village_worker, petition, "reply", outcome="refuse")
+    petition = step(cast.village_worker, petition, "reply", outcome="refuse", reply_text=REPLY)
     Petition.objects.filter(pk=petition.pk).update(replied_on=timezone.localdate() - timedelta(days=45))
     with pytest.raises(ValidationError):  # 复查 must be asked within 30 days of the reply
         step(cast.village_worker, petition, "request_review", note="不服")
     Petition.objects.filter(pk=petition.pk).update(replied_on=timezone.localdate() - timedelta(days=3))
     petition = step(cast.village_worker, petition, "request_review", note="不服")
     assert petition.due_on == deadline(timezone.localdate(), 30).due
-    petition = step(cast.county_director, petition, "review_reply", outcome="refuse")
+    with pytest.raises(ValidationError, match="above|上级|以上"):  # 复查 is answered by the level above
+        step(cast.village_worker, petition, "review_reply", outcome="refuse", reply_text=REPLY)
+    petition = step(cast.county_director, petition, "review_reply", outcome="refuse", reply_text=REPLY)
     petition = step(cast.county_director, petition, "request_recheck", note="仍不服")
-    petition = step(cast.county_director, petition, "recheck_reply", outcome="refuse")
+    with pytest.raises(ValidationError, match="above|上级|以上"):  # 复核: above the centre that answered the 复查
+        step(cast.county_director, petition, "recheck_reply", outcome="refuse", reply_text=REPLY)
+    city_director = UserFactory(org_unit=unit_at("320100000000"), roles=["centre_director"])
+    petition = step(city_director, petition, "recheck_reply", outcome="refuse", reply_text=REPLY)
     assert petition.state == "rechecked" and workflow.allowed_actions("rechecked") == []
     with pytest.raises(ValidationError, match="复核"):
         register(cast.village_worker, subject="同一事项再次反映")
@@ -135,6 +144,8 @@ def test_the_api(cast, client, token_for):
     assert illegal.status_code == 422 and illegal.json()["allowed"] == ["accept", "reject", "supervise"]
     assert api(client, "post", f"/api/v1/petitions/{pk}/transitions", token, action="accept").json()["state"] \
         == "accepted"
+    no_text = api(client, "post", f"/api/v1/petitions/{pk}/transitions", token, action="reply", outcome="support")
+    assert no_text.status_code == 422 and Petition.objects.get(pk=pk).state == "accepted"
     deadlines = api(client, "get", f"/api/v1/petitions/{pk}/deadlines", token).json()
     assert [d["name"] for d in deadlines] == ["告知受理与否", "办理期限"]
     assert api(client, "get", f"/api/v1/petitions/{pk}", token_for(cast.village2_worker)).status_code == 404
@@ -149,3 +160,4 @@ def test_a_petition_shows_on_the_petitioners_timeline(cast):
     person = person_at(cast.village_worker, id_number=PETITIONER_ID)
     register(cast.village_worker, people=[{"name": person.name, "id_number": PETITIONER_ID}])  # linked by the ID
     assert any(entry.kind == "petition" and "安置待遇未落实" in entry.title for entry in timeline_for(person))
+    assert any(entry.title == "信访登记：安置待遇未落实" for entry in timeline_for(person))

@@ -44,6 +44,8 @@ class PetitionOut(Schema):
     collective: bool
     above_county: bool
     repeat_of: list[int]
+    outcome: str
+    reply_text: str
     allowed_actions: list[str]
     version: int
 
@@ -64,6 +66,7 @@ class TransitionIn(Schema):
     days: int | None = None
     outcome: str = ""
     satisfaction: str = ""
+    reply_text: str = ""  # the written reply: required with reply, review_reply and recheck_reply
 
 
 class DeadlineOut(Schema):

@@ -19,7 +19,8 @@ class Styled:
             widget = field.widget
             if widget.is_hidden:
                 continue
-            css = ("form-check-input" if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple))
+            # RadioSelect covers CheckboxSelectMultiple, its subclass
+            css = ("form-check-input" if isinstance(widget, (forms.CheckboxInput, forms.RadioSelect))
                    else "form-select" if isinstance(widget, forms.Select) else "form-control")
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 

@@ -14,6 +14,8 @@ from rongjia.core.models import OrgUnit
 from rongjia.people.models import Person
 from rongjia.petitions.models import Petition
 from rongjia.petitions.services import petition_register, petition_transition
+from rongjia.petitions.services_aid import lawyer_save, referral_create, referral_step
+from rongjia.petitions.services_mailbox import feedback_answer, feedback_submit
 
 SUBJECTS = {"placement": ["安置待遇未落实", "转业安置岗位争议"], "preferential": ["优抚金发放延迟", "伤残等级评定异议"],
             "employment": ["就业推荐无回音", "创业补贴申请"], "medical": ["医疗费用报销困难", "慢性病就医补助"],
@@ -25,10 +27,15 @@ PATHS = [((), 30), (("accept",), 40), (("accept", "assign"), 60), (("accept", "a
          (("accept", "reply", "request_review"), 20), (("accept", "reply", "request_review", "review_reply"), 10),
          (("accept", "reply", "request_review", "review_reply", "request_recheck", "recheck_reply"), 5)]
 
+REPLIES = {"support": "经调查核实，你反映的情况属实。本机关已协调相关部门，按政策予以落实。",
+           "explain": "经调查核实，现将有关政策规定向你解释说明如下：相关待遇按现行标准执行，已向你当面说明。",
+           "refuse": "经调查核实，你提出的请求不符合现行政策规定，本机关不予支持。"}
+
 
 def seed_petitions(*, county_prefix: str, total: int = 280) -> int:
     actor = User.objects.filter(username="jn_county").first()
-    if actor is None or Petition.objects.filter(region_code__startswith=county_prefix).exists():
+    city = User.objects.filter(username="nj_city").first()  # 复核 comes from above the county's 复查
+    if city is None or actor is None or Petition.objects.filter(region_code__startswith=county_prefix).exists():
         return 0
     rng = random.Random(f"petitions-{county_prefix}")
     villages = list(OrgUnit.objects.filter(region_code__startswith=county_prefix, level=5,
@@ -48,11 +55,57 @@ def seed_petitions(*, county_prefix: str, total: int = 280) -> int:
             continue
         path = rng.choices([p for p, _w in PATHS], weights=[w for _p, w in PATHS])[0]
         for action in path:
-            petition = petition_transition(actor=actor, petition=petition, action=action, note="演示",
-                                           **_step_data(rng, action, unit))
+            petition = petition_transition(actor=city if action == "recheck_reply" else actor, petition=petition,
+                                           action=action, note="演示", **_step_data(rng, action, unit))
         _date_back(petition, rng.randint(0, 90))
         made += 1
+    _seed_legal_aid(actor, county_prefix, rng)
+    _seed_mailbox(actor, city, county_prefix, rng)
     return made
+
+
+# (name, firm, specialities, ISO duty days) at the county centre's 法律援助工作站
+LAWYERS = [("韩立新", "江苏天衡律师事务所", ["placement", "preferential"], [1, 3]),
+           ("沈雅琴", "江苏金陵律师事务所", ["social", "medical"], [2, 4]),
+           ("钱卫国", "江宁区法律援助中心", ["employment", "housing", "other"], [5]),
+           ("杨晓东", "江苏苏源律师事务所", ["placement", "housing"], [1, 2, 3, 4, 5])]
+
+
+def _seed_legal_aid(actor, county_prefix: str, rng) -> None:
+    centre = OrgUnit.objects.get(region_code=county_prefix.ljust(12, "0"), kind=OrgUnit.Kind.CENTRE)
+    lawyers = [lawyer_save(actor=actor, station=centre, name=name, firm=firm, specialities=specialities,
+                           duty_days=days, phone=f"025-5{rng.randint(1, 9999999):07d}")
+               for name, firm, specialities, days in LAWYERS]
+    candidates = list(Petition.objects.filter(region_code__startswith=county_prefix,
+                                              state__in=["accepted", "assigned", "review"])[:12])
+    for n, petition in enumerate(candidates):
+        referral = referral_create(actor=actor, petition=petition, lawyer=lawyers[n % len(lawyers)],
+                                   question="请律师就信访人的诉求提供法律意见，并协助其依法维权。")
+        if n % 3 == 1:
+            referral_step(actor=actor, referral=referral, action="take_on")
+        elif n % 3 == 2:
+            referral_step(actor=actor, referral=referral, action="conclude",
+                          outcome="律师已向信访人解答相关法律规定，建议通过劳动仲裁途径解决。")
+
+
+FEEDBACK = [("attitude", "satisfied", "工作人员热情耐心，帮我把优待证的事情办好了。"),
+            ("efficiency", "unsatisfied", "补贴申请交上去一个多月了还没有消息，希望加快办理。"),
+            ("overall", "fairly", "服务站环境不错，就是周末没有人值班。"),
+            ("suggestion", "fairly", "建议在服务站增加就业信息公告栏。")]
+
+
+def _seed_mailbox(actor, city, county_prefix: str, rng) -> None:
+    """Feedback on stations (answered by the county) and on the county centre (answered by the city)."""
+    stations = list(OrgUnit.objects.filter(region_code__startswith=county_prefix, kind=OrgUnit.Kind.STATION)[:30])
+    centre = OrgUnit.objects.get(region_code=county_prefix.ljust(12, "0"), kind=OrgUnit.Kind.CENTRE)
+    for n in range(24):
+        topic, rating, content = FEEDBACK[n % len(FEEDBACK)]
+        about = centre if n % 8 == 7 else rng.choice(stations)
+        feedback, _receipt = feedback_submit(about=about, topic=topic, rating=rating, content=content,
+                                             source="terminal" if n % 2 else "portal")
+        if n % 3 == 0:
+            feedback_answer(actor=city if about == centre else actor, feedback=feedback,
+                            answer="感谢您的反馈，我们已核实情况并督促改进。")
 
 
 def _petitioner(rng, people) -> dict:
@@ -64,7 +117,8 @@ def _step_data(rng, action, unit) -> dict:
     if action == "assign":
         return {"unit": unit}
     if action in ("reply", "review_reply", "recheck_reply"):
-        return {"outcome": rng.choice(["support", "explain", "refuse"])}
+        outcome = rng.choice(["support", "explain", "refuse"])
+        return {"outcome": outcome, "reply_text": REPLIES[outcome]}
     if action == "revisit":
         return {"satisfaction": rng.choice(["satisfied", "satisfied", "fairly", "unsatisfied"])}
     return {}

@@ -30,6 +30,7 @@ DEMO_ACCOUNTS = [
     ("jn_village2", "李秀英", "station_worker", "{county}003011"),
     ("jn_grid", "吴建军", "grid_worker", "{county}003004"),  # keeps 古泉社区's first grid
     ("jn_leader", "周振华", "leader", "{county}000000"),
+    ("nj_city", "郑国华", "centre_director", "{city}00000000"),  # answers 复核 and the county's mailbox
     ("sys_admin", "王磊", "sys_admin", "{county}000000"),
     ("sec_admin", "赵敏", "sec_admin", "{county}000000"),
     ("audit_admin", "孙丽", "audit_admin", "{county}000000"),
@@ -104,7 +105,8 @@ def _fill_contact_details(county_prefix: str, county_name: str) -> None:
 def _demo_accounts(county_prefix: str, report: DemoReport) -> None:
     roles = {role.code: role for role in Role.objects.all()}
     for username, full_name, role_code, unit_code in DEMO_ACCOUNTS:
-        unit = OrgUnit.objects.get(region_code=unit_code.format(county=county_prefix), kind__in=["centre", "station"])
+        code = unit_code.format(county=county_prefix, city=county_prefix[:4])
+        unit = OrgUnit.objects.get(region_code=code, kind__in=["centre", "station"])
         if not User.objects.filter(username=username).exists():
             user_create(
                 actor=None, username=username, password=DEMO_PASSWORD, org_unit=unit, roles=[roles[role_code]],

@@ -10,10 +10,14 @@ class PetitionsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from .models import Petition, Petitioner
+        from .models import Feedback, Lawyer, LegalAidReferral, Petition, PetitionAttachment, Petitioner
 
         auditlog.register(Petition)
         auditlog.register(Petitioner, exclude_fields=["id_hash"])
+        auditlog.register(PetitionAttachment, exclude_fields=["file"])
+        auditlog.register(Lawyer)
+        auditlog.register(LegalAidReferral)
+        auditlog.register(Feedback, exclude_fields=["receipt_hash"])
 
         from rongjia.people.timeline import register
 

@@ -2,12 +2,14 @@
 
 from django import forms
 from django.db.models import Q
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from rongjia.core.forms import ServiceErrors, Styled
 from rongjia.core.models import OrgUnit
 
-from .models import Petition
+from .models import Feedback, Lawyer, Petition, PetitionAttachment
+from .models_aid import WEEKDAYS
 from .workflow import STEPS, allowed_actions
 
 
@@ -43,6 +45,12 @@ class PetitionForm(ServiceErrors, Styled, forms.Form):
         return people
 
 
+REPLY_STEPS = ("reply", "review_reply", "recheck_reply")
+# The fields each step reads; js/step_form.js shows only those of the chosen step.
+STEP_FIELDS = {"outcome": REPLY_STEPS, "reply_text": REPLY_STEPS, "satisfaction": ("revisit",), "unit": ("assign",),
+               "days": ("extend",)}
+
+
 class StepForm(ServiceErrors, Styled, forms.Form):
     action = forms.ChoiceField(label=_("Step"))
     note = forms.CharField(label=_("Note or reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -53,13 +61,97 @@ class StepForm(ServiceErrors, Styled, forms.Form):
     unit = forms.ModelChoiceField(label=_("Responsible unit (for 交办/转办)"), required=False,
                                   queryset=OrgUnit.objects.none())
     days = forms.IntegerField(label=_("Days (for an extension)"), required=False, min_value=1, max_value=30)
+    reply_text = forms.CharField(label=_("Written reply (for a reply)"), required=False, max_length=5000,
+                                 widget=forms.Textarea(attrs={"rows": 4}),
+                                 help_text=_("Printed as the 处理意见书 the petitioner receives."))
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, petition, user, **kwargs):
         super().__init__(*args, initial={"version": petition.version}, **kwargs)
         self.fields["action"].choices = [(a, STEPS[a].label) for a in allowed_actions(petition.state)]
         self.fields["unit"].queryset = _units(user)
+        for name, steps in STEP_FIELDS.items():
+            self.fields[name].widget.attrs["data-steps"] = " ".join(steps)
 
     def step_data(self) -> dict:
         data = self.cleaned_data
-        return {name: data[name] for name in ("outcome", "satisfaction", "unit", "days") if data.get(name)}
+        names = ("outcome", "satisfaction", "unit", "days", "reply_text")
+        return {name: data[name] for name in names if data.get(name)}
+
+
+class AttachmentForm(ServiceErrors, Styled, forms.Form):
+    kind = forms.ChoiceField(label=_("What it is"), choices=PetitionAttachment.Kind.choices)
+    file = forms.FileField(label=_("File (PDF, JPEG or PNG)"))
+
+
+class LawyerForm(ServiceErrors, Styled, forms.Form):
+    station = forms.ModelChoiceField(label=_("Legal aid workstation"), queryset=OrgUnit.objects.none())
+    name = forms.CharField(label=_("Name"), max_length=40)
+    firm = forms.CharField(label=_("Law firm"), max_length=100)
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    specialities = forms.MultipleChoiceField(label=_("Specialities"), required=False,
+                                             choices=Petition.Category.choices, widget=forms.CheckboxSelectMultiple)
+    duty_days = forms.TypedMultipleChoiceField(label=_("Duty days"), required=False, coerce=int, choices=WEEKDAYS,
+                                               widget=forms.CheckboxSelectMultiple)
+    active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["station"].queryset = _units(user)
+        self.fields["station"].initial = user.org_unit_id
+
+
+class ReferralForm(ServiceErrors, Styled, forms.Form):
+    lawyer = forms.ModelChoiceField(label=_("Lawyer"), queryset=Lawyer.objects.none())
+    question = forms.CharField(label=_("What the lawyer is asked to help with"), max_length=2000,
+                               widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, lawyers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lawyer"].queryset = lawyers
+
+
+class ReferralStepForm(ServiceErrors, Styled, forms.Form):
+    action = forms.ChoiceField(label=_("Step"), choices=[("take_on", _("The lawyer takes it on")),
+                                                         ("decline", _("The lawyer declines")),
+                                                         ("conclude", _("Record the outcome"))])
+    outcome = forms.CharField(label=_("Outcome or reason"), required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class FeedbackForm(ServiceErrors, Styled, forms.Form):
+    station = forms.CharField(
+        label=_("Service centre or station"), max_length=60,
+        help_text=_("Type the station's name or its 12-digit region code."),
+        widget=forms.TextInput(attrs={"list": "station-options", "autocomplete": "off", "inputmode": "search",
+                                      "hx-get": reverse_lazy("mailbox:station_options"),
+                                      "hx-trigger": "input changed delay:300ms", "hx-target": "#station-options"}))
+    topic = forms.ChoiceField(label=_("About"), choices=Feedback.Topic.choices)
+    rating = forms.ChoiceField(label=_("Your evaluation"), choices=Feedback.Rating.choices,
+                               widget=forms.RadioSelect)
+    content = forms.CharField(label=_("Your feedback"), max_length=2000, widget=forms.Textarea(attrs={"rows": 5}))
+    sender_name = forms.CharField(label=_("Your name (optional)"), max_length=40, required=False)
+
+    def clean_station(self) -> OrgUnit:
+        text = self.cleaned_data["station"].strip()
+        units = OrgUnit.objects.filter(region__valid_to__isnull=True)
+        # A code names the region's own centre or station (the suggestions carry codes); a name must be unique.
+        found = (units.filter(region_code=text, kind__in=[OrgUnit.Kind.CENTRE, OrgUnit.Kind.STATION])
+                 if text.isdigit() else units.filter(name=text))
+        matches = list(found[:2])
+        if not matches:
+            raise forms.ValidationError(_("No station has this name or code; choose one of the suggestions."))
+        if len(matches) > 1 and not text.isdigit():
+            raise forms.ValidationError(_("Several stations have this name; choose one of the suggestions."))
+        return matches[0]
+
+
+class ReceiptForm(Styled, forms.Form):
+    receipt = forms.CharField(label=_("Receipt code"), max_length=20)
+
+
+class AnswerForm(ServiceErrors, Styled, forms.Form):
+    answer = forms.CharField(label=_("Answer"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -5,6 +5,8 @@ as a `PetitionEvent` with who, when and why. Deadlines are stored on the petitio
 due (computed by `rongjia.core.deadlines`), so overdue lists are plain indexed queries.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -68,6 +70,7 @@ class Petition(models.Model):
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
     satisfaction = models.CharField(_("satisfaction"), max_length=12, choices=Satisfaction.choices, blank=True)
     due_on = models.DateField(_("due"), null=True, blank=True, db_index=True)  # the current step's deadline
+    reply_text = models.TextField(_("written reply"), blank=True)  # the latest 答复/复查/复核 意见, as sent
     collective = models.BooleanField(_("collective (集体访)"), default=False)
     repeat_of = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="repeats")
     above_county = models.BooleanField(_("lodged above the county (越级)"), default=False)
@@ -140,3 +143,45 @@ class PetitionNotice(models.Model):
 
     def __str__(self):
         return f"{self.petition_id} {self.kind} {self.due_on}"
+
+
+def attachment_path(instance, filename):
+    # A random name: the petitioner's file name (often a person's name) never reaches the disk.
+    return f"petitions/{instance.petition_id}/{uuid.uuid4().hex}{instance.extension}"
+
+
+class AttachmentQuerySet(ScopedQuerySet):
+    scope_field = "petition__region_code"
+
+
+class PetitionAttachment(models.Model):
+    """A file on the petition: the petitioner's letter or evidence, or the signed written reply (a scan)."""
+
+    class Kind(models.TextChoices):
+        MATERIAL = "material", _("Material from the petitioner")
+        REPLY = "reply", _("Written reply (signed scan)")
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    name = models.CharField(_("file name"), max_length=120)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AttachmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def extension(self) -> str:
+        return {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}.get(self.content_type, "")
+
+
+from .models_aid import Lawyer, LegalAidReferral  # noqa: E402,F401 - the app's models, split by subject
+from .models_mailbox import Feedback  # noqa: E402,F401

@@ -2,10 +2,12 @@
 
 from datetime import date
 
+from django.db.models import F
+
 from rongjia.core.deadlines import deadline
 
 from . import workflow
-from .models import Petition
+from .models import Feedback, Petition, PetitionNotice
 
 
 def petition_list(user, *, state: str = ""):
@@ -28,3 +30,17 @@ def petition_deadlines(petition: Petition) -> list[dict]:
     if petition.state in workflow.REPLIED_STATES + ("reviewed",):
         add("申请复查/复核期限", petition.replied_on, 30)
     return rows
+
+
+def notice_list(user, *, kind: str = ""):
+    """Deadline warnings and overdue escalations addressed to the viewer's unit or any unit below it."""
+    notices = PetitionNotice.objects.visible_to(user).select_related("petition", "unit")
+    return notices.filter(kind=kind) if kind else notices
+
+
+def feedback_list(user, *, answered: str = ""):
+    """Mailbox feedback the viewer's centre answers (or a centre below it does); unanswered first."""
+    feedback = Feedback.objects.visible_to(user).select_related("about", "routed_to", "answered_by")
+    if answered in ("yes", "no"):
+        feedback = feedback.filter(answered_at__isnull=answered == "no")
+    return feedback.order_by(F("answered_at").asc(nulls_first=True), "-created_at", "-id")

@@ -135,6 +135,7 @@ def petition_transition(*, actor, petition: Petition, action: str, note: str = "
             raise ValidationError({"note": _("Give the reason.")})
         today = timezone.localdate()
         _check_window(locked, step, today)
+        _check_above(locked, step, actor)
         from_state = locked.state
         extra = APPLY[action](locked, actor, today, data)
         locked.state = step.target or locked.state
@@ -154,6 +155,20 @@ def _check_window(petition: Petition, step: workflow.Step, today: date) -> None:
     if anchor and today > _due(anchor, days, kind):
         raise ValidationError(_("Too late: this step had to come within %(days)d %(kind)s days of %(day)s.") % {
             "days": days, "kind": "工作日" if kind == "working" else "", "day": anchor.isoformat()})
+
+
+def _check_above(petition: Petition, step: workflow.Step, actor) -> None:
+    if step.above is None:
+        return
+    below = petition.unit
+    if step.above == "reviewer":
+        review = petition.events.filter(action="review_reply").order_by("-id").first()
+        below = OrgUnit.objects.filter(pk=review.data.get("by_unit")).first() if review else None
+        below = below or petition.unit
+    own = actor.org_unit
+    if own is None or own.level >= below.level:
+        raise ValidationError(_("Only a centre above %(unit)s can take this step (%(step)s).") % {
+            "unit": below.name, "step": step.label})
 
 
 def _accept(petition, actor, today, data):
@@ -190,12 +205,22 @@ def _extend(petition, actor, today, data):
     return {"days": days, "approver": actor.pk}
 
 
+REPLY_MAX_CHARS = 5000
+
+
 def _reply(petition, actor, today, data):
+    """答复 (and the 复查/复核 answers): an outcome and the written reply, which is printed for the petitioner."""
     outcome = data.get("outcome", "")
     if outcome not in Petition.Outcome.values:
         raise ValidationError({"outcome": _("Choose the outcome of the reply.")})
-    petition.outcome, petition.replied_on, petition.due_on = outcome, today, None
-    return {"outcome": outcome}
+    text = (data.get("reply_text") or "").strip()
+    if not text:
+        raise ValidationError({"reply_text": _("Write the reply the petitioner will receive.")})
+    if len(text) > REPLY_MAX_CHARS:
+        raise ValidationError({"reply_text": _("The written reply is longer than %(n)d characters.") % {
+            "n": REPLY_MAX_CHARS}})
+    petition.outcome, petition.replied_on, petition.due_on, petition.reply_text = outcome, today, None, text
+    return {"outcome": outcome, "reply_text": text}
 
 
 def _revisit(petition, actor, today, data):
@@ -210,13 +235,16 @@ def _nothing(petition, actor, today, data):
     return {}
 
 
-def _supervise(petition, actor, today, data):
-    own = actor.org_unit
-    if own is None or own.level >= petition.unit.level:
-        raise ValidationError(_("Only a centre above the responsible unit can supervise (督办) it."))
-    return {"by_unit": own.pk}
+def _by_unit(petition, actor, today, data):
+    """Steps taken from above record which centre took them (the 复核 must come from above that one)."""
+    return {"by_unit": actor.org_unit_id}
+
+
+def _review_reply(petition, actor, today, data):
+    return {**_reply(petition, actor, today, data), **_by_unit(petition, actor, today, data)}
 
 
 APPLY = {"accept": _accept, "reject": _nothing, "assign": _assign, "object": _object, "extend": _extend,
          "reply": _reply, "revisit": _revisit, "close": _nothing, "request_review": _nothing,
-         "review_reply": _reply, "request_recheck": _nothing, "recheck_reply": _reply, "supervise": _supervise}
+         "review_reply": _review_reply, "request_recheck": _nothing, "recheck_reply": _review_reply,
+         "supervise": _by_unit}

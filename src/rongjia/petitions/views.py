@@ -12,10 +12,12 @@ from rongjia.core.pagination import paginate
 from rongjia.core.scoping import get_visible_or_404
 
 from . import services
-from .forms import PetitionForm, StepForm
-from .models import Petition
-from .selectors import petition_deadlines, petition_list
+from .documents import DOCUMENTS
+from .forms import AttachmentForm, PetitionForm, ReferralForm, ReferralStepForm, StepForm
+from .models import Petition, PetitionNotice
+from .selectors import notice_list, petition_deadlines, petition_list
 from .selectors_stats import petition_dashboard
+from .services_aid import lawyers_for
 from .workflow import ACTION_LABELS, STATES
 
 
@@ -62,10 +64,31 @@ def petition_detail(request, pk):
     events = list(petition.events.select_related("actor"))
     for event in events:
         event.label = ACTION_LABELS.get(event.action, event.action)
+        event.document = DOCUMENTS.get(event.action)
     context = {"petition": petition, "form": form, "deadlines": petition_deadlines(petition), "events": events,
                "petitioners": petition.petitioners.all(), "repeats": petition.repeat_of.all(),
-               "state_label": STATES.get(petition.state, petition.state), "today": timezone.localdate()}
+               "state_label": STATES.get(petition.state, petition.state), "today": timezone.localdate(),
+               **_legal_aid_and_files(request.user, petition)}
     return render(request, "petitions/petition_detail.html", context)
+
+
+def _legal_aid_and_files(user, petition) -> dict:
+    referrals = list(petition.referrals.select_related("lawyer"))
+    for referral in referrals:
+        referral.step_form = ReferralStepForm(initial={"version": referral.version}, prefix=f"r{referral.pk}")
+    open_referral = any(r.state in ("referred", "accepted") for r in referrals)
+    return {"attachments": petition.attachments.select_related("uploaded_by"), "attachment_form": AttachmentForm(),
+            "referrals": referrals, "referral_form": None if open_referral else ReferralForm(
+                lawyers=lawyers_for(user).order_by("name"))}
+
+
+@capability_required("petitions.view")
+def notice_list_page(request):
+    kind = request.GET.get("kind", "")
+    kinds = dict(PetitionNotice.Kind.choices)
+    page, query = paginate(request, notice_list(request.user, kind=kind if kind in kinds else ""))
+    return render(request, "petitions/notice_list.html", {"page": page, "query": query, "kind": kind,
+                                                          "kinds": kinds, "today": timezone.localdate()})
 
 
 @capability_required("petitions.view")

@@ -22,6 +22,9 @@ class Step:
     window: tuple[str, int, str] | None = None
     # (days, kind) from the day of the step: the next step's deadline (None: no deadline running)
     next_due: tuple[int, str] | None = None
+    # Who must be above whom: "unit" — the actor's unit is above the responsible unit (复查, 督办);
+    # "reviewer" — above the unit that answered the 复查 (复核). None: any unit that sees the petition.
+    above: str | None = None
 
 
 STEPS = {
@@ -36,17 +39,22 @@ STEPS = {
     "reply": Step("答复", ("accepted", "assigned"), "replied"),
     "revisit": Step("回访", ("replied",), "revisited"),
     "close": Step("办结", ("revisited",), "closed"),
-    # 复查 requested within 30 days of the reply, answered within 30 days; then 复核 the same (Art. 35–36)
+    # 复查 requested within 30 days of the reply, answered within 30 days by the level above the
+    # responsible unit; then 复核 the same, by the level above the one that answered the 复查 (Art. 35–36)
     "request_review": Step("申请复查", REPLIED_STATES, "review", needs_note=True, window=("replied_on", 30, "calendar"),
                            next_due=(30, "calendar")),
-    "review_reply": Step("复查答复", ("review",), "reviewed"),
+    "review_reply": Step("复查答复", ("review",), "reviewed", above="unit"),
     "request_recheck": Step("申请复核", ("reviewed",), "recheck", needs_note=True,
                             window=("replied_on", 30, "calendar"), next_due=(30, "calendar")),
-    "recheck_reply": Step("复核答复", ("recheck",), "rechecked"),
+    "recheck_reply": Step("复核答复", ("recheck",), "rechecked", above="reviewer"),
     # 督办: any centre above the responsible unit presses it, with a note; the state does not change
-    "supervise": Step("督办", ("registered", "accepted", "assigned", "review", "recheck"), "", needs_note=True),
+    "supervise": Step("督办", ("registered", "accepted", "assigned", "review", "recheck"), "", needs_note=True,
+                      above="unit"),
 }
-ACTION_LABELS = {"register": "登记", **{action: step.label for action, step in STEPS.items()}}
+ACTION_LABELS = {"register": "登记", **{action: step.label for action, step in STEPS.items()},
+                 # legal aid runs beside the lifecycle: it is recorded on the petition but changes no state
+                 "legal_aid": "转法律援助", "legal_aid_take_on": "律师接受援助", "legal_aid_decline": "律师未接受援助",
+                 "legal_aid_conclude": "法律援助办结"}
 ACCEPT_NOTICE_DAYS = 15
 OBJECTION_WORKING_DAYS = 5
 MAX_EXTENSION_DAYS = 30

@@ -1,0 +1,125 @@
+"""Legal aid: the lawyer pool of a 法律援助工作站, referring a petition to a lawyer, and the outcome.
+
+A referral moves through a small table of its own: referred → taken on or declined → concluded.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rongjia.core.audit import audit_actor
+from rongjia.core.errors import StaleVersion
+from rongjia.core.models import OrgUnit
+from rongjia.core.scoping import get_visible_or_404
+
+from .models import Lawyer, LegalAidReferral, Petition, PetitionEvent
+from .models_aid import WEEKDAYS
+
+LAWYER_FIELDS = ("name", "firm", "phone", "specialities", "duty_days", "active")
+# action -> (states it may come from, the state it leads to, whether a note/outcome is required)
+REFERRAL_STEPS = {
+    "take_on": (("referred",), LegalAidReferral.State.ACCEPTED, False),
+    "decline": (("referred",), LegalAidReferral.State.DECLINED, True),
+    "conclude": (("referred", "accepted"), LegalAidReferral.State.CONCLUDED, True),
+}
+
+
+def _clean_lawyer(values: dict) -> dict:
+    values = {name: values[name] for name in LAWYER_FIELDS if name in values}
+    for name in ("name", "firm", "phone"):
+        if name in values:
+            values[name] = (values[name] or "").strip()
+    if "specialities" in values and not set(values["specialities"]) <= set(Petition.Category.values):
+        raise ValidationError({"specialities": _("Choose specialities from the list.")})
+    days = {number for number, _label in WEEKDAYS}
+    if "duty_days" in values:
+        values["duty_days"] = sorted({int(d) for d in values["duty_days"]})
+        if not set(values["duty_days"]) <= days:
+            raise ValidationError({"duty_days": _("Duty days are Monday to Sunday.")})
+    return values
+
+
+def lawyer_save(*, actor, station: OrgUnit, lawyer: Lawyer | None = None, version: int | None = None,
+                **values) -> Lawyer:
+    """Add a lawyer to a workstation's pool, or change one (`version` guards against lost updates)."""
+    if not actor.can("petitions.approve"):
+        raise PermissionDenied
+    values = _clean_lawyer(values)
+    with transaction.atomic(), audit_actor(actor):
+        station = get_visible_or_404(OrgUnit.objects.all(), actor, pk=station.pk)
+        if lawyer is None:
+            lawyer = Lawyer(**values)
+        else:
+            lawyer = get_visible_or_404(Lawyer.objects.select_for_update(), actor, pk=lawyer.pk)
+            if version is not None and lawyer.version != version:
+                raise StaleVersion
+            for name, value in values.items():
+                setattr(lawyer, name, value)
+            lawyer.version += 1
+        lawyer.station, lawyer.region_code = station, station.region_code
+        lawyer.full_clean()
+        lawyer.save()
+    return lawyer
+
+
+def lawyers_for(actor):
+    """The lawyers a worker may refer to: those of the workstations at the worker's unit, the units above it
+    (a village station uses the county's 法律援助工作站) and the units below it."""
+    unit = actor.org_unit
+    if unit is None or not actor.can("petitions.view"):
+        return Lawyer.objects.none()
+    code = unit.region_code
+    ancestors = {code[:n].ljust(12, "0") for n in (2, 4, 6, 9, 12)}
+    return (Lawyer.objects.visible_to(actor) | Lawyer.objects.filter(region_code__in=ancestors)).filter(
+        active=True).select_related("station").distinct()
+
+
+def referral_create(*, actor, petition: Petition, lawyer: Lawyer, question: str) -> LegalAidReferral:
+    if not actor.can("petitions.handle"):
+        raise PermissionDenied
+    question = (question or "").strip()
+    if not question:
+        raise ValidationError({"question": _("Say what the lawyer is asked to help with.")})
+    with transaction.atomic(), audit_actor(actor):
+        petition = get_visible_or_404(Petition.objects.select_for_update(), actor, pk=petition.pk)
+        if not lawyers_for(actor).filter(pk=lawyer.pk).exists():
+            raise ValidationError({"lawyer": _("Choose an active lawyer of a workstation at or above your unit.")})
+        if petition.referrals.filter(state__in=["referred", "accepted"]).exists():
+            raise ValidationError(_("The petition is already with a lawyer; record that referral's outcome first."))
+        today = timezone.localdate()
+        referral = LegalAidReferral.objects.create(petition=petition, lawyer=lawyer, question=question,
+                                                   referred_on=today, referred_by=actor)
+        PetitionEvent.objects.create(petition=petition, action="legal_aid", from_state=petition.state,
+                                     to_state=petition.state, note=question, actor=actor, on=today,
+                                     data={"lawyer": lawyer.pk, "referral": referral.pk})
+    return referral
+
+
+def referral_step(*, actor, referral: LegalAidReferral, action: str, outcome: str = "",
+                  version: int | None = None) -> LegalAidReferral:
+    if not actor.can("petitions.handle"):
+        raise PermissionDenied
+    if action not in REFERRAL_STEPS:
+        raise ValidationError({"action": _("Unknown step.")})
+    sources, target, needs_text = REFERRAL_STEPS[action]
+    outcome = (outcome or "").strip()
+    with transaction.atomic(), audit_actor(actor):
+        referrals = LegalAidReferral.objects.select_related("petition").select_for_update(of=("self",))
+        found = get_visible_or_404(referrals, actor, pk=referral.pk)
+        if version is not None and found.version != version:
+            raise StaleVersion
+        if found.state not in sources:
+            raise ValidationError(_("This referral is already “%(state)s”.") % {"state": found.get_state_display()})
+        if needs_text and not outcome:
+            raise ValidationError({"outcome": _("Record the outcome or the reason.")})
+        found.state, found.version = target, found.version + 1
+        if outcome:
+            found.outcome = outcome
+        if target in (LegalAidReferral.State.DECLINED, LegalAidReferral.State.CONCLUDED):
+            found.closed_on = timezone.localdate()
+        found.save()
+        PetitionEvent.objects.create(petition=found.petition, action=f"legal_aid_{action}",
+                                     from_state=found.petition.state, to_state=found.petition.state, note=outcome,
+                                     actor=actor, on=timezone.localdate(), data={"referral": found.pk})
+    return found
