@@ -10,9 +10,9 @@ from django.http import Http404
 from django.test import override_settings
 from pypdf import PdfReader
 
-from rongjia.petitions.models import PetitionAttachment
+from rongjia.petitions.models import Petition, PetitionAttachment
 from rongjia.petitions.services_files import attachment_add, attachment_remove
-from tests.factories import small_png
+from tests.factories import VILLAGE_CODE, small_png, unit_at
 from tests.petitions.test_workflow import REPLY, register, step
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -81,3 +81,27 @@ def test_each_step_prints_its_document(cast, client_for):
     assert client.get(f"/petitions/{petition.pk}/documents/{register_event.pk}.pdf").status_code == 404
     assert client_for(cast.village2_worker).get(
         f"/petitions/{petition.pk}/documents/{reply_event.pk}.pdf").status_code == 404
+
+
+def test_a_letter_attached_at_registration_and_a_bad_one_refuses_the_whole(cast, client_for):
+    client = client_for(cast.village_worker)
+    form = {"unit": unit_at(VILLAGE_CODE).pk, "channel": "letter", "type": "claim", "category": "housing",
+            "subject": "危房改造", "petitioners": "王建国"}
+    refused = client.post("/petitions/new", {**form, "material": upload("来信.pdf", b"GIF89a")})
+    assert refused.status_code == 200 and not Petition.objects.exists() and not PetitionAttachment.objects.exists()
+    assert client.post("/petitions/new", {**form, "material": upload()}).status_code == 302
+    assert Petition.objects.get().attachments.get().name == "来信.pdf"
+
+
+def test_the_attachments_api(cast, client, token_for):
+    petition = register(cast.village_worker)
+    url = f"/api/v1/petitions/{petition.pk}/attachments"
+    headers = {"Authorization": f"Bearer {token_for(cast.village_worker)}"}
+    created = client.post(url, {"kind": "reply", "file": upload("签收.pdf")}, headers=headers)
+    assert created.status_code == 201 and created.json()["kind"] == "reply"
+    refused = client.post(url, {"file": upload("x.pdf", b"not a pdf")}, headers=headers)
+    assert refused.status_code == 422 and PetitionAttachment.objects.count() == 1
+    assert [a["name"] for a in client.get(url, headers=headers).json()] == ["签收.pdf"]
+    outsider = {"Authorization": f"Bearer {token_for(cast.village2_worker)}"}
+    assert client.get(url, headers=outsider).status_code == 404
+    assert client.post(url, {"file": upload()}, headers=outsider).status_code == 404

@@ -1,14 +1,15 @@
 """API: petitions (信访). The same services and transition table as the pages."""
 
-from datetime import date
+from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied
-from ninja import Router, Schema, Status
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from rongjia.core.models import OrgUnit
 from rongjia.core.scoping import get_visible_or_404
-from rongjia.petitions import services
+from rongjia.petitions import services, services_files
 from rongjia.petitions.models import Petition
 from rongjia.petitions.selectors import petition_deadlines, petition_list
 from rongjia.petitions.workflow import allowed_actions
@@ -121,3 +122,25 @@ def petition_transition(request, petition_id: int, payload: TransitionIn):
 def petition_deadline_list(request, petition_id: int):
     _require(request.auth, "petitions.view")
     return petition_deadlines(get_visible_or_404(Petition.objects.all(), request.auth, pk=petition_id))
+
+
+class AttachmentOut(Schema):
+    id: int
+    kind: str
+    name: str
+    content_type: str
+    size: int
+    uploaded_at: datetime
+
+
+@router.get("/{petition_id}/attachments", response=list[AttachmentOut])
+def attachment_list(request, petition_id: int):
+    _require(request.auth, "petitions.view")
+    return get_visible_or_404(Petition.objects.all(), request.auth, pk=petition_id).attachments.all()
+
+
+@router.post("/{petition_id}/attachments", response={201: AttachmentOut, 422: dict})
+def attachment_upload(request, petition_id: int, file: File[UploadedFile], kind: Form[str] = "material"):
+    """A letter, evidence or a signed reply scan (multipart: `file`, `kind` = material|reply)."""
+    petition = get_visible_or_404(Petition.objects.all(), request.auth, pk=petition_id)
+    return Status(201, services_files.attachment_add(actor=request.auth, petition=petition, kind=kind, upload=file))

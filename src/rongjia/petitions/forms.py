@@ -28,11 +28,19 @@ class PetitionForm(ServiceErrors, Styled, forms.Form):
     petitioners = forms.CharField(
         label=_("Petitioners"), widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One per line: the name, then the ID number if known (five or more make a 集体访)."))
+    material = forms.FileField(label=_("Letter or material (PDF, JPEG or PNG, optional)"), required=False,
+                               help_text=_("More files can be attached on the petition's page."))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = _units(user)
         self.fields["unit"].initial = user.org_unit_id
+
+    def registration(self) -> dict:
+        """The service's arguments: the form's fields, the file as a list of materials."""
+        data = dict(self.cleaned_data)
+        material = data.pop("material", None)
+        return {**data, "materials": [material] if material else []}
 
     def clean_petitioners(self) -> list[dict]:
         people = []

@@ -19,6 +19,7 @@ from rongjia.people.models import Person
 
 from . import workflow
 from .models import Petition, Petitioner, PetitionEvent
+from .services_files import attachment_add
 
 
 class IllegalStep(ValidationError):
@@ -39,10 +40,12 @@ def _due(start: date, days: int, kind: str = "calendar") -> date:
 
 
 def petition_register(*, actor, unit: OrgUnit, channel: str, type: str, category: str, subject: str,
-                      petitioners: list[dict], content: str = "", registered_on: date | None = None) -> Petition:
+                      petitioners: list[dict], content: str = "", registered_on: date | None = None,
+                      materials=()) -> Petition:
     """登记. Flags 重复信访 (same person, or same subject at the same unit, within 12 months), 越级 and 集体访.
 
-    After 复核 the same matter (same person, same category) is not accepted again.
+    After 复核 the same matter (same person, same category) is not accepted again. `materials` are
+    uploaded files (the letter, evidence): a bad one refuses the whole registration.
     """
     if not actor.can("petitions.handle"):
         raise PermissionDenied
@@ -79,6 +82,8 @@ def petition_register(*, actor, unit: OrgUnit, channel: str, type: str, category
         repeats = repeats | earlier.filter(subject=petition.subject, registered_at_unit=unit)
         petition.repeat_of.set(set(repeats))
         _event(petition, actor, "register", "", "registered", "")
+        for upload in materials:
+            attachment_add(actor=actor, petition=petition, kind="material", upload=upload)
     return petition
 
 

@@ -33,10 +33,10 @@ def petition_list_page(request):
 
 @capability_required("petitions.handle")
 def petition_new(request):
-    form = PetitionForm(request.POST or None, user=request.user)
+    form = PetitionForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            petition = services.petition_register(actor=request.user, **form.cleaned_data)
+            petition = services.petition_register(actor=request.user, **form.registration())
         except ValidationError as exc:
             form.add_service_error(exc)
         else:
