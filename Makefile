@@ -63,6 +63,7 @@ lint: python-deps
 	$(VENV)/bin/ruff check src tests
 	$(VENV)/bin/lint-imports
 	$(MANAGE) makemigrations --check --dry-run
+	$(VENV)/bin/bandit -q -r src -x src/rongjia/static --severity-level high
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var

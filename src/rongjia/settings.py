@@ -90,6 +90,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "rongjia.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -167,6 +168,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 90)
+PASSWORD_HISTORY = env_int("PASSWORD_HISTORY", 5)  # none of the last 5 (the current one included) again
 IDLE_TIMEOUT_MINUTES = env_int("IDLE_TIMEOUT_MINUTES", 30)
 
 AXES_FAILURE_LIMIT = env_int("LOCKOUT_FAILURES", 5)
@@ -188,6 +190,8 @@ SECURE_HSTS_SECONDS = 31536000 if TLS else 0
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Empty: the policy in core/middleware.py (scripts from this site only); a deployment may set its own.
+CONTENT_SECURITY_POLICY = env("CONTENT_SECURITY_POLICY", "")
 if TLS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_REQUEST_BYTES", 10 * 1024 * 1024)
@@ -195,6 +199,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_REQUEST_BYTES", 10 * 1024 * 1024)
 # --- Audit ----------------------------------------------------------------------------
 AUDITLOG_INCLUDE_ALL_MODELS = False  # each app registers its models explicitly in apps.py
 AUDITLOG_DISABLE_REMOTE_ADDR = False
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 184)  # manage.py purge_audit keeps at least this
 
 # --- Internationalisation: Simplified Chinese first, English available --------------------
 LANGUAGE_CODE = "zh-hans"

@@ -129,3 +129,23 @@ def test_session_cookie_is_httponly_and_samesite(cast):
     response = login(client, "village_worker", PASSWORD)
     cookie = response.cookies["sessionid"]
     assert cookie["httponly"] and cookie["samesite"] == "Lax"
+
+
+def test_none_of_the_last_five_passwords_comes_back(cast):
+    from django.core.exceptions import ValidationError
+
+    from rongjia.accounts.models import PasswordHistory
+    from rongjia.accounts.services import password_change
+
+    user, current = cast.village_worker, PASSWORD
+    passwords = [f"Rotate#{n}Pass2026" for n in range(6)]
+    for new in passwords[:5]:
+        password_change(user=user, old_password=current, new_password=new)
+        current = new
+    assert PasswordHistory.objects.filter(user=user).count() == 5  # older ones are dropped
+    for used in passwords[:4]:  # the four before the current one: refused
+        with pytest.raises(ValidationError, match="last 5|最近 5"):
+            password_change(user=user, old_password=current, new_password=used)
+    password_change(user=user, old_password=current, new_password=PASSWORD)  # six changes ago: allowed again
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)

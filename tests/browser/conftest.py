@@ -155,7 +155,7 @@ def signed_in_state(chromium, demo_url):
 @pytest.fixture
 def new_page(chromium, signed_in_state):
     """new_page(user=None, width=1366, height=768, locale=zh-CN): a page in a fresh context, closed afterwards."""
-    contexts = []
+    contexts, blocked = [], []
 
     def make(user: str | None = None, *, width: int = DESKTOP["width"], height: int = DESKTOP["height"],
              locale: str = BROWSER_LOCALE):
@@ -165,11 +165,23 @@ def new_page(chromium, signed_in_state):
         )
         context.set_default_timeout(10_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        # Whatever the Content-Security-Policy blocks on our own pages is a bug in the page.
+        page.on("console", lambda message: blocked.append(f"{page.url}: {message.text}")
+                if "Content Security Policy" in message.text else None)
+        return page
 
     yield make
     for context in contexts:
         context.close()
+    assert not blocked, "blocked by the Content-Security-Policy:\n" + "\n".join(blocked)
+
+
+def inject_axe(page) -> None:
+    """Load axe-core into the page. Evaluated through the DevTools protocol, which the page's
+    Content-Security-Policy does not govern (a <script> tag would be blocked, as it should be)."""
+    if page.evaluate("typeof axe") == "undefined":
+        page.evaluate(AXE_JS.read_text())
 
 
 def require_htmx(page) -> None:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.conftest import AXE_JS, SCREENSHOT_DIR, open_all_streets, require_htmx, sign_in
+from tests.browser.conftest import SCREENSHOT_DIR, inject_axe, open_all_streets, require_htmx, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -97,7 +97,7 @@ def test_no_axe_violations(new_page, demo_url, name, user, path):
         open_all_streets(page, demo_url)  # check the htmx-loaded nodes too
     else:
         page.goto(demo_url + path)
-    page.add_script_tag(path=str(AXE_JS))
+    inject_axe(page)
     violations = page.evaluate("""async () => (await axe.run()).violations.map(v => ({
         id: v.id, impact: v.impact, help: v.help, count: v.nodes.length, target: v.nodes[0].target.join(' '),
     }))""")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.conftest import AXE_JS, SCREENSHOT_DIR, require_htmx
+from tests.browser.conftest import SCREENSHOT_DIR, inject_axe, require_htmx
 
 pytestmark = pytest.mark.browser
 
@@ -15,7 +15,7 @@ def guquan_url(page, demo_url) -> str:
 
 
 def axe_violations(page) -> list[str]:
-    page.add_script_tag(path=str(AXE_JS))
+    inject_axe(page)
     found = page.evaluate("""async () => (await axe.run()).violations.map(
         v => `${v.id} (${v.impact}): ${v.help} — ${v.nodes[0].target.join(' ')}`)""")
     return found

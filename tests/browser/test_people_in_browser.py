@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.conftest import AXE_JS, SCREENSHOT_DIR
+from tests.browser.conftest import SCREENSHOT_DIR, inject_axe
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +24,7 @@ def test_people_list_and_dossier_look_finished_and_mask_numbers(new_page, demo_u
         page.screenshot(path=str(SCREENSHOT_DIR / f"{name}-{width}.png"), full_page=True)
         if not page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"):
             problems.append(f"{name}: horizontal overflow")
-        page.add_script_tag(path=str(AXE_JS))
+        inject_axe(page)
         problems += [f"{name}: {v}" for v in page.evaluate(
             "async () => (await axe.run()).violations.map(v => `${v.id}: ${v.help} — ${v.nodes[0].target}`)")]
         # No full ID number (18 characters, digits then a digit or X) may appear anywhere on the page.
@@ -50,7 +50,7 @@ def test_an_import_with_bad_rows_shows_each_row_column_and_reason(new_page, demo
         assert column in text and row in text
     page.screenshot(path=str(SCREENSHOT_DIR / f"import-preview-{width}.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), "horizontal overflow"
-    page.add_script_tag(path=str(AXE_JS))
+    inject_axe(page)
     violations = page.evaluate(
         "async () => (await axe.run()).violations.map(v => `${v.id}: ${v.help} — ${v.nodes[0].target}`)")
     assert not violations, "\n".join(violations)

@@ -3,7 +3,7 @@ the county's dashboard, the warnings, the lawyer pool, and the supervision mailb
 
 import pytest
 
-from tests.browser.conftest import AXE_JS, SCREENSHOT_DIR, require_htmx
+from tests.browser.conftest import SCREENSHOT_DIR, inject_axe, require_htmx
 
 pytestmark = pytest.mark.browser
 
@@ -14,7 +14,7 @@ def check(page, name: str, width: int) -> list[str]:
     problems = []
     if not page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"):
         problems.append(f"{name}: horizontal overflow")
-    page.add_script_tag(path=str(AXE_JS))
+    inject_axe(page)
     problems += [f"{name}: {v}" for v in page.evaluate(
         "async () => (await axe.run()).violations.map(v => `${v.id}: ${v.help} — ${v.nodes[0].target}`)")]
     return problems

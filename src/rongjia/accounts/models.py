@@ -100,3 +100,17 @@ class ApiToken(models.Model):
     @staticmethod
     def generate() -> str:
         return "rj_" + secrets.token_urlsafe(32)
+
+
+class PasswordHistory(models.Model):
+    """The hashes of an account's earlier passwords, so that none of the last few is used again."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)  # a hash, exactly as User.password holds it
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.user_id} {self.created_at:%Y-%m-%d}"

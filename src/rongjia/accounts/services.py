@@ -2,6 +2,8 @@
 manages accounts; everyone changes their own password."""
 
 from axes.utils import reset as axes_reset
+from django.conf import settings
+from django.contrib.auth.hashers import check_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -10,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from rongjia.core.audit import audit_actor
 
-from .models import ApiToken, Role, User
+from .models import ApiToken, PasswordHistory, Role, User
 from .separation import check_role_capabilities, check_role_combination
 
 
@@ -70,9 +72,21 @@ def password_change(*, user: User, old_password: str, new_password: str) -> None
 
 
 def _set_password(*, actor, user: User, password: str, temporary: bool) -> None:
-    """A temporary password (set by the security administrator) must be changed at sign-in."""
+    """A temporary password (set by the security administrator) must be changed at sign-in.
+
+    None of the last PASSWORD_HISTORY passwords (the current one included) may come back.
+    """
     validate_password(password, user)
+    earlier = [user.password, *user.password_history.values_list("password", flat=True)[
+        :settings.PASSWORD_HISTORY - 1]]
+    if any(encoded and check_password(password, encoded) for encoded in earlier):
+        raise ValidationError({"new_password1": _("This password was used recently: choose one not among your "
+                                                  "last %(n)d.") % {"n": settings.PASSWORD_HISTORY}})
     with transaction.atomic(), audit_actor(actor):
+        if user.password:
+            PasswordHistory.objects.create(user=user, password=user.password)
+            stale = user.password_history.values_list("pk", flat=True)[settings.PASSWORD_HISTORY:]
+            PasswordHistory.objects.filter(pk__in=list(stale)).delete()
         user.set_password(password)
         user.must_change_password = temporary
         user.password_changed_at = timezone.now()
