@@ -144,3 +144,27 @@ def test_user_list_queries_are_bounded(cast, client_for, django_assert_max_num_q
     client = client_for(cast.security_admin)
     with django_assert_max_num_queries(15):  # constant: sign-in context, one page, one prefetch
         client.get("/accounts/users/")
+
+
+def test_administrators_act_within_their_own_subtree(cast, client_for):
+    """A county's security administrator manages the county's accounts, not a neighbour's; its
+    auditor reads what the county's accounts did, not what the neighbour's did."""
+    from django.http import Http404
+
+    from rongjia.core.services import org_unit_update
+    from tests.factories import OUTSIDER_COUNTY, unit_at
+
+    with pytest.raises(Http404):
+        services.user_reset_password(actor=cast.security_admin, user=cast.outsider, password="Other#Pass2026x")
+    with pytest.raises(ValidationError):  # nor place a new account there
+        services.user_create(actor=cast.security_admin, username="neighbour", password="Other#Pass2026x",
+                             org_unit=unit_at(OUTSIDER_COUNTY + "000000"), roles=[Role.objects.get(
+                                 code="station_worker")])
+    assert not User.objects.filter(username="neighbour").exists()
+    assert "outsider" not in client_for(cast.security_admin).get("/accounts/users/").content.decode()
+    unit = unit_at(OUTSIDER_COUNTY + "000000")
+    org_unit_update(actor=cast.outsider, unit=unit, version=unit.version, phone="025-88880000")
+    own = unit_at(VILLAGE_CODE)
+    org_unit_update(actor=cast.county_director, unit=own, version=own.version, phone="025-88880001")
+    page = client_for(cast.auditor).get("/audit/").content.decode()
+    assert "025-88880001" in page and "025-88880000" not in page

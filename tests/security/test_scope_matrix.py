@@ -183,8 +183,11 @@ def test_no_api_operation_shows_an_outside_record(cast, outside, token_for):
                     text = response.content.decode()
                     leaks += [f"{username} GET {url}: {m}" for m in MARKERS if m in text]
                     continue
-                response = getattr(client, method)(url, data="{}", content_type="application/json",
-                                                   headers=headers)
+                if method == "get":
+                    response = client.get(url, headers=headers)
+                else:
+                    response = getattr(client, method)(url, data="{}", content_type="application/json",
+                                                       headers=headers)
                 allowed = NO_DATA | ({422} if method != "get" else set())  # a body refused before any lookup
                 if response.status_code not in allowed or any(m in response.content.decode() for m in MARKERS):
                     leaks.append(f"{username} {method.upper()} {url}: {response.status_code}")

@@ -7,23 +7,42 @@ from django.contrib.auth.hashers import check_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rongjia.core.audit import audit_actor
+from rongjia.core.scoping import admin_prefix
 
 from .models import ApiToken, PasswordHistory, Role, User
 from .separation import check_role_capabilities, check_role_combination
 
 
-def _require_security_admin(actor):
-    if actor is not None and not actor.can("accounts.manage"):
+def _require_security_admin(actor, account: User | None = None, *, new_unit=None):
+    """The security administrator, acting on an account of a unit inside the own subtree (404 outside,
+    as for any record out of scope) and placing accounts only there (a field error)."""
+    if actor is None:
+        return
+    if not actor.can("accounts.manage"):
         raise PermissionDenied
+    prefix = admin_prefix(actor) or "-"
+    if account is not None and not (account.org_unit and account.org_unit.region_code.startswith(prefix)):
+        raise Http404
+    if new_unit is not None and not new_unit.region_code.startswith(prefix):
+        raise ValidationError({"org_unit": _("Choose a unit inside the area you administer.")})
+
+
+def managed_users(actor):
+    """The accounts the security administrator manages: those of units in the own subtree."""
+    prefix = admin_prefix(actor)
+    if prefix is None or not actor.can("accounts.manage"):
+        return User.objects.none()
+    return User.objects.filter(org_unit__region_code__startswith=prefix)
 
 
 def user_create(*, actor, username, password, org_unit, roles, full_name="", must_change_password=True) -> User:
     """A new account. `actor` None means a set-up command (seed_demo)."""
-    _require_security_admin(actor)
+    _require_security_admin(actor, new_unit=org_unit)
     check_role_combination(role.code for role in roles)
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("This username is taken.")})
@@ -39,7 +58,7 @@ def user_create(*, actor, username, password, org_unit, roles, full_name="", mus
 
 
 def user_update(*, actor, user: User, full_name: str, org_unit, roles, is_active: bool) -> User:
-    _require_security_admin(actor)
+    _require_security_admin(actor, user, new_unit=org_unit)
     check_role_combination(role.code for role in roles)
     if user == actor and not is_active:
         raise ValidationError(_("You cannot deactivate your own account."))
@@ -53,13 +72,13 @@ def user_update(*, actor, user: User, full_name: str, org_unit, roles, is_active
 
 def user_reset_password(*, actor, user: User, password: str) -> None:
     """The security administrator sets a temporary password; the user must change it at sign-in."""
-    _require_security_admin(actor)
+    _require_security_admin(actor, user)
     _set_password(actor=actor, user=user, password=password, temporary=True)
 
 
 def user_unlock(*, actor, user: User) -> int:
     """Lift a lockout after too many failed sign-ins; returns how many lock records were cleared."""
-    _require_security_admin(actor)
+    _require_security_admin(actor, user)
     return axes_reset(username=user.username)
 
 

@@ -15,7 +15,7 @@ from rongjia.core.pagination import paginate
 
 from . import selectors, services
 from .forms import LoginForm, PasswordChangeForm, PasswordResetForm, RoleForm, UserCreateForm, UserEditForm
-from .models import Role, User
+from .models import Role
 
 
 class LoginView(auth_views.LoginView):
@@ -45,7 +45,8 @@ def password_change(request):
 @capability_required("accounts.manage")
 def user_list(request):
     q = request.GET.get("q", "")[:50]
-    users = User.objects.select_related("org_unit").prefetch_related("roles").order_by("username")
+    users = services.managed_users(request.user).select_related("org_unit").prefetch_related("roles").order_by(
+        "username")
     if q:
         users = users.filter(Q(username__icontains=q) | Q(full_name__icontains=q) | Q(org_unit__name__icontains=q))
     page, query = paginate(request, users)
@@ -73,7 +74,7 @@ def user_create(request):
 
 @capability_required("accounts.manage")
 def user_edit(request, pk):
-    user = get_object_or_404(User.objects.select_related("org_unit"), pk=pk)
+    user = get_object_or_404(services.managed_users(request.user).select_related("org_unit"), pk=pk)
     initial = {"full_name": user.full_name, "org_unit": user.org_unit.region_code if user.org_unit else "",
                "roles": list(user.roles.all()), "is_active": user.is_active}
     form = UserEditForm(request.POST or None, initial=initial)
@@ -95,7 +96,7 @@ def user_edit(request, pk):
 @require_POST
 @capability_required("accounts.manage")
 def user_unlock(request, pk):
-    user = get_object_or_404(User, pk=pk)
+    user = get_object_or_404(services.managed_users(request.user), pk=pk)
     services.user_unlock(actor=request.user, user=user)
     messages.success(request, _("%(name)s can sign in again.") % {"name": user.username})
     return redirect("accounts:user_list")
@@ -104,7 +105,7 @@ def user_unlock(request, pk):
 @require_POST
 @capability_required("accounts.manage")
 def user_reset_password(request, pk):
-    user = get_object_or_404(User, pk=pk)
+    user = get_object_or_404(services.managed_users(request.user), pk=pk)
     form = PasswordResetForm(request.POST)
     if form.is_valid():
         try:

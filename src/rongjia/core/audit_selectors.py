@@ -1,9 +1,14 @@
 from auditlog.models import LogEntry
 from axes.models import AccessFailureLog, AccessLog
 from django import forms
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .scoping import admin_prefix
+
+User = get_user_model()
 # django-auditlog's own labels are English only; these go through our catalogue.
 ACTION_LABELS = {
     LogEntry.Action.CREATE: _("Created"),
@@ -41,9 +46,14 @@ def audit_filter_form(data) -> AuditFilterForm:
     return form
 
 
-def audit_entries(form: AuditFilterForm):
-    """Entries matching the valid filters, newest first; invalid filters are ignored."""
+def audit_entries(form: AuditFilterForm, viewer):
+    """Entries matching the valid filters, newest first; invalid filters are ignored.
+
+    An auditor reads what was done by the accounts of units in the own subtree; entries without
+    an account (commands, the public mailbox) only an auditor at province level or above.
+    """
     entries = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-id")
+    entries = entries.filter(_in_audit_scope(viewer, "actor__org_unit__region_code", "actor"))
     form.is_valid()
     data = form.cleaned_data if hasattr(form, "cleaned_data") else {}
     if data.get("actor"):
@@ -102,18 +112,35 @@ class SignInFilterForm(forms.Form):
                               widget=forms.DateInput(attrs={"type": "date", **_TEXT}))
 
 
-def sign_in_events(form: SignInFilterForm):
-    """Successful sign-ins (with sign-out time) or failed ones (with lockouts), newest first.
+def sign_in_events(form: SignInFilterForm, viewer):
+    """Successful sign-ins (with sign-out time) or failed ones (with lockouts), newest first, of the
+    accounts in the viewer's subtree (attempts on unknown usernames: province level and above).
 
     django-axes records both; the password typed is never stored.
     """
     form.is_valid()
     data = getattr(form, "cleaned_data", {})
     model = AccessFailureLog if data.get("result") == SignInFilterForm.FAILED else AccessLog
-    events = model.objects.order_by("-attempt_time", "-id")
+    prefix = admin_prefix(viewer)
+    accounts = User.objects.filter(org_unit__region_code__startswith=prefix or "-").values("username")
+    known = User.objects.values("username")
+    events = model.objects.filter(Q(username__in=accounts) | (
+        ~Q(username__in=known) if prefix is not None and len(prefix) <= PROVINCE_PREFIX else Q(pk__in=[])))
+    events = events.order_by("-attempt_time", "-id")
     if data.get("username"):
         events = events.filter(username__iexact=data["username"])
     return _between(events, "attempt_time", data)
+
+
+PROVINCE_PREFIX = 2
+
+
+def _in_audit_scope(viewer, code_field: str, actor_field: str) -> Q:
+    prefix = admin_prefix(viewer)
+    if prefix is None:
+        return Q(pk__in=[])
+    inside = Q(**{f"{code_field}__startswith": prefix})
+    return inside | Q(**{f"{actor_field}__isnull": True}) if len(prefix) <= PROVINCE_PREFIX else inside
 
 
 def _between(rows, field: str, data: dict):

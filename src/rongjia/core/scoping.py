@@ -23,6 +23,18 @@ def scope_prefix(user) -> str | None:
     return unit.region_code[: PREFIX_LENGTH[unit.level]]
 
 
+def admin_prefix(user) -> str | None:
+    """The subtree an administrator administers (accounts, audit): the own unit's.
+
+    The three administrators hold no business capability, so `scope_prefix` gives them nothing;
+    their administrative reach is still their unit's subtree, never a neighbour county's.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    unit = getattr(user, "org_unit", None)
+    return unit.region_code[: PREFIX_LENGTH[unit.level]] if unit is not None else None
+
+
 def covers_code(user, code: str) -> bool:
     """Whether a region code lies inside the user's subtree."""
     prefix = scope_prefix(user)

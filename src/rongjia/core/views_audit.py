@@ -24,7 +24,7 @@ from .pagination import paginate
 @capability_required("audit.view")
 def audit_log(request):
     form = audit_filter_form(request.GET)
-    entries = audit_entries(form)
+    entries = audit_entries(form, request.user)
     page, query = paginate(request, entries)
     for entry in page.object_list:
         entry.change_rows = describe_changes(entry)
@@ -36,7 +36,7 @@ def audit_log(request):
 @require_GET
 @capability_required("audit.export")
 def audit_export(request):
-    entries = audit_entries(audit_filter_form(request.GET))
+    entries = audit_entries(audit_filter_form(request.GET), request.user)
     rows = (
         (
             e.timestamp, e.actor.username if e.actor else _("system"), e.remote_addr or "",
@@ -55,6 +55,6 @@ def audit_export(request):
 @capability_required("audit.view")
 def sign_ins(request):
     form = SignInFilterForm(request.GET)
-    page, query = paginate(request, sign_in_events(form))
+    page, query = paginate(request, sign_in_events(form, request.user))
     failed = form.is_valid() and form.cleaned_data.get("result") == SignInFilterForm.FAILED
     return render(request, "core/sign_ins.html", {"form": form, "page": page, "query": query, "failed": failed})
