@@ -76,6 +76,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "auditlog",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "rongjia.core",
@@ -98,7 +101,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "rongjia.accounts.middleware.IdleTimeoutMiddleware",
+    "rongjia.accounts.middleware.SecondFactorRequiredMiddleware",
     "rongjia.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -168,6 +173,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 90)
+# A TOTP code after the password (accounts/two_factor.py) for these roles; optional for the others.
+TOTP_REQUIRED_ROLES = [code for code in env("TOTP_REQUIRED_ROLES", "sec_admin,sys_admin,audit_admin,centre_director")
+                       .split(",") if code]
+OTP_TOTP_ISSUER = "戎家 Rongjia"
 PASSWORD_HISTORY = env_int("PASSWORD_HISTORY", 5)  # none of the last 5 (the current one included) again
 IDLE_TIMEOUT_MINUTES = env_int("IDLE_TIMEOUT_MINUTES", 30)
 

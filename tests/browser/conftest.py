@@ -5,7 +5,9 @@ management commands in a temporary directory and the browser talks HTTP to a sub
 Under pytest-xdist every worker builds its own demo (its own tmp dir and port).
 """
 
+import base64
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -59,13 +61,21 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _manage(env: dict, *args: str) -> None:
+def _manage(env: dict, *args: str) -> str:
     result = subprocess.run(
         [sys.executable, "manage.py", *args], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300,
     )
     if result.returncode != 0:
         pytest.fail(f"manage.py {' '.join(args)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}",
                     pytrace=False)
+    return result.stdout
+
+
+# The authenticator secrets seed_demo prints for the accounts whose role needs a second factor
+# (this worker's demo), and the last time step each account's code was used for (no replay).
+TOTP_SECRETS: dict[str, str] = {}
+_LAST_STEP: dict[str, int] = {}
+TOTP_LINE = re.compile(r"^ +(\S+) +\S+ +.*TOTP 密钥 ([A-Z2-7]+) *$", re.M)
 
 
 @pytest.fixture(scope="session")
@@ -81,7 +91,8 @@ def demo_url(chromium_path, tmp_path_factory) -> str:
     )
     _manage(env, "migrate", "--noinput", "-v", "0")
     _manage(env, "import_regions", "--prefix", DEMO_COUNTY)
-    _manage(env, "seed_demo", "--region", DEMO_COUNTY, "--people", "2000")  # enough to page through
+    seeded = _manage(env, "seed_demo", "--region", DEMO_COUNTY, "--people", "2000")  # enough to page through
+    TOTP_SECRETS.update(TOTP_LINE.findall(seeded))
 
     port = _free_port()
     log_path = tmp / "runserver.log"
@@ -134,6 +145,25 @@ def sign_in(page, demo_url: str, username: str) -> None:
     with page.expect_navigation():
         page.click("form.card button[type=submit]")
     assert "/accounts/login/" not in page.url, f"{username} could not sign in: {page.inner_text('main')}"
+    if "/accounts/otp/" in page.url:  # the role needs the authenticator code, as its person would type it
+        page.fill("#id_token", totp_code(username))
+        with page.expect_navigation():
+            page.click("form.card button[type=submit]")
+        assert "/accounts/otp/" not in page.url, f"{username}: the code was refused: {page.inner_text('main')}"
+
+
+def totp_code(username: str) -> str:
+    """The code of the account's authenticator for a time step not used before (the server refuses a
+    code twice): now, else the next step (inside its tolerance), else wait for a fresh one."""
+    from django_otp.oath import hotp
+
+    secret = TOTP_SECRETS[username]
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    step = max(int(time.time() // 30), _LAST_STEP.get(username, -1) + 1)
+    while step > int(time.time() // 30) + 1:
+        time.sleep(1)
+    _LAST_STEP[username] = step
+    return f"{hotp(key, step):06d}"
 
 
 @pytest.fixture(scope="session")
@@ -177,6 +207,16 @@ def new_page(chromium, signed_in_state):
     assert not blocked, "blocked by the Content-Security-Policy:\n" + "\n".join(blocked)
 
 
+def wait_until(page, predicate: str, timeout: float = 10.0) -> None:
+    """Poll a JavaScript predicate from Python. Playwright's own wait_for_function compiles the
+    predicate inside the page, which our Content-Security-Policy (no eval) rightly forbids."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(predicate):
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting for {predicate}", pytrace=False)
+        time.sleep(0.05)
+
+
 def inject_axe(page) -> None:
     """Load axe-core into the page. Evaluated through the DevTools protocol, which the page's
     Content-Security-Policy does not govern (a <script> tag would be blocked, as it should be)."""
@@ -200,7 +240,7 @@ def open_all_streets(page, demo_url: str) -> None:
     for summary in reversed(page.locator(f"{street} > summary").all()):
         summary.locator(".node-name").click()
     # Until htmx swaps it, an opened node's list holds only a "Loading…" placeholder (not a .tree-node).
-    page.wait_for_function("""() => {
+    wait_until(page, """() => {
         const opened = document.querySelectorAll('li.tree-node[data-level="4"] > .tree-row > details[open]');
         return opened.length > 0 && [...opened].every(d => !d.querySelector(':scope > ul > li:not(.tree-node)'));
     }""")

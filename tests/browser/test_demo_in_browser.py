@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.conftest import SCREENSHOT_DIR, inject_axe, open_all_streets, require_htmx, sign_in
+from tests.browser.conftest import SCREENSHOT_DIR, inject_axe, open_all_streets, require_htmx, sign_in, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -49,7 +49,7 @@ def test_county_director_counts_by_level(new_page, demo_url):
     # The level filter swaps the results in by htmx.
     require_htmx(page)
     page.select_option("select#id_level", "village")
-    page.wait_for_function("document.querySelector('[data-testid=result-count]').textContent.trim() === '212'")
+    wait_until(page, "() => document.querySelector('[data-testid=result-count]').textContent.trim() === '212'")
     assert page.locator("#station-results tbody tr").count() == 50  # the first page of 50
 
 

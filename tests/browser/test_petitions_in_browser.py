@@ -82,3 +82,22 @@ def test_the_public_mailbox_without_an_account(new_page, demo_url, width, height
     assert "跑两趟" in page.locator("[data-testid=feedback]").inner_text()
     problems += check(page, "mailbox-answer", width)
     assert not problems, "\n".join(problems)
+
+
+def test_the_second_factor_page(new_page, demo_url):
+    """A director signs in: password, then the authenticator code (its page checked like the others)."""
+    from tests.browser.conftest import DEMO_PASSWORD, totp_code
+
+    page = new_page(width=360, height=740)
+    page.goto(f"{demo_url}/accounts/login/")
+    page.fill("#id_username", "nj_city")
+    page.fill("#id_password", DEMO_PASSWORD)
+    with page.expect_navigation():
+        page.click("form.card button[type=submit]")
+    assert "/accounts/otp/" in page.url
+    problems = check(page, "otp-verify", 360)
+    page.fill("#id_token", totp_code("nj_city"))
+    with page.expect_navigation():
+        page.click("form.card button[type=submit]")
+    assert "/accounts/otp/" not in page.url and page.goto(f"{demo_url}/mailbox/inbox/").status == 200
+    assert not problems, "\n".join(problems)

@@ -26,6 +26,7 @@ def age(entry: LogEntry, days: int) -> None:
     """Backdate an entry the way time would: below the ORM, with the trigger briefly out of the way."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred checks pending: ALTER TABLE needs that
             cursor.execute("ALTER TABLE auditlog_logentry DISABLE TRIGGER auditlog_append_only")
             cursor.execute("UPDATE auditlog_logentry SET timestamp = %s WHERE id = %s",
                            [timezone.now() - timedelta(days=days), entry.pk])

@@ -84,3 +84,11 @@ class RoleForm(forms.Form):
     )
 
 
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label=_("Authenticator code"), max_length=12,
+        widget=forms.TextInput(attrs={"class": "form-control", "inputmode": "numeric", "autocomplete": "one-time-code",
+                                      "autofocus": True}),
+        help_text=_("The 6 digits your authenticator app shows, or one of your 8-digit recovery codes."))

@@ -47,20 +47,55 @@ class PasswordChangeRequiredMiddleware:
     """Until the password is changed (first sign-in, or older than 90 days) only the
     password-change page, sign-out and static files answer."""
 
-    allowed_names = ("accounts:password_change", "accounts:logout", "accounts:login", "healthz")
+    allowed_names = ("accounts:password_change", "accounts:logout", "accounts:login", "accounts:otp_verify",
+                     "accounts:otp_setup", "healthz")
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = request.user
-        if user.is_authenticated and password_change_due(user) and not self._allowed(request.path):
+        if user.is_authenticated and password_change_due(user) and not _allowed(request.path, self.allowed_names):
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": _("You must change your password first.")}, status=403)
             return redirect("accounts:password_change")
         return self.get_response(request)
 
-    def _allowed(self, path: str) -> bool:
-        if path.startswith(settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL):
-            return True
-        return any(path == reverse(name) for name in self.allowed_names) or path.startswith("/i18n/")
+
+SECOND_FACTOR_DONE_KEY = "rongjia_second_factor_not_needed"
+
+
+class SecondFactorRequiredMiddleware:
+    """After the password, an account that needs the second factor (its role requires it, or its
+    owner set one up) reaches only the code page, or the set-up page while it has no authenticator.
+
+    Whether it is needed is worked out once per session: a role or device added later applies
+    from the next sign-in.
+    """
+
+    allowed_names = PasswordChangeRequiredMiddleware.allowed_names
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django_otp import user_has_device
+
+        from .two_factor import second_factor_needed
+
+        user = request.user
+        if (user.is_authenticated and not user.is_verified() and not request.session.get(SECOND_FACTOR_DONE_KEY)
+                and not _allowed(request.path, self.allowed_names)):
+            if not second_factor_needed(user):
+                request.session[SECOND_FACTOR_DONE_KEY] = True
+            elif request.path.startswith("/api/"):
+                return JsonResponse({"detail": _("Enter your authenticator code first.")}, status=403)
+            else:
+                target = "accounts:otp_verify" if user_has_device(user, confirmed=True) else "accounts:otp_setup"
+                return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+        return self.get_response(request)
+
+
+def _allowed(path: str, names) -> bool:
+    static = settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL
+    return path.startswith(static) or path.startswith("/i18n/") or any(path == reverse(name) for name in names)

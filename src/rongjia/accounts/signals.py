@@ -1,5 +1,7 @@
-"""Holds 三员分立 below the services too: whatever adds roles to an account is checked."""
+"""Holds 三员分立 below the services too: whatever adds roles to an account is checked. And at
+sign-in, whether this session will need the second factor is settled once."""
 
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 
@@ -14,3 +16,13 @@ def refuse_forbidden_role_combination(sender, instance, action, pk_set, **kwargs
     added = set(Role.objects.filter(pk__in=pk_set).values_list("code", flat=True))
     current = set(instance.roles.values_list("code", flat=True))
     check_role_combination(current | added)
+
+
+@receiver(user_logged_in)
+def settle_second_factor(sender, request, user, **kwargs):
+    """Saves SecondFactorRequiredMiddleware a look at roles and devices on every request."""
+    from .middleware import SECOND_FACTOR_DONE_KEY
+    from .two_factor import second_factor_needed
+
+    if request is not None and hasattr(request, "session") and not second_factor_needed(user):
+        request.session[SECOND_FACTOR_DONE_KEY] = True

@@ -1,13 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import views, views_otp
 
 app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", views.password_change, name="password_change"),
+    path("otp/", views_otp.otp_verify, name="otp_verify"),
+    path("otp/setup", views_otp.otp_setup, name="otp_setup"),
     path("users/", views.user_list, name="user_list"),
     path("users/new", views.user_create, name="user_create"),
     path("users/<int:pk>/", views.user_edit, name="user_edit"),

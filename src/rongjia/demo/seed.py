@@ -7,6 +7,7 @@ Idempotent: a second run creates nothing, keeps what users changed, and prints t
 import zlib
 from dataclasses import dataclass, field
 
+from rongjia.accounts import two_factor
 from rongjia.accounts.models import Role, User
 from rongjia.accounts.services import user_create
 from rongjia.core.models import OrgUnit, Region
@@ -46,11 +47,20 @@ EXTRA_UNITS = [
 
 
 @dataclass
+class DemoAccount:
+    username: str
+    role: str
+    unit: str
+    totp_secret: str = ""  # the roles that need a second factor get an authenticator
+    totp_uri: str = ""
+
+
+@dataclass
 class DemoReport:
     units_created: int = 0
     units_total: int = 0
     accounts_created: int = 0
-    accounts: list[tuple[str, str, str]] = field(default_factory=list)
+    accounts: list["DemoAccount"] = field(default_factory=list)
     network: NetworkSeedReport = field(default_factory=NetworkSeedReport)
     people: int = 0
     petitions: int = 0
@@ -113,4 +123,8 @@ def _demo_accounts(county_prefix: str, report: DemoReport) -> None:
                 full_name=full_name, must_change_password=False,
             )
             report.accounts_created += 1
-        report.accounts.append((username, str(roles[role_code]), unit.name))
+        user = User.objects.get(username=username)
+        device = two_factor.provisioned_device(user) if two_factor.totp_required(user) else None
+        report.accounts.append(DemoAccount(username, str(roles[role_code]), unit.name,
+                                           two_factor.secret_of(device) if device else "",
+                                           two_factor.provisioning_uri(device) if device else ""))

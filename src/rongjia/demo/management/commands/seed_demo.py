@@ -1,3 +1,6 @@
+import io
+
+import qrcode
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -33,5 +36,17 @@ class Command(BaseCommand):
         self.stdout.write(f"一人一档：新建服务对象档案 {report.people} 份")
         self.stdout.write(f"信访：新建演示信访事项 {report.petitions} 件")
         self.stdout.write("\n演示账号（首次部署的密码；已修改过的以修改后的为准）：")
-        for username, role, unit in report.accounts:
-            self.stdout.write(f"  {username:<12} {DEMO_PASSWORD:<14} {role}  {unit}")
+        for account in report.accounts:
+            secret = f"  TOTP 密钥 {account.totp_secret}" if account.totp_secret else ""
+            self.stdout.write(f"  {account.username:<12} {DEMO_PASSWORD:<14} {account.role}  {account.unit}{secret}")
+        needing = [account for account in report.accounts if account.totp_uri]
+        if needing:
+            self.stdout.write("\n以上带 TOTP 密钥的账号登录时还需输入身份验证器应用显示的 6 位动态码。"
+                              "用应用扫描下面的二维码（或手动输入密钥）：")
+        for account in needing:
+            self.stdout.write(f"\n{account.username}：")
+            code = qrcode.QRCode(border=1)
+            code.add_data(account.totp_uri)
+            drawn = io.StringIO()  # qrcode writes piece by piece; Django's stdout would end each piece
+            code.print_ascii(out=drawn, invert=True)
+            self.stdout.write(drawn.getvalue())
