@@ -77,7 +77,8 @@ def test_the_village_worker_ticks_a_display_item_with_a_photo(new_page, demo_url
     row = page.locator(f"form[action='{action}']")
     row.locator("input[type=checkbox]").check()
     row.locator("input[type=file]").set_input_files(str(photo))
-    row.locator("button[type=submit]").click()
+    with page.expect_response(lambda response: response.request.method == "POST"):  # the save, not a guess
+        row.locator("button[type=submit]").click()
     page.wait_for_load_state("networkidle")
     page.goto(f"{station}checklist")
     assert page.locator(f"form[action='{action}'] a[href*='/evidence/']").count() == 1

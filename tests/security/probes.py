@@ -1,0 +1,101 @@
+"""What the security matrices share: every named route from the URL conf, the records a route's
+kwargs name, and the text a response shows a person (page, xlsx or PDF)."""
+
+import io
+import zipfile
+from dataclasses import dataclass
+
+from auditlog.context import disable_auditlog
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from rongjia.core.models import Region
+from rongjia.people.models import ImportJob
+from rongjia.petitions.services import petition_register
+from rongjia.petitions.services_aid import lawyer_save
+from rongjia.petitions.services_mailbox import feedback_submit
+from tests.factories import person_at, unit_at, valid_id_number
+
+
+@dataclass
+class Records:
+    """One record of each scoped kind in a county, by kind: ids for the routes' kwargs."""
+
+    ids: dict
+
+
+def records_in(county: str, director, label: str) -> Records:
+    """Made by the county's own director; `label` starts each record's name (found again in pages)."""
+    village = Region.objects.filter(code__startswith=county, level=5).order_by("code").values_list(
+        "code", flat=True)[0]
+    person = person_at(director, code=village, name=f"{label}张三", id_number=valid_id_number(
+        "19700303", region=county, sequence=77))
+    petition = petition_register(actor=director, unit=unit_at(village), channel="visit", type="claim",
+                                 category="housing", subject=f"{label}信访事项", petitioners=[{"name": f"{label}张三"}])
+    feedback, _receipt = feedback_submit(about=unit_at(village), topic="attitude", rating="fairly",
+                                         content=f"{label}意见内容")
+    lawyer = lawyer_save(actor=director, station=unit_at(county + "000000"), name=f"{label}律师", firm=f"{label}律所")
+    with disable_auditlog():
+        job = ImportJob.objects.create(uploaded_by=director, file="imports/x.xlsx", original_name=f"{label}.xlsx",
+                                       sha256="0" * 64)
+    return Records(ids={"person": person.pk, "petition": petition.pk, "feedback": feedback.pk, "lawyer": lawyer.pk,
+                        "station": unit_at(village).pk, "user": director.pk, "job": job.pk, "region": village})
+
+
+def routes() -> list[tuple[str, tuple]]:
+    """(name, kwarg names) of every named page route (the API is read from its OpenAPI schema)."""
+    def walk(patterns, namespace=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if str(pattern.pattern).startswith("api/"):
+                    continue
+                inner = f"{namespace}:{pattern.namespace}" if namespace and pattern.namespace else (
+                    pattern.namespace or namespace)
+                yield from walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                yield (f"{namespace}:{pattern.name}" if namespace else pattern.name), tuple(pattern.pattern.converters)
+    return sorted(set(walk(get_resolver().url_patterns)))
+
+
+# The record a route's first <pk> names, by route (a specific rule) or by namespace (the default).
+PK_BY_ROUTE = {"people:import_job": "job", "people:import_job_commit": "job", "people:transfer_decide": "person",
+               "petitions:lawyer_edit": "lawyer", "mailbox:detail": "feedback", "accounts:user_edit": "user",
+               "accounts:user_unlock": "user", "accounts:user_reset_password": "user"}
+PK_BY_NAMESPACE = {"people": "person", "petitions": "petition", "network": "station"}
+STRING_KWARGS = {"kind": "household", "action": "accept"}
+
+
+def fill(name: str, kwargs: tuple, records: Records) -> dict | None:
+    """The route's kwargs naming the given records; None when this module cannot place the route."""
+    values = {}
+    for kwarg in kwargs:
+        if kwarg == "pk":
+            kind = PK_BY_ROUTE.get(name) or PK_BY_NAMESPACE.get(name.split(":")[0])
+            if kind is None:
+                return None
+            values[kwarg] = records.ids[kind]
+        elif kwarg == "code":
+            values[kwarg] = records.ids["region"]
+        elif kwarg in STRING_KWARGS:
+            values[kwarg] = STRING_KWARGS[kwarg]
+        else:  # a secondary id under the record: the record alone decides
+            values[kwarg] = 1
+    return values
+
+
+def api_params(records: Records) -> dict:
+    return {"code": records.ids["region"], "station_id": records.ids["station"], "person_id": records.ids["person"],
+            "job_id": records.ids["job"], "petition_id": records.ids["petition"]}
+
+
+def visible_text(response) -> str:
+    """What a person would read: page text, or the cells of an xlsx, or the text of a PDF."""
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    kind = response.get("Content-Type", "")
+    if "spreadsheet" in kind:
+        with zipfile.ZipFile(io.BytesIO(content)) as book:
+            return "".join(book.read(name).decode() for name in book.namelist() if name.endswith(".xml"))
+    if "pdf" in kind:
+        from pypdf import PdfReader
+
+        return "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    return content.decode(errors="replace")
