@@ -149,3 +149,20 @@ def test_none_of_the_last_five_passwords_comes_back(cast):
     password_change(user=user, old_password=current, new_password=PASSWORD)  # six changes ago: allowed again
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
+
+
+def test_a_sign_in_from_a_new_browser_is_told_to_the_owner_next_time(cast):
+    from rongjia.accounts.models import SecurityNotice
+
+    def sign_in(agent):
+        client = Client(HTTP_USER_AGENT=agent)
+        client.post("/accounts/login/", {"username": cast.village_worker.username, "password": PASSWORD})
+        return client.get("/people/").content.decode()
+
+    assert "Firefox-Mallory" not in sign_in("Chrome-Owner")  # the first browser: nothing to tell
+    assert not SecurityNotice.objects.exists()
+    sign_in("Firefox-Mallory")  # someone else, somewhere else
+    assert SecurityNotice.objects.filter(user=cast.village_worker, shown_at__isnull=True).count() == 1
+    told = sign_in("Chrome-Owner")
+    assert "Firefox-Mallory" in told  # the owner reads it at the next sign-in
+    assert "Firefox-Mallory" not in sign_in("Chrome-Owner")  # once

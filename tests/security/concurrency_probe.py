@@ -119,7 +119,7 @@ def many_writers(actor) -> dict:
                 for name, (save, current) in SAVES.items():
                     while True:  # what a person does on "changed by someone else": reload, save again
                         try:
-                            save(actor, current(), w * 100 + i)
+                            save(actor, current(), 10_000 + w * 100 + i)  # unlike any other value: a change
                             break
                         except (StaleVersion, OperationalError):
                             retries[0] += 1

@@ -114,3 +114,35 @@ class PasswordHistory(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.created_at:%Y-%m-%d}"
+
+
+class SignInDevice(models.Model):
+    """A browser an account has signed in from (by its user-agent's hash), to notice a new one."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sign_in_devices")
+    fingerprint = models.CharField(max_length=64)
+    user_agent = models.CharField(max_length=200, blank=True)
+    first_ip = models.GenericIPAddressField(null=True, blank=True)
+    first_seen = models.DateTimeField(auto_now_add=True)
+    last_seen = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "fingerprint"], name="one_row_per_device")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.user_agent[:40]}"
+
+
+class SecurityNotice(models.Model):
+    """Told to the account's owner at the next sign-in: a sign-in from a browser not seen before."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="security_notices")
+    message = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+    shown_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return self.message

@@ -1,6 +1,8 @@
 """Every write to accounts and roles (DESIGN.md rule 2). Only the security administrator
 manages accounts; everyone changes their own password."""
 
+import hashlib
+
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth.hashers import check_password
@@ -14,7 +16,7 @@ from django.utils.translation import gettext as _
 from rongjia.core.audit import audit_actor
 from rongjia.core.scoping import admin_prefix
 
-from .models import ApiToken, PasswordHistory, Role, User
+from .models import ApiToken, PasswordHistory, Role, SecurityNotice, SignInDevice, User
 from .separation import check_role_capabilities, check_role_combination
 
 
@@ -127,3 +129,28 @@ def api_token_create(*, user: User) -> str:
     ApiToken.objects.create(user=user, key_hash=ApiToken.hash(key), prefix=key[:8])
     return key
 
+
+
+def sign_in_recorded(*, user: User, user_agent: str, ip: str | None) -> list[str]:
+    """Note the browser of this sign-in; a browser not seen before leaves a notice for the owner.
+
+    Returns the notices left since the previous sign-in (not this one's own), to show now: if this
+    sign-in was someone else's, the owner reads about it the next time they sign in.
+    """
+    user_agent = (user_agent or "")[:200]
+    fingerprint = hashlib.sha256(user_agent.encode()).hexdigest()
+    with transaction.atomic():
+        earlier = list(SecurityNotice.objects.filter(user=user, shown_at__isnull=True))
+        seen_before = user.sign_in_devices.exists()
+        device, created = SignInDevice.objects.get_or_create(
+            user=user, fingerprint=fingerprint, defaults={"user_agent": user_agent, "first_ip": ip})
+        if not created:
+            device.save(update_fields=["last_seen"])
+        elif seen_before:
+            when = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+            SecurityNotice.objects.create(user=user, message=_(
+                "%(when)s: a sign-in from a browser not used before (%(agent)s, IP %(ip)s). If it was not you, "
+                "change your password now and tell the security administrator.") % {
+                "when": when, "agent": user_agent[:60] or "?", "ip": ip or "?"})
+        SecurityNotice.objects.filter(pk__in=[notice.pk for notice in earlier]).update(shown_at=timezone.now())
+    return [notice.message for notice in earlier]

@@ -26,3 +26,17 @@ def settle_second_factor(sender, request, user, **kwargs):
 
     if request is not None and hasattr(request, "session") and not second_factor_needed(user):
         request.session[SECOND_FACTOR_DONE_KEY] = True
+
+
+@receiver(user_logged_in)
+def note_the_browser(sender, request, user, **kwargs):
+    """A new browser is noted for the owner; notices left since the last sign-in are shown now."""
+    from django.contrib import messages
+
+    from .services import sign_in_recorded
+
+    if request is None or not hasattr(request, "META"):
+        return
+    for notice in sign_in_recorded(user=user, user_agent=request.META.get("HTTP_USER_AGENT", ""),
+                                   ip=request.META.get("REMOTE_ADDR")):
+        messages.warning(request, notice, fail_silently=True)  # force_login (tests, scripts) has no messages

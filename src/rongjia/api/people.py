@@ -7,8 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from rongjia.api.pagination import Pages
 from rongjia.core.masking import mask_id_number, mask_phone
 from rongjia.core.models import OrgUnit, Region
 from rongjia.core.scoping import covers_code, get_visible_or_404
@@ -113,7 +114,7 @@ def _person(user, person_id: int) -> Person:
 
 
 @router.get("/", response=list[PersonOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def person_list(request, filters: Query[PeopleFilters]):
     """People in the caller's scope; `q` is read as on the list page (full ID or phone exactly, initials, name)."""
     _require(request.auth, "people.view")

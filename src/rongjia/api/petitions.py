@@ -5,8 +5,9 @@ from datetime import date, datetime
 from django.core.exceptions import PermissionDenied
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from rongjia.api.pagination import Pages
 from rongjia.core.models import OrgUnit
 from rongjia.core.scoping import get_visible_or_404
 from rongjia.petitions import services, services_files
@@ -70,7 +71,7 @@ class TransitionIn(Schema):
     reply_text: str = ""  # the written reply: required with reply, review_reply and recheck_reply
 
 
-class DeadlineOut(Schema):
+class PetitionDeadlineOut(Schema):
     name: str
     start: date
     due: date
@@ -83,7 +84,7 @@ def _require(user, capability):
 
 
 @router.get("/", response=list[PetitionOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def petitions_list(request, state: str = ""):
     _require(request.auth, "petitions.view")
     return petition_list(request.auth, state=state).prefetch_related("repeat_of")
@@ -118,7 +119,7 @@ def petition_transition(request, petition_id: int, payload: TransitionIn):
         return Status(422, {"detail": illegal.messages[0], "allowed": illegal.allowed})
 
 
-@router.get("/{petition_id}/deadlines", response=list[DeadlineOut])
+@router.get("/{petition_id}/deadlines", response=list[PetitionDeadlineOut])
 def petition_deadline_list(request, petition_id: int):
     _require(request.auth, "petitions.view")
     return petition_deadlines(get_visible_or_404(Petition.objects.all(), request.auth, pk=petition_id))

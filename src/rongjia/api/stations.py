@@ -4,8 +4,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from rongjia.api.pagination import Pages
 from rongjia.core import services
 from rongjia.core.models import OrgUnit
 from rongjia.core.schemas import StationOut
@@ -35,7 +36,7 @@ def _require(user, capability):
 
 
 @router.get("/", response=list[StationOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pages, page_size=50)
 def station_list(request, filters: Query[StationFilters]):
     """Centres and stations in the caller's scope; `region` is a code prefix inside it (else 404).
 
