@@ -48,6 +48,7 @@ demo: migrate npm-deps
 # The background worker (imports and other jobs) runs beside the web server and stops with it.
 serve:
 	$(MANAGE) collectstatic --noinput -v 0
+	$(MANAGE) recover_jobs
 	@echo "戎家已启动：http://127.0.0.1:8000/"
 	$(MANAGE) db_worker --interval 1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \

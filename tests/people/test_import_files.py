@@ -96,7 +96,7 @@ def test_the_import_is_audited_once_on_the_job_with_its_uploader_and_counts(cast
     assert StatusChange.objects.filter(reason__contains="台账.xlsx").count() == 2
 
 
-def test_a_commit_that_fails_half_way_writes_nothing_and_says_so(cast, monkeypatch):
+def test_a_commit_that_fails_half_way_writes_nothing_and_can_be_run_again(cast, monkeypatch):
     from rongjia.people.importing import run
 
     job = start(cast.village_worker, workbook_bytes([good_row(n) for n in range(1, 5)]))
@@ -116,8 +116,12 @@ def test_a_commit_that_fails_half_way_writes_nothing_and_says_so(cast, monkeypat
     except RuntimeError:
         pass  # whether the immediate backend re-raises is its business; the job's state is ours
     job.refresh_from_db()
-    assert calls == [2, 2] and job.state == "failed" and "RuntimeError" in job.message
-    assert not Person.objects.exists() and not job.file
+    assert calls == [2, 2] and job.state == "valid" and "RuntimeError" in job.message
+    assert not Person.objects.exists() and job.file  # the checked file stays for the second try
+    monkeypatch.setattr(run, "_write_batch", original)
+    import_commit(actor=cast.village_worker, job=job)
+    job.refresh_from_db()
+    assert job.state == "done" and Person.objects.count() == 4 and not job.file
 
 
 def test_an_id_number_typed_with_full_width_digits_or_spaces_is_read(cast):

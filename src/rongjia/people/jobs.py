@@ -16,10 +16,14 @@ def run_import(job_id: int, commit: bool = False) -> str:
         with audit_actor(job.uploaded_by):
             return (commit_job(job) if commit else check_job(job)).state
     except Exception as exc:
-        # Nothing half-written: the commit is one transaction. Say so on the job, then let the
-        # worker record the traceback.
+        if commit:
+            # The commit is one transaction: a dropped connection (or any error) rolled all of it back.
+            # The checked file stays, so the uploader can press import again.
+            message = f"导入中断（{type(exc).__name__}），没有写入任何数据，可以重新导入。"
+            ImportJob.objects.filter(pk=job_id).update(state=ImportJob.State.VALID, message=message)
+            raise
         ImportJob.objects.filter(pk=job_id).update(state=ImportJob.State.FAILED,
-                                                   message=f"导入失败：{type(exc).__name__}")
+                                                   message=f"检查失败：{type(exc).__name__}")
         if job.file:  # it holds ID numbers in clear and no commit will read it now
             job.file.delete(save=False)
             ImportJob.objects.filter(pk=job_id).update(file="")

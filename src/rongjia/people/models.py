@@ -361,6 +361,8 @@ class ImportJob(models.Model):
     error_count = models.PositiveIntegerField(default=0)
     message = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)  # when the current pass began (stale-job recovery)
+    attempts = models.PositiveSmallIntegerField(default=0)  # restarts after a worker stopped mid-pass
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -29,6 +29,7 @@ def _progress(job: ImportJob, processed: int) -> None:
     ImportJob.objects.filter(pk=job.pk).update(processed_rows=processed)
 
 
+RUNNING = (ImportJob.State.VALIDATING, ImportJob.State.COMMITTING)
 # The uploaded file holds ID numbers in clear: it is kept only while a commit may still need it.
 KEEPS_FILE = (ImportJob.State.QUEUED, ImportJob.State.VALIDATING, ImportJob.State.VALID, ImportJob.State.COMMITTING)
 
@@ -37,6 +38,8 @@ def _finish(job: ImportJob, state: str, message: str = "", **counts) -> ImportJo
     for name, value in counts.items():
         setattr(job, name, value)
     job.state, job.message, job.finished_at = state, message[:300], timezone.now()
+    if state in RUNNING:
+        job.started_at, job.finished_at = timezone.now(), None
     if state not in KEEPS_FILE and job.file:
         job.file.delete(save=False)
     job.save()

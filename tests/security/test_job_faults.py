@@ -1,0 +1,96 @@
+"""Faults during an import (等保 8.1.4 / reliability): the database connection lost mid-commit, and
+the worker killed mid-commit. Nothing is half-written, the job can run again, and nobody is
+registered twice."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import OperationalError
+from django.test import override_settings
+from django.utils import timezone
+
+from rongjia.people.importing import import_commit, import_start, run
+from rongjia.people.importing.recovery import recover_stale_jobs
+from rongjia.people.models import ImportJob, Person
+from tests.people.ledgers import good_row, upload, workbook_bytes
+
+ROWS = 5
+
+
+class WorkerKilled(BaseException):
+    """What a SIGKILL looks like from inside: nothing after it runs, no except Exception catches it."""
+
+
+@pytest.fixture(autouse=True)
+def media(tmp_path):
+    with override_settings(MEDIA_ROOT=tmp_path):
+        yield
+
+
+@pytest.fixture
+def checked_job(cast, monkeypatch):
+    monkeypatch.setattr(run, "WRITE_BATCH", 2)  # several batches, so a fault can fall between two
+    job = import_start(actor=cast.village_worker, uploaded_file=upload(workbook_bytes(
+        [good_row(n) for n in range(1, ROWS + 1)])))
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.VALID
+    return job
+
+
+def run_in_worker(cast, job) -> None:
+    """Queue the commit; the (immediate) task backend records the task's own failure and goes on,
+    as a worker process would, so the job row alone tells what happened."""
+    try:
+        import_commit(actor=cast.village_worker, job=job)
+    except (OperationalError, WorkerKilled):
+        pass
+
+
+def fail_second_batch(monkeypatch, error):
+    original = run._write_batch
+    calls = []
+
+    def batch(values, actor, reason):
+        calls.append(len(values))
+        if len(calls) == 2:
+            raise error
+        return original(values, actor, reason)
+
+    monkeypatch.setattr(run, "_write_batch", batch)
+    return lambda: monkeypatch.setattr(run, "_write_batch", original)
+
+
+def test_a_connection_lost_mid_commit_writes_nothing_and_the_job_runs_again(cast, checked_job, monkeypatch):
+    restore = fail_second_batch(monkeypatch, OperationalError("server closed the connection unexpectedly"))
+    run_in_worker(cast, checked_job)
+    checked_job.refresh_from_db()
+    assert checked_job.state == ImportJob.State.VALID and "OperationalError" in checked_job.message
+    assert not Person.objects.exists()
+    restore()
+    import_commit(actor=cast.village_worker, job=checked_job)
+    checked_job.refresh_from_db()
+    assert checked_job.state == ImportJob.State.DONE and Person.objects.count() == ROWS
+
+
+def test_a_worker_killed_mid_commit_is_restarted_once_and_registers_nobody_twice(cast, checked_job, monkeypatch):
+    restore = fail_second_batch(monkeypatch, WorkerKilled())
+    run_in_worker(cast, checked_job)
+    checked_job.refresh_from_db()
+    assert checked_job.state == ImportJob.State.COMMITTING and not Person.objects.exists()  # left hanging
+    assert recover_stale_jobs() == (0, 0)  # not stale yet: it might still be running
+    ImportJob.objects.filter(pk=checked_job.pk).update(started_at=timezone.now() - timedelta(hours=2))
+    restore()
+    assert recover_stale_jobs() == (1, 0)
+    checked_job.refresh_from_db()
+    assert checked_job.state == ImportJob.State.DONE and checked_job.attempts == 1
+    assert Person.objects.count() == ROWS
+    assert recover_stale_jobs() == (0, 0)  # done is done
+
+
+def test_a_job_that_stops_twice_fails_with_a_message(cast, checked_job):
+    ImportJob.objects.filter(pk=checked_job.pk).update(state=ImportJob.State.COMMITTING, attempts=1,
+                                                       started_at=timezone.now() - timedelta(hours=2))
+    assert recover_stale_jobs() == (0, 1)
+    checked_job.refresh_from_db()
+    assert checked_job.state == ImportJob.State.FAILED and "重新上传" in checked_job.message
+    assert not checked_job.file and not Person.objects.exists()
