@@ -23,9 +23,10 @@ class Records:
     ids: dict
 
 
-def records_in(county: str, director, label: str) -> Records:
-    """Made by the county's own director; `label` starts each record's name (found again in pages)."""
-    village = Region.objects.filter(code__startswith=county, level=5).order_by("code").values_list(
+def records_in(county: str, director, label: str, village: str | None = None) -> Records:
+    """Made by the county's own director, at `village` (default: the county's first); `label` starts
+    each record's name (found again in pages)."""
+    village = village or Region.objects.filter(code__startswith=county, level=5).order_by("code").values_list(
         "code", flat=True)[0]
     person = person_at(director, code=village, name=f"{label}张三", id_number=valid_id_number(
         "19700303", region=county, sequence=77))

@@ -58,3 +58,15 @@ def test_purge_removes_only_entries_past_retention(cast):
         call_command("purge_audit", days=30, stdout=io.StringIO())
     call_command("purge_audit", stdout=io.StringIO())
     assert LogEntry.objects.filter(pk=kept.pk).exists() and not LogEntry.objects.filter(pk=old.pk).exists()
+
+
+def test_looking_at_a_priority_persons_dossier_is_an_audited_read(cast, client_for):
+    from tests.factories import person_at
+
+    ordinary, priority = person_at(cast.village_worker, name="普通对象", seq=61), person_at(
+        cast.village_worker, name="重点对象", seq=62, priority=True)
+    client = client_for(cast.village_worker)
+    for person in (ordinary, priority):
+        assert client.get(f"/people/{person.pk}/").status_code == 200
+    reads = LogEntry.objects.filter(action=LogEntry.Action.ACCESS, additional_data__what="priority_view")
+    assert list(reads.values_list("object_pk", "actor__username")) == [(str(priority.pk), "village_worker")]

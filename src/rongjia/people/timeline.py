@@ -90,7 +90,8 @@ def _describe_read(what: str) -> str:
     return {"reveal:id_number": _("full ID number revealed"), "reveal:phone": _("full phone revealed"),
             "reveal:household:id_number": _("a household member's full ID number revealed"),
             "reveal:household:phone": _("a household member's full phone revealed"),
-            "booklet": _("一人一册 printed"), "export_full": _("exported with full values")}.get(what, what)
+            "booklet": _("一人一册 printed"), "export_full": _("exported with full values"),
+            "priority_view": _("dossier of a priority person viewed")}.get(what, what)
 
 
 @register

@@ -23,6 +23,7 @@ from . import exporting, selectors, services
 from .exporting import age_on
 from .forms import PersonEditForm, PersonFilterForm, PersonRegisterForm
 from .models import Person
+from .services_status import log_access
 
 
 def _present(person: Person, today: date) -> Person:
@@ -62,6 +63,9 @@ def person_export(request):
 def person_detail(request, pk):
     person = get_visible_or_404(Person.objects.select_related("station", "address_region", "created_by"),
                                 request.user, pk=pk)
+    if person.priority:  # 重点对象: every look at the dossier is an audited read (等保 8.1.4.3)
+        log_access(actor=request.user, obj=person, what="priority_view", reason=_("Dossier of a priority person "
+                                                                                  "viewed"))
     context = {"person": _present(person, date.today()), "address_regions": person.address_region.lineage(),
                "can_edit": request.user.can("people.edit"), "is_open": person.status != Person.Status.DECEASED,
                **selectors.dossier_parts(person)}
