@@ -239,6 +239,10 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media-not-served/"
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+# The public supervision mailbox: feedback per client address and hour. Behind a reverse proxy every
+# request comes from the proxy: name the header it sets with the client's address (e.g. HTTP_X_REAL_IP).
+MAILBOX_PER_HOUR = env_int("MAILBOX_PER_HOUR", 10)
+MAILBOX_CLIENT_IP_HEADER = env("MAILBOX_CLIENT_IP_HEADER", "REMOTE_ADDR")
 # An import pass running longer than this is taken for one whose worker stopped (manage.py recover_jobs).
 JOB_STALE_MINUTES = env_int("JOB_STALE_MINUTES", 60)
 

@@ -8,7 +8,6 @@ from django.http import Http404
 
 from rongjia.petitions.models import Feedback
 from rongjia.petitions.services_mailbox import (
-    FEEDBACK_PER_HOUR,
     feedback_answer,
     feedback_by_receipt,
     feedback_submit,
@@ -96,12 +95,26 @@ def test_an_empty_answer_and_a_stale_version_are_refused(cast):
 
 
 def test_one_address_is_throttled(db):
-    for _n in range(FEEDBACK_PER_HOUR):
+    from django.conf import settings
+
+    limit = settings.MAILBOX_PER_HOUR
+    for _n in range(limit):
         leave(client="203.0.113.9")
     with pytest.raises(ValidationError):
         leave(client="203.0.113.9")
     leave(client="203.0.113.10")  # another address is not
-    assert Feedback.objects.count() == FEEDBACK_PER_HOUR + 1
+    assert Feedback.objects.count() == limit + 1
+
+
+def test_behind_a_proxy_the_client_address_comes_from_its_header(db, client):
+    from django.test import override_settings
+
+    form = {"station": VILLAGE_CODE, "topic": "attitude", "rating": "fairly", "content": "意见"}
+    with override_settings(MAILBOX_CLIENT_IP_HEADER="HTTP_X_REAL_IP", MAILBOX_PER_HOUR=1):
+        assert client.post("/mailbox/", form, HTTP_X_REAL_IP="198.51.100.1").status_code == 302
+        assert client.post("/mailbox/", form, HTTP_X_REAL_IP="198.51.100.2").status_code == 302  # another person
+        assert client.post("/mailbox/", form, HTTP_X_REAL_IP="198.51.100.1").status_code == 200  # refused
+    assert Feedback.objects.count() == 2
 
 
 def test_the_public_pages_without_an_account(cast, client, client_for):

@@ -4,6 +4,7 @@ above the station, answering it, and the sender reading the answer with the rece
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -22,8 +23,6 @@ CONTENT_MAX_CHARS = 2000
 # Unambiguous letters and digits (no 0/O, 1/I/L): a receipt is read off a screen and typed in again.
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 RECEIPT_LENGTH = 12
-# A portal open to anyone: one address may leave this many in an hour.
-FEEDBACK_PER_HOUR = 10
 
 
 def answering_level(level: int) -> int:
@@ -70,7 +69,7 @@ def feedback_submit(*, about: OrgUnit, topic: str, rating: str, content: str, se
     if client:
         key = f"mailbox:{client}"
         cache.add(key, 0, timeout=3600)
-        if cache.incr(key) > FEEDBACK_PER_HOUR:
+        if cache.incr(key) > settings.MAILBOX_PER_HOUR:
             raise ValidationError(_("Too much feedback from this address in the last hour; please try again later."))
     routed_to = route(about)
     receipt = "".join(secrets.choice(RECEIPT_ALPHABET) for _n in range(RECEIPT_LENGTH))

@@ -1,6 +1,7 @@
 """The service supervision mailbox: the public form (portal or station terminal, no account), the
 receipt lookup, and the answering centre's list."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -31,7 +32,7 @@ def feedback_new(request):
         try:
             feedback, receipt = services_mailbox.feedback_submit(
                 about=data.pop("station"), source="terminal" if request.GET.get("via") == "terminal" else "portal",
-                client=request.META.get("REMOTE_ADDR", ""), **data)
+                client=request.META.get(settings.MAILBOX_CLIENT_IP_HEADER, ""), **data)
         except ValidationError as exc:
             form.add_service_error(exc)
         else:
