@@ -30,7 +30,8 @@ MEDIA_DIR = "media"
 
 
 class RestoreRefused(Exception):
-    """The target is not empty, or the backup is incomplete: nothing was written."""
+    """Refused before anything was written: an unsupported database, a target that is not empty,
+    or an incomplete backup."""
 
 
 # --- fingerprints -------------------------------------------------------------------------
@@ -89,7 +90,8 @@ def backup(out_dir: Path, alias: str = "default") -> BackupResult:
     elif connection.vendor == "postgresql":
         tables = _backup_postgresql(connection, target)
     else:
-        raise NotImplementedError(connection.vendor)
+        target.rmdir()
+        raise RestoreRefused(f"备份只支持 SQLite 和 PostgreSQL，不支持 {connection.vendor}。")
     media = Path(settings.MEDIA_ROOT)
     if media.exists():
         shutil.copytree(media, target / MEDIA_DIR)

@@ -1,9 +1,9 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from rongjia.core.backup import backup
+from rongjia.core.backup import RestoreRefused, backup
 
 
 class Command(BaseCommand):
@@ -15,5 +15,8 @@ class Command(BaseCommand):
                             help="the folder that receives a new rongjia-YYYYMMDD-HHMMSS folder")
 
     def handle(self, out: Path, **options):
-        result = backup(out)
+        try:
+            result = backup(out)
+        except RestoreRefused as refused:
+            raise CommandError(str(refused)) from None
         self.stdout.write(f"备份完成：{result.path}（{result.tables} 张表，{result.rows} 行，{result.files} 个文件）")
