@@ -74,6 +74,15 @@ def test_an_unverified_session_cannot_replace_the_authenticator(cast):
     assert TOTPDevice.objects.filter(user=cast.county_director).count() == 1
 
 
+def test_the_page_asked_for_is_kept_whole_through_the_code_page(cast):
+    device = two_factor.provisioned_device(cast.county_director)
+    client = sign_in(cast.county_director)
+    asked = client.get("/people/?q=320115&page=2")["Location"]
+    assert asked == "/accounts/otp/?next=%2Fpeople%2F%3Fq%3D320115%26page%3D2"  # the & survives
+    response = client.post("/accounts/otp/", {"token": code_for(device), "next": "/people/?q=320115&page=2"})
+    assert response["Location"] == "/people/?q=320115&page=2"
+
+
 def test_the_next_parameter_never_leaves_the_site(cast):
     device = two_factor.provisioned_device(cast.county_director)
     client = sign_in(cast.county_director)

@@ -10,6 +10,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 LAST_ACTIVITY_KEY = "rongjia_last_activity"
@@ -92,7 +93,7 @@ class SecondFactorRequiredMiddleware:
                 return JsonResponse({"detail": _("Enter your authenticator code first.")}, status=403)
             else:
                 target = "accounts:otp_verify" if user_has_device(user, confirmed=True) else "accounts:otp_setup"
-                return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+                return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
 
 
