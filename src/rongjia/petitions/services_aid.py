@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from rongjia.core.audit import audit_actor
 from rongjia.core.errors import StaleVersion
 from rongjia.core.models import OrgUnit
+from rongjia.core.regions import PREFIX_LENGTH, pad_code
 from rongjia.core.scoping import get_visible_or_404
 
 from .models import Lawyer, LegalAidReferral, Petition, PetitionEvent
@@ -70,7 +71,7 @@ def lawyers_for(actor):
     if unit is None or not actor.can("petitions.view"):
         return Lawyer.objects.none()
     code = unit.region_code
-    ancestors = {code[:n].ljust(12, "0") for n in (2, 4, 6, 9, 12)}
+    ancestors = {pad_code(code[:length]) for length in PREFIX_LENGTH.values()}
     return (Lawyer.objects.visible_to(actor) | Lawyer.objects.filter(region_code__in=ancestors)).filter(
         active=True).select_related("station").distinct()
 
