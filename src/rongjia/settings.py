@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "rongjia.network",
     "rongjia.people",
     "rongjia.petitions",
+    "rongjia.insights",
     "rongjia.api",
     "rongjia.demo",
     "rongjia.benchmarks",
@@ -243,6 +244,11 @@ UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 # request comes from the proxy: name the header it sets with the client's address (e.g. HTTP_X_REAL_IP).
 MAILBOX_PER_HOUR = env_int("MAILBOX_PER_HOUR", 10)
 MAILBOX_CLIENT_IP_HEADER = env("MAILBOX_CLIENT_IP_HEADER", "REMOTE_ADDR")
+# Precomputed statistics: a dashboard older than this queues a refresh (and shows the figures as of
+# the last one); a refresh rereads rows written this long before the previous one began, for rows
+# that a long transaction (an import's commit pass) made visible late.
+STATS_MAX_AGE_SECONDS = env_int("STATS_MAX_AGE_SECONDS", 300)
+STATS_REFRESH_MARGIN_MINUTES = env_int("STATS_REFRESH_MARGIN_MINUTES", 15)
 # An import pass running longer than this is taken for one whose worker stopped (manage.py recover_jobs).
 JOB_STALE_MINUTES = env_int("JOB_STALE_MINUTES", 60)
 

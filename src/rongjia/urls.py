@@ -15,6 +15,7 @@ urlpatterns = [
     path("people/", include("rongjia.people.urls")),
     path("petitions/", include("rongjia.petitions.urls")),
     path("mailbox/", include("rongjia.petitions.urls_mailbox")),
+    path("statistics/", include("rongjia.insights.urls")),
     path("", include("rongjia.network.urls")),
     path("", include("rongjia.core.urls")),
 ]

@@ -256,7 +256,12 @@ class StatusChange(models.Model):
         ordering = ["date", "id"]
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
-        indexes = [models.Index(fields=["person", "date", "id"], name="status_change_person_date")]
+        indexes = [
+            models.Index(fields=["person", "date", "id"], name="status_change_person_date"),
+            # for the statistics: a day's changes in a region, and the rows written since the last refresh
+            models.Index(fields=["date", "region_code"], name="status_change_day_region"),
+            models.Index(fields=["created_at"], name="status_change_created"),
+        ]
 
     def __str__(self):
         return f"{self.person} · {self.get_kind_display()} · {self.date}"

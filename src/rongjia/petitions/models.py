@@ -83,7 +83,11 @@ class Petition(models.Model):
 
     class Meta:
         ordering = ["-registered_on", "-id"]
-        indexes = [models.Index(fields=["state", "due_on"], name="petition_state_due")]
+        indexes = [
+            models.Index(fields=["state", "due_on"], name="petition_state_due"),
+            models.Index(fields=["registered_on"], name="petition_registered_on"),  # the statistics' day
+            models.Index(fields=["created_at"], name="petition_created"),  # rows written since the last refresh
+        ]
 
     def __str__(self):
         return self.subject

@@ -41,3 +41,24 @@
     document.querySelectorAll("[data-chart-percent]").forEach(drawPercent);
   });
 })();
+
+/* Lines over time, several series: <div data-chart-lines="ID"> reads {labels, series: [{name, values}]}. */
+(function () {
+  function drawLines(el) {
+    var data = JSON.parse(document.getElementById(el.dataset.chartLines).textContent);
+    var chart = echarts.init(el, null, { renderer: "svg" });
+    chart.setOption({
+      grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
+      legend: { top: 0 },
+      tooltip: { trigger: "axis" },
+      xAxis: { type: "category", data: data.labels },
+      yAxis: { type: "value", minInterval: 1 },
+      series: data.series.map(function (s) { return { type: "line", name: s.name, data: s.values }; }),
+      aria: { enabled: true },
+    });
+    window.addEventListener("resize", function () { chart.resize(); });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-chart-lines]").forEach(drawLines);
+  });
+})();

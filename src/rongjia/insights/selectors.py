@@ -1,0 +1,171 @@
+"""The dashboard's figures: one region and its children, read from the precomputed tables only.
+
+A fixed number of queries at every level and every size: the province of a million persons
+reads a few thousand figure rows, the same as a village (DESIGN.md rule 7).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Sum
+from django.db.models.functions import TruncMonth
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from rongjia.core.models import Region
+from rongjia.core.regions import PREFIX_LENGTH, level_of_prefix, pad_code
+from rongjia.core.scoping import region_prefix_or_404, scope_prefix
+
+from .models import CurrentFigure, DailyFigure, StatsRefresh
+
+# What stands now, and what happened in the period: (metric, column heading). Petition columns
+# show only to those who may read petitions.
+STOCKS = [("people.active", _("On the books")), ("people.lost", _("Lost contact")),
+          ("petitions.open", _("Petitions open")), ("petitions.overdue", _("Overdue"))]
+FLOWS = [("people.new", _("New")), ("people.move_in", _("Moved in")), ("people.move_out", _("Moved out")),
+         ("people.death", _("Deceased")), ("petitions.received", _("Petitions received"))]
+TREND = [("people.new", _("New")), ("people.move_out", _("Moved out")), ("people.death", _("Deceased")),
+         ("petitions.received", _("Petitions received"))]
+PERIODS = {"30d": _("Last 30 days"), "year": _("This year"), "12m": _("Last 12 months")}
+DEFAULT_PERIOD = "year"
+
+
+def period_start(period: str, today: date) -> date:
+    if period == "30d":
+        return today - timedelta(days=29)
+    if period == "12m":
+        return today - timedelta(days=364)
+    return today.replace(month=1, day=1)
+
+
+@dataclass
+class RegionLine:
+    code: str
+    name: str
+    prefix: str
+    stocks: dict = field(default_factory=dict)
+    flows: dict = field(default_factory=dict)
+
+
+@dataclass
+class Dashboard:
+    region: Region
+    lineage: list  # (name, prefix) from the viewer's own region down to this one
+    own: RegionLine
+    children: list[RegionLine]
+    period: str
+    start: date
+    end: date
+    stocks: list
+    flows: list
+    trend: dict
+    refreshed_at: object  # None before the first refresh
+
+    def cells(self, line: RegionLine) -> list[int]:
+        """The line's figures in column order: the stocks, then the period's flows."""
+        return ([line.stocks.get(metric, 0) for metric, _label in self.stocks]
+                + [line.flows.get(metric, 0) for metric, _label in self.flows])
+
+    @property
+    def headings(self) -> list:
+        return [label for _metric, label in self.stocks + self.flows]
+
+    @property
+    def total(self) -> list[int]:
+        return self.cells(self.own)
+
+    @property
+    def cards(self) -> list[tuple]:
+        return list(zip(self.headings, self.total, strict=True))
+
+    @property
+    def rows(self) -> list[tuple[RegionLine, list[int]]]:
+        return [(child, self.cells(child)) for child in self.children]
+
+
+def dashboard(user, *, prefix: str | None = None, period: str = DEFAULT_PERIOD) -> Dashboard:
+    own_prefix = scope_prefix(user)
+    if own_prefix is None:
+        raise Http404
+    prefix = region_prefix_or_404(user, prefix) if prefix else own_prefix
+    level = level_of_prefix(prefix)
+    region = Region.objects.filter(code=pad_code(prefix)).first() if level else None
+    if region is None or region.level != level:
+        raise Http404
+    period = period if period in PERIODS else DEFAULT_PERIOD
+    today = timezone.localdate()
+    start = period_start(period, today)
+    stocks, flows = _columns(user, STOCKS), _columns(user, FLOWS)
+    own = RegionLine(region.code, region.name, prefix)
+    own.stocks = _current(code=region.code, level=level).get(region.code, {})
+    own.flows = _flows(start, today, code=region.code, level=level).get(region.code, {})
+    children = _children(region, start, today)
+    lineage = [(r.name, r.prefix) for r in region.lineage() if r.prefix.startswith(own_prefix)]
+    refresh = StatsRefresh.objects.filter(pk=1).values_list("finished_at", flat=True).first()
+    return Dashboard(region=region, lineage=lineage, own=own, children=children, period=period, start=start,
+                     end=today, stocks=stocks, flows=flows, trend=_trend(user, region, today), refreshed_at=refresh)
+
+
+def _columns(user, columns):
+    return [(metric, label) for metric, label in columns
+            if not metric.startswith("petitions.") or user.can("petitions.view")]
+
+
+def _current(**where) -> dict:
+    figures = defaultdict(dict)
+    for code, metric, value in CurrentFigure.objects.filter(**where).values_list("code", "metric", "value"):
+        figures[code][metric] = value
+    return figures
+
+
+def _flows(start: date, end: date, **where) -> dict:
+    figures = defaultdict(dict)
+    rows = (DailyFigure.objects.filter(day__gte=start, day__lte=end, **where).order_by()
+            .values_list("code", "metric").annotate(total=Sum("value")))
+    for code, metric, total in rows:
+        figures[code][metric] = total
+    return figures
+
+
+def _children(region: Region, start: date, end: date) -> list[RegionLine]:
+    """One line per region below, named from the region table, the empty ones included."""
+    if region.level == max(PREFIX_LENGTH):
+        return []
+    stocks, flows = _current(parent=region.code), _flows(start, end, parent=region.code)
+    names = dict(Region.objects.current().filter(code__in=set(stocks) | set(flows)).values_list("code", "name"))
+    names.update(region.children.filter(valid_to__isnull=True).values_list("code", "name"))
+    lines = []
+    for code in sorted(names):
+        child_level = _level_of_code(code)
+        lines.append(RegionLine(code, names[code], code[:PREFIX_LENGTH[child_level]],
+                                stocks.get(code, {}), flows.get(code, {})))
+    return lines
+
+
+def _level_of_code(code: str) -> int:
+    """The deepest level whose digits are not all zeros: 620102001000 is a township."""
+    for level in sorted(PREFIX_LENGTH, reverse=True):
+        start = PREFIX_LENGTH.get(level - 1, 0)
+        if set(code[start:PREFIX_LENGTH[level]]) - {"0"}:
+            return level
+    return min(PREFIX_LENGTH)
+
+
+def _trend(user, region: Region, today: date) -> dict:
+    """Month by month over the last twelve months, for the chart."""
+    first = (today.replace(day=1) - timedelta(days=335)).replace(day=1)
+    series = _columns(user, TREND)
+    rows = (DailyFigure.objects.filter(code=region.code, level=region.level, day__gte=first,
+                                       metric__in=[m for m, _label in series])
+            .order_by().annotate(month=TruncMonth("day")).values_list("month", "metric").annotate(total=Sum("value")))
+    totals = {(month.strftime("%Y-%m"), metric): total for month, metric, total in rows}
+    months = []
+    cursor = first
+    while cursor <= today:
+        months.append(cursor.strftime("%Y-%m"))
+        cursor = (cursor + timedelta(days=32)).replace(day=1)
+    return {"labels": months,
+            "series": [{"name": str(label), "values": [totals.get((m, metric), 0) for m in months]}
+                       for metric, label in series]}
