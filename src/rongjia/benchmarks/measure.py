@@ -37,6 +37,12 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def percentile(values: list[float], share: int) -> float:
+    """The nearest-rank percentile (p50, p95) of a list of timings."""
+    ranked = sorted(values)
+    return ranked[max(0, min(len(ranked) - 1, -(-share * len(ranked) // 100) - 1))]
+
+
 def table(figures: list[Figure]) -> str:
     rows = [("benchmark", "measured", "baseline", "ratio", "note")]
     rows += [(f.name, f.measured, f.baseline, "—" if f.ratio is None else f"{f.ratio:.2f}", f.note) for f in figures]

@@ -13,6 +13,7 @@ from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from rongjia.core.models import Region
 from rongjia.core.regions import PREFIX_LENGTH, level_of_prefix, pad_code
@@ -24,9 +25,12 @@ from .models import CurrentFigure, DailyFigure, StatsRefresh
 # show only to those who may read petitions.
 STOCKS = [("people.active", _("On the books")), ("people.lost", _("Lost contact")),
           ("petitions.open", _("Petitions open")), ("petitions.overdue", _("Overdue"))]
-FLOWS = [("people.new", _("New")), ("people.move_in", _("Moved in")), ("people.move_out", _("Moved out")),
-         ("people.death", _("Deceased")), ("petitions.received", _("Petitions received"))]
-TREND = [("people.new", _("New")), ("people.move_out", _("Moved out")), ("people.death", _("Deceased")),
+# The flows are named as the ledgers of changes name them (新增, 迁入, 迁出, 自然减员), not as statuses.
+NEW, MOVED_IN = pgettext_lazy("flow", "New"), pgettext_lazy("flow", "Moved in")
+MOVED_OUT, DECEASED = pgettext_lazy("flow", "Moved out"), pgettext_lazy("flow", "Deceased")
+FLOWS = [("people.new", NEW), ("people.move_in", MOVED_IN), ("people.move_out", MOVED_OUT),
+         ("people.death", DECEASED), ("petitions.received", _("Petitions received"))]
+TREND = [("people.new", NEW), ("people.move_out", MOVED_OUT), ("people.death", DECEASED),
          ("petitions.received", _("Petitions received"))]
 PERIODS = {"30d": _("Last 30 days"), "year": _("This year"), "12m": _("Last 12 months")}
 DEFAULT_PERIOD = "year"
