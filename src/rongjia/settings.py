@@ -239,8 +239,16 @@ WHITENOISE_USE_FINDERS = True  # a fresh checkout works before collectstatic too
 # Background jobs (imports, long exports): django-tasks with its database backend, so `make run`
 # needs nothing else; `manage.py db_worker` runs them. Tests and RONGJIA_TASKS=immediate run
 # each job inside the request that queues it.
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
-                     if env("TASKS", "database") == "immediate" else "django_tasks_db.DatabaseBackend"}}
+# At scale, RONGJIA_TASKS=rq puts jobs on Redis (RONGJIA_REDIS_URL) for any number of
+# `manage.py rqworker --job-class django_tasks_rq.Job default` processes on any machine.
+TASKS_BACKEND = env("TASKS", "database")
+TASK_BACKENDS = {"immediate": "django_tasks.backends.immediate.ImmediateBackend", "rq": "django_tasks_rq.RQBackend",
+                 "database": "django_tasks_db.DatabaseBackend"}
+TASKS = {"default": {"BACKEND": TASK_BACKENDS.get(TASKS_BACKEND, TASK_BACKENDS["database"])}}
+if TASKS_BACKEND == "rq":
+    TASKS["default"]["QUEUES"] = ["default"]
+    RQ_QUEUES = {"default": {"URL": env("REDIS_URL", "redis://127.0.0.1:6379/0"), "DEFAULT_TIMEOUT": 3600}}
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
 
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media-not-served/"
