@@ -257,6 +257,10 @@ UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 # request comes from the proxy: name the header it sets with the client's address (e.g. HTTP_X_REAL_IP).
 MAILBOX_PER_HOUR = env_int("MAILBOX_PER_HOUR", 10)
 MAILBOX_CLIENT_IP_HEADER = env("MAILBOX_CLIENT_IP_HEADER", "REMOTE_ADDR")
+# The cache (the mailbox throttle's counts) lives in each process unless RONGJIA_CACHE_URL names a
+# Redis shared by every app server, as several stateless app servers need (docs/scale.md).
+if env("CACHE_URL"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("CACHE_URL")}}
 # Precomputed statistics: a dashboard older than this queues a refresh (and shows the figures as of
 # the last one); a refresh rereads rows written this long before the previous one began, for rows
 # that a long transaction (an import's commit pass) made visible late.

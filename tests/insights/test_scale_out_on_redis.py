@@ -1,4 +1,4 @@
-"""RONGJIA_TASKS=rq: the statistics refresh goes through Redis to an RQ worker, as at national scale."""
+"""Scale-out on Redis: jobs through RQ workers (RONGJIA_TASKS=rq) and one cache for every app server."""
 
 import os
 import socket
@@ -39,3 +39,15 @@ def test_a_refresh_queued_on_redis_is_run_by_an_rq_worker(tmp_path):
     done = manage("shell", "-c", "from rongjia.insights.models import StatsRefresh; "
                                  "print(StatsRefresh.objects.get().full)")
     assert done.splitlines()[-1] == "True"  # the first refresh, a rebuild, ran in the worker
+
+
+@pytest.mark.skipif(not redis_reachable(), reason="needs Redis on 127.0.0.1:6379 (CI has it)")
+def test_several_app_servers_share_one_cache_on_redis(tmp_path):
+    """Two processes (two app servers) count the same mailbox throttle key when the cache is Redis."""
+    env = {**os.environ, "RONGJIA_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+           "RONGJIA_CACHE_URL": f"redis://{REDIS[0]}:{REDIS[1]}/{os.getpid() % 15 + 1}"}
+    key = f"test-shared-{os.getpid()}"
+    count = f"from django.core.cache import cache; cache.add('{key}', 0, 60); print(cache.incr('{key}'))"
+    shown = [subprocess.run([sys.executable, "manage.py", "shell", "-c", count], cwd=ROOT, env=env,  # noqa: S603
+                            capture_output=True, text=True, check=True).stdout.splitlines()[-1] for _n in range(2)]
+    assert shown == ["1", "2"]
