@@ -1,14 +1,36 @@
+from functools import cached_property
+
 from django.core.paginator import Paginator
 
 PAGE_SIZE = 50
+# A list bigger than this says "10,000+" instead of counting a province's million rows on every
+# page (the count, not the page, is what grows with the table); filters narrow it down.
+COUNT_CAP = 10_000
 
 
-def paginate(request, queryset, per_page: int = PAGE_SIZE):
+class CappedPaginator(Paginator):
+    """Counts at most `cap` rows (one COUNT over a LIMIT subquery); `capped` says there are more."""
+
+    def __init__(self, object_list, per_page, cap: int | None = None):
+        super().__init__(object_list, per_page)
+        self.cap = cap or COUNT_CAP
+        self.capped = False
+
+    @cached_property
+    def count(self) -> int:
+        counted = self.object_list[: self.cap + 1].count()
+        self.capped = counted > self.cap
+        return min(counted, self.cap)
+
+
+def paginate(request, queryset, per_page: int = PAGE_SIZE, *, capped: bool = False):
     """The requested page of `queryset`, and the query string less `page` for the page links.
 
-    A page number that is not a number or is out of range gives the first or last page.
+    A page number that is not a number or is out of range gives the first or last page. With
+    `capped`, the lists that can hold a province's people or audit entries count to COUNT_CAP only.
     """
-    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    paginator = CappedPaginator(queryset, per_page) if capped else Paginator(queryset, per_page)
+    page = paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     return page, params.urlencode()

@@ -25,7 +25,7 @@ from .pagination import paginate
 def audit_log(request):
     form = audit_filter_form(request.GET)
     entries = audit_entries(form, request.user)
-    page, query = paginate(request, entries)
+    page, query = paginate(request, entries, capped=True)
     for entry in page.object_list:
         entry.change_rows = describe_changes(entry)
         entry.action_label = ACTION_LABELS.get(entry.action, entry.action)

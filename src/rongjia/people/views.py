@@ -40,7 +40,7 @@ def person_list(request):
     safe_url = f"{request.path}?{form.query()}"
     if form.arrived_plain and not request.htmx:  # a full ID number or phone leaves the address bar
         return redirect(safe_url)
-    page, _query = paginate(request, form.people(request.user, today))
+    page, _query = paginate(request, form.people(request.user, today), capped=True)
     page.object_list = [_present(person, today) for person in page.object_list]
     context = {"form": form, "page": page, "filters": form.filters(), "query": form.query()}
     template = "people/_person_table.html" if request.htmx else "people/person_list.html"

@@ -170,7 +170,7 @@ def as_of(request):
     form = _as_of_form(request)
     page, query = None, ""
     if form.is_valid():
-        page, query = paginate(request, people_on_books(request.user, form.cleaned_data["day"]))
+        page, query = paginate(request, people_on_books(request.user, form.cleaned_data["day"]), capped=True)
         for row in page.object_list:
             row.masked_id = mask_id_number(row.person.id_number)
     return render(request, "people/history_as_of.html", {"form": form, "page": page, "query": query})
