@@ -107,7 +107,7 @@ def _insert_flows(cursor, source: FlowSource, level: int, where: str = "", param
         f"INSERT INTO {table} (level, code, parent, day, metric, value) "  # noqa: S608 - fragments from flow_sources
         f"SELECT {level}, {code}, {parent}, {source.day}, {source.metric}, COUNT(*) FROM {source.tables} "
         f"WHERE {_level_condition(source.region, level)} {where} "
-        f"GROUP BY {code}, {parent}, {source.day}, {source.metric}",
+        "GROUP BY 2, 3, 4, 5",  # by position: PostgreSQL refuses a constant (a province's blank parent) by value
         list(params),
     )
 
@@ -202,10 +202,24 @@ def _rewrite_current(today) -> int:
     for (region, metric), n in by_region.items():
         for level, code, parent in ancestry(region):
             rolled[(level, code, parent, metric)] += n
-    CurrentFigure.objects.all().delete()
-    CurrentFigure.objects.bulk_create(
-        (CurrentFigure(level=level, code=code, parent=parent, metric=metric, value=n)
-         for (level, code, parent, metric), n in rolled.items() if n),
-        batch_size=5000,
-    )
+    _write_changes(rolled)
     return len(rolled)
+
+
+def _write_changes(rolled: Counter) -> None:
+    """Write only the figures that differ from those stored: a refresh changes a few of ~76,000 rows."""
+    stored = {(level, code, parent, metric): (pk, value) for pk, level, code, parent, metric, value in
+              CurrentFigure.objects.values_list("pk", "level", "code", "parent", "metric", "value").iterator(5000)}
+    changed, gone = [], [pk for key, (pk, _value) in stored.items() if not rolled.get(key)]
+    fresh = []
+    for key, n in rolled.items():
+        if not n:
+            continue
+        if key not in stored:
+            fresh.append(CurrentFigure(level=key[0], code=key[1], parent=key[2], metric=key[3], value=n))
+        elif stored[key][1] != n:
+            changed.append(CurrentFigure(pk=stored[key][0], value=n))
+    for start in range(0, len(gone), 5000):
+        CurrentFigure.objects.filter(pk__in=gone[start:start + 5000]).delete()
+    CurrentFigure.objects.bulk_update(changed, ["value"], batch_size=1000)
+    CurrentFigure.objects.bulk_create(fresh, batch_size=5000)
