@@ -1,5 +1,6 @@
 """The precomputed statistics equal the live counts, after a rebuild and after incremental refreshes."""
 
+from collections import Counter
 from datetime import date, timedelta
 
 import pytest
@@ -8,7 +9,7 @@ from django.utils import timezone
 from rongjia.core.regions import PREFIX_LENGTH
 from rongjia.demo.people_seed import seed_people
 from rongjia.demo.petitions_seed import seed_petitions
-from rongjia.insights.models import CurrentFigure, DailyFigure, StatsRefresh
+from rongjia.insights.models import CurrentFigure, DailyFigure, MonthlyFigure, StatsRefresh
 from rongjia.insights.stats import ancestry, rebuild_stats, refresh_stats
 from rongjia.people.models import Person, StatusChange
 from rongjia.people.services_status import status_change_record
@@ -45,6 +46,12 @@ def assert_figures_equal_live_counts():
     provinces = [row for row in daily if row[0] == 1]
     assert sum(v for *_k, m, v in provinces if m.startswith("people.")) == StatusChange.objects.count()
     assert sum(v for *_k, m, v in provinces if m == "petitions.received") == Petition.objects.count()
+    # each month is the sum of its days (the days having just been checked against the live rows)
+    months = Counter()
+    for level, code, day, metric, value in daily:
+        months[(level, code, day.replace(day=1), metric)] += value
+    assert dict(months) == {(level, code, month, metric): value for level, code, month, metric, value
+                            in MonthlyFigure.objects.values_list("level", "code", "month", "metric", "value")}
     for level, code, metric, value in CurrentFigure.objects.values_list("level", "code", "metric", "value"):
         assert value == live_current(level, code, metric), (level, code, metric)
     for status in Person.Status.values:
@@ -54,6 +61,7 @@ def assert_figures_equal_live_counts():
 
 def snapshot():
     return (set(DailyFigure.objects.values_list("level", "code", "parent", "day", "metric", "value")),
+            set(MonthlyFigure.objects.values_list("level", "code", "parent", "month", "metric", "value")),
             set(CurrentFigure.objects.values_list("level", "code", "parent", "metric", "value")))
 
 

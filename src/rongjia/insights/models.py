@@ -3,8 +3,9 @@
 Every figure is kept for a region at each of the five levels, summed over the region's whole
 subtree, with the region one level up in `parent`, so "the cities of this province" is one
 indexed equality (`parent = '620000000000'`) rather than a prefix scan. What happened on a day
-(新增, 迁出, petitions received…) is a `DailyFigure`; what stands now (on the books, petitions open,
-overdue) is a `CurrentFigure`, replaced whole at each refresh. `insights.stats` writes both.
+(新增, 迁出, petitions received…) is a `DailyFigure`, summed by month in a `MonthlyFigure`; what
+stands now (on the books, petitions open, overdue) is a `CurrentFigure`, recomputed at each
+refresh. `insights.stats` writes them all.
 """
 
 from django.db import models
@@ -24,6 +25,26 @@ class DailyFigure(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.day} {self.metric}={self.value}"
+
+
+class MonthlyFigure(models.Model):
+    """The month's sum of a DailyFigure (month = its first day), kept with it: a year's dashboard
+    reads twelve rows per region and figure instead of 365."""
+
+    level = models.PositiveSmallIntegerField()
+    code = models.CharField(max_length=12)
+    parent = models.CharField(max_length=12, blank=True)
+    month = models.DateField()
+    metric = models.CharField(max_length=24)
+    value = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["code", "level", "month", "metric"],
+                                               name="monthly_figure_key")]
+        indexes = [models.Index(fields=["parent", "month"], name="monthly_figure_children")]
+
+    def __str__(self):
+        return f"{self.code} {self.month:%Y-%m} {self.metric}={self.value}"
 
 
 class CurrentFigure(models.Model):

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import Sum
-from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +18,7 @@ from rongjia.core.models import Region
 from rongjia.core.regions import PREFIX_LENGTH, level_of_prefix, pad_code
 from rongjia.core.scoping import region_prefix_or_404, scope_prefix
 
-from .models import CurrentFigure, DailyFigure, StatsRefresh
+from .models import CurrentFigure, DailyFigure, MonthlyFigure, StatsRefresh
 
 # What stands now, and what happened in the period: (metric, column heading). Petition columns
 # show only to those who may read petitions.
@@ -125,11 +124,17 @@ def _current(**where) -> dict:
 
 
 def _flows(start: date, end: date, **where) -> dict:
-    figures = defaultdict(dict)
-    rows = (DailyFigure.objects.filter(day__gte=start, day__lte=end, **where).order_by()
-            .values_list("code", "metric").annotate(total=Sum("value")))
-    for code, metric, total in rows:
-        figures[code][metric] = total
+    """Each region's flows from `start` to `end` (today): whole months from the monthly figures,
+    the days before the first whole month from the daily ones. No fact is dated after today, so
+    the current month's row holds exactly its days so far."""
+    first_month = start if start.day == 1 else (start.replace(day=1) + timedelta(days=32)).replace(day=1)
+    figures = defaultdict(lambda: defaultdict(int))
+    parts = [MonthlyFigure.objects.filter(month__gte=first_month, month__lte=end, **where)]
+    if first_month > start:
+        parts.append(DailyFigure.objects.filter(day__gte=start, day__lt=first_month, day__lte=end, **where))
+    for part in parts:
+        for code, metric, total in part.order_by().values_list("code", "metric").annotate(total=Sum("value")):
+            figures[code][metric] += total
     return figures
 
 
@@ -161,9 +166,8 @@ def _trend(user, region: Region, today: date) -> dict:
     """Month by month over the last twelve months, for the chart."""
     first = (today.replace(day=1) - timedelta(days=335)).replace(day=1)
     series = _columns(user, TREND)
-    rows = (DailyFigure.objects.filter(code=region.code, level=region.level, day__gte=first,
-                                       metric__in=[m for m, _label in series])
-            .order_by().annotate(month=TruncMonth("day")).values_list("month", "metric").annotate(total=Sum("value")))
+    rows = MonthlyFigure.objects.filter(code=region.code, level=region.level, month__gte=first,
+                                        metric__in=[m for m, _label in series]).values_list("month", "metric", "value")
     totals = {(month.strftime("%Y-%m"), metric): total for month, metric, total in rows}
     months = []
     cursor = first

@@ -30,7 +30,7 @@ from rongjia.people.models import Person, StatusChange
 from rongjia.petitions.deadlines import OPEN_STATES
 from rongjia.petitions.models import Petition
 
-from .models import CurrentFigure, DailyFigure, StatsRefresh
+from .models import CurrentFigure, DailyFigure, MonthlyFigure, StatsRefresh
 
 LEVELS = sorted(PREFIX_LENGTH)
 BATCH = 500  # region codes per IN (...) list when recomputing touched figures
@@ -140,10 +140,12 @@ def _run(*, full: bool) -> RefreshReport:
         full = full or state.finished_at is None
         if full:
             DailyFigure.objects.all().delete()
+            MonthlyFigure.objects.all().delete()
             with connection.cursor() as cursor:
                 for source in flow_sources():
                     for level in LEVELS:
                         _insert_flows(cursor, source, level)
+                _insert_months(cursor)
             touched = DailyFigure.objects.count()
         else:
             since = state.started_at - timedelta(minutes=settings.STATS_REFRESH_MARGIN_MINUTES)
@@ -183,7 +185,35 @@ def _refresh_source(source: FlowSource, since) -> int:
                 marks = ", ".join(["%s"] * len(chunk))
                 _insert_flows(cursor, source, level, f"AND {source.day} = %s AND substr({source.region}, 1, {length}) "
                                                      f"IN ({marks})", [day, *[c[:length] for c in chunk]])
+        months = defaultdict(set)  # (level, first day of the month) -> codes
+        for (level, day), codes in keys.items():
+            months[(level, day.replace(day=1))] |= codes
+        for (level, month), codes in months.items():
+            codes = sorted(codes)
+            for start in range(0, len(codes), BATCH):
+                chunk = codes[start:start + BATCH]
+                MonthlyFigure.objects.filter(level=level, month=month, code__in=chunk,
+                                             metric__startswith=source.family).delete()
+                marks = ", ".join(["%s"] * len(chunk))
+                _insert_months(cursor, f"AND level = %s AND day >= %s AND day < %s AND metric LIKE %s "
+                                       f"AND code IN ({marks})",
+                               [level, month, _next_month(month), source.family + "%", *chunk])
     return sum(len(codes) for codes in keys.values())
+
+
+def _next_month(month):
+    return (month + timedelta(days=32)).replace(day=1)
+
+
+def _insert_months(cursor, where: str = "", params=()) -> None:
+    """Sum daily figures into their months (all of them, or those `where` names)."""
+    month = "date_trunc('month', day)::date" if connection.vendor == "postgresql" else "date(day, 'start of month')"
+    cursor.execute(
+        f"INSERT INTO {MonthlyFigure._meta.db_table} (level, code, parent, month, metric, value) "  # noqa: S608 - names from the models
+        f"SELECT level, code, parent, {month}, metric, SUM(value) FROM {DailyFigure._meta.db_table} "
+        f"WHERE 1 = 1 {where} GROUP BY 1, 2, 3, 4, 5",
+        list(params),
+    )
 
 
 def _rewrite_current(today) -> int:
