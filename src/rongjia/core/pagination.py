@@ -18,7 +18,9 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        counted = self.object_list[: self.cap + 1].count()
+        # Without the ordering: sorting a county's 80,000 rows only to count 10,001 of them costs
+        # 0.45 s on PostgreSQL; unordered, the count stops at the cap (measured, docs/performance.md).
+        counted = self.object_list.order_by()[: self.cap + 1].count()
         self.capped = counted > self.cap
         return min(counted, self.cap)
 
