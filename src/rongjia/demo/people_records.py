@@ -177,7 +177,7 @@ def _transfers(rng, people, today: date) -> None:
         if not others:
             continue
         target = rng.choice(others)
-        proposed = timezone.now() - timedelta(days=rng.randint(2, 300))
+        proposed = timezone.now() - timedelta(days=rng.randint(4, 300))  # decided 3 days later: never after today
         state = "proposed" if n < 20 else "refused" if n < 35 else "accepted"
         transfer = Transfer(person=person, from_station=person.station, to_station=target, state=state,
                             reason=rng.choice(["随子女居住", "购房搬迁", "户籍迁移"]),
