@@ -4,10 +4,11 @@ import io
 import re
 
 import pytest
+from django.db.models import Q
 from openpyxl import load_workbook
 
 from rongjia.core.models import OrgUnit, Region
-from rongjia.core.scoping import scope_prefix
+from rongjia.core.scoping import scope_prefix, subtree_q
 from tests.factories import VILLAGE2_CODE, VILLAGE_CODE, unit_at
 
 
@@ -150,3 +151,18 @@ def test_read_only_leader_is_refused_every_edit_page_alike(cast, client_for):
     hidden = client.get(f"/stations/{cast.outsider.org_unit.pk}/edit")
     assert own.status_code == hidden.status_code == 403
     assert _without_csrf(own) == _without_csrf(hidden)
+
+
+def test_a_subtree_is_a_range_of_codes():
+    assert subtree_q("region_code", "320115") == Q(region_code__gte="320115", region_code__lt="320116")
+    assert subtree_q("region_code", "320119") == Q(region_code__gte="320119", region_code__lt="320120")  # carries
+    assert subtree_q("region_code", "0109") == Q(region_code__gte="0109", region_code__lt="0110")  # keeps zeros
+    assert subtree_q("code", "99") == Q(code__startswith="99")  # no next prefix of that length
+
+
+def test_the_range_holds_exactly_the_prefixed_codes(db):
+    from rongjia.core.models import Region
+    for prefix in ("32", "3201", "320115", "320115003", "320115003004"):
+        by_range = set(Region.objects.filter(subtree_q("code", prefix)).values_list("code", flat=True))
+        assert by_range == set(Region.objects.filter(code__startswith=prefix).values_list("code", flat=True))
+        assert by_range

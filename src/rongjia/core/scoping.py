@@ -2,8 +2,8 @@
 
 Every staff account belongs to one organisation unit and sees that unit's region subtree
 and nothing else. A subtree is a prefix of the 12-digit region code, so every scoped
-query is `<code field> LIKE 'prefix%'` on an indexed column. Selectors start from
-`Model.objects.visible_to(user)`; a record outside the scope is answered with 404, exactly
+query is a range over an indexed column (`subtree_q`: from the prefix up to the next one).
+Selectors start from `Model.objects.visible_to(user)`; a record outside the scope is answered with 404, exactly
 as a record that does not exist, so a response never reveals that it does.
 """
 
@@ -41,6 +41,19 @@ def covers_code(user, code: str) -> bool:
     return prefix is not None and code.startswith(prefix)
 
 
+def subtree_q(field: str, prefix: str) -> models.Q:
+    """Codes under `prefix`, as the range [prefix, prefix + 1) rather than LIKE 'prefix%'.
+
+    For 12-digit codes the two are the same rows, but a range uses a plain index on both
+    databases: SQLite never uses an index for LIKE (its LIKE ignores case), and without one it
+    walked the people by name to find a village's 127 of 35,000 (docs/performance.md).
+    """
+    if not prefix or not prefix.isdigit() or set(prefix) == {"9"}:
+        return models.Q(**{f"{field}__startswith": prefix})
+    upper = str(int(prefix) + 1).zfill(len(prefix))
+    return models.Q(**{f"{field}__gte": prefix, f"{field}__lt": upper})
+
+
 class ScopedQuerySet(models.QuerySet):
     """A queryset that knows which field holds the 12-digit region code of each row."""
 
@@ -50,11 +63,11 @@ class ScopedQuerySet(models.QuerySet):
         prefix = scope_prefix(user)
         if prefix is None:
             return self.none()
-        return self.filter(**{f"{self.scope_field}__startswith": prefix})
+        return self.filter(subtree_q(self.scope_field, prefix))
 
     def in_subtree(self, code_prefix: str):
         """Rows under a region prefix (use after visible_to, never instead of it)."""
-        return self.filter(**{f"{self.scope_field}__startswith": code_prefix})
+        return self.filter(subtree_q(self.scope_field, code_prefix))
 
 
 def get_visible_or_404(queryset, user, **lookup):
