@@ -166,3 +166,106 @@ def test_the_range_holds_exactly_the_prefixed_codes(db):
         by_range = set(Region.objects.filter(subtree_q("code", prefix)).values_list("code", flat=True))
         assert by_range == set(Region.objects.filter(code__startswith=prefix).values_list("code", flat=True))
         assert by_range
+
+
+# --- the helpers every other module filters through (test_scoping_home.py holds them to it) ---
+
+def _yuhuatai_village():
+    return OrgUnit.objects.filter(subtree_q("region_code", "320114"), level=5, kind=OrgUnit.Kind.STATION).first()
+
+
+def test_either_end_q_shows_a_transfer_to_both_ends_only(cast):
+    from rongjia.core.scoping import either_end_q
+    from rongjia.people.models import Transfer
+    from tests.factories import person_at
+
+    ends = ("from_station__region_code", "to_station__region_code")
+    across = Transfer.objects.create(person=person_at(cast.village_worker, seq=401), reason="搬迁",
+                                     from_station=unit_at(VILLAGE_CODE), to_station=_yuhuatai_village())
+    within = Transfer.objects.create(person=person_at(cast.village_worker, name="李强", seq=402), reason="搬迁",
+                                     from_station=unit_at(VILLAGE_CODE), to_station=unit_at(VILLAGE2_CODE))
+
+    def seen_by(user):
+        return set(Transfer.objects.filter(either_end_q(user, *ends)))
+
+    assert seen_by(cast.village_worker) == {across, within}  # the sender, of both
+    assert seen_by(cast.outsider) == {across}  # the receiving county; not the one between two others
+    assert seen_by(cast.village2_worker) == {within}  # the receiving village; not its neighbour's
+    assert seen_by(cast.county_director) == {across, within}
+    for user in (cast.village_worker, cast.outsider, cast.village2_worker):
+        assert set(Transfer.objects.visible_to(user)) == seen_by(user)
+    assert either_end_q(cast.system_admin, *ends) is None  # sees nothing: the caller answers .none()
+    assert either_end_q(cast.street_worker, "a", "b") == subtree_q("a", "320115003") | subtree_q("b", "320115003")
+
+
+def test_at_or_above_q_finds_the_ancestors_of_a_village_not_its_sibling(cast):
+    from rongjia.core.scoping import at_or_above_q
+
+    units = OrgUnit.objects.filter(at_or_above_q("region_code", VILLAGE_CODE), kind__in=["centre", "station"])
+    codes = set(units.values_list("region_code", flat=True))
+    assert codes == {"320000000000", "320100000000", "320115000000", "320115003000", VILLAGE_CODE}
+    assert "320100000000" in codes and "320115000000" in codes  # the city's and the county's
+    assert VILLAGE2_CODE not in codes
+    # A county's code reaches up only: none of its villages, nor the other county.
+    above_county = set(OrgUnit.objects.filter(at_or_above_q("region_code", "320115000000"))
+                       .values_list("region_code", flat=True))
+    assert above_county == {"320000000000", "320100000000", "320115000000"}
+
+
+def test_code_in_subtree_is_the_python_side_of_subtree_q(cast):
+    from rongjia.core.scoping import code_in_subtree, covers_code
+
+    assert code_in_subtree(VILLAGE_CODE, "320115003")
+    assert code_in_subtree(VILLAGE_CODE, VILLAGE_CODE)
+    assert code_in_subtree("320115", "")  # "" is the country
+    assert not code_in_subtree(VILLAGE2_CODE, VILLAGE_CODE)
+    assert not code_in_subtree("320114000000", "320115")
+    assert not code_in_subtree(VILLAGE_CODE, None)  # a user who sees nothing
+    for prefix in ("3201", "320115003", "320114"):
+        in_python = {code for code in Region.objects.values_list("code", flat=True) if code_in_subtree(code, prefix)}
+        assert in_python == set(Region.objects.filter(subtree_q("code", prefix)).values_list("code", flat=True))
+    assert covers_code(cast.street_worker, VILLAGE_CODE) and not covers_code(cast.village_worker, VILLAGE2_CODE)
+
+
+def test_ancestor_prefixes_and_the_jurisdictions_bearing_on_a_subtree(db):
+    from rongjia.core.scoping import ancestor_prefixes, jurisdictions_bearing_on_q
+    from rongjia.network.models import Standard
+    from tests.factories import StandardFactory
+
+    assert ancestor_prefixes("3201") == ["", "3", "32", "320", "3201"]
+    made = [StandardFactory(jurisdiction_code=code).pk
+            for code in ("", "32", "3201", "320115", "320115003", "320114", "3202", "33")]
+    standards = Standard.objects.filter(pk__in=made)
+
+    def bearing_on(prefix):
+        return set(standards.filter(jurisdictions_bearing_on_q("jurisdiction_code", prefix))
+                   .values_list("jurisdiction_code", flat=True))
+
+    assert bearing_on("320115") == {"", "32", "3201", "320115", "320115003"}
+    assert bearing_on("3201") == {"", "32", "3201", "320115", "320115003", "320114"}
+    # "3202" sorts inside ["320199", "320200") and "33" inside ["3299", "3300"): neither bears on them.
+    assert bearing_on("320199") == {"", "32", "3201"}
+    assert bearing_on("3299") == {"", "32"}
+
+
+def test_code_search_q_is_a_prefix_search_over_the_code(db):
+    from rongjia.core.scoping import code_search_q
+
+    for typed in ("3", "3201", "3201150", "320115003004", "3201150030041"):
+        found = set(Region.objects.filter(code_search_q("code", typed)).values_list("code", flat=True))
+        assert found == {code for code in Region.objects.values_list("code", flat=True) if code.startswith(typed)}
+    assert code_search_q("region_code", "320115") == subtree_q("region_code", "320115")
+
+
+def test_admin_subtree_q_is_the_administered_subtree_or_nothing(cast):
+    from django.contrib.auth.models import AnonymousUser
+
+    from rongjia.accounts.models import User
+    from rongjia.core.scoping import admin_subtree_q
+
+    managed = set(User.objects.filter(admin_subtree_q(cast.security_admin, "org_unit__region_code")))
+    assert cast.village_worker in managed and cast.county_director in managed
+    assert cast.outsider not in managed
+    assert admin_subtree_q(cast.security_admin, "code") == subtree_q("code", "320115")
+    assert admin_subtree_q(AnonymousUser(), "org_unit__region_code") == Q(pk__in=[])
+    assert not User.objects.filter(admin_subtree_q(AnonymousUser(), "org_unit__region_code")).exists()

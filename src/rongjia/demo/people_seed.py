@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from rongjia.core.idnumber import check_digit
 from rongjia.core.models import OrgUnit
 from rongjia.core.regions import VILLAGE
+from rongjia.core.scoping import subtree_q
 from rongjia.people.models import Category, Person, PersonCategory
 from rongjia.people.services import id_index, initials, phone_index
 
@@ -27,9 +28,9 @@ CATEGORY_WEIGHTS = {"退役士兵": 60, "转业干部": 6, "复员军人": 5, "�
 def seed_people(*, county_prefix: str, total: int = 35_000, today: date | None = None) -> int:
     """Give every village station of the county its people, unless it has some already."""
     today = today or date.today()
-    villages = list(OrgUnit.objects.filter(region_code__startswith=county_prefix, level=VILLAGE,
+    villages = list(OrgUnit.objects.filter(subtree_q("region_code", county_prefix), level=VILLAGE,
                                            kind=OrgUnit.Kind.STATION).select_related("region"))
-    if not villages or Person.objects.filter(station__region_code__startswith=county_prefix).exists():
+    if not villages or Person.objects.filter(subtree_q("station__region_code", county_prefix)).exists():
         return 0
     categories = {c.name: c for c in Category.objects.all()}
     per_station = max(total // len(villages), 1)

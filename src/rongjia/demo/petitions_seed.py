@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 
 from rongjia.accounts.models import User
 from rongjia.core.models import OrgUnit
+from rongjia.core.scoping import subtree_q
 from rongjia.people.models import Person
 from rongjia.petitions.models import Petition
 from rongjia.petitions.services import petition_register, petition_transition
@@ -35,12 +36,12 @@ REPLIES = {"support": "经调查核实，你反映的情况属实。本机关已
 def seed_petitions(*, county_prefix: str, total: int = 280) -> int:
     actor = User.objects.filter(username="jn_county").first()
     city = User.objects.filter(username="nj_city").first()  # 复核 comes from above the county's 复查
-    if city is None or actor is None or Petition.objects.filter(region_code__startswith=county_prefix).exists():
+    if city is None or actor is None or Petition.objects.filter(subtree_q("region_code", county_prefix)).exists():
         return 0
     rng = random.Random(f"petitions-{county_prefix}")
-    villages = list(OrgUnit.objects.filter(region_code__startswith=county_prefix, level=5,
+    villages = list(OrgUnit.objects.filter(subtree_q("region_code", county_prefix), level=5,
                                            kind=OrgUnit.Kind.STATION))
-    people = list(Person.objects.filter(station__region_code__startswith=county_prefix).order_by("?")[:400])
+    people = list(Person.objects.filter(subtree_q("station__region_code", county_prefix)).order_by("?")[:400])
     made = 0
     for _n in range(total):
         unit = rng.choice(villages)
@@ -76,7 +77,7 @@ def _seed_legal_aid(actor, county_prefix: str, rng) -> None:
     lawyers = [lawyer_save(actor=actor, station=centre, name=name, firm=firm, specialities=specialities,
                            duty_days=days, phone=f"025-5{rng.randint(1, 9999999):07d}")
                for name, firm, specialities, days in LAWYERS]
-    candidates = list(Petition.objects.filter(region_code__startswith=county_prefix,
+    candidates = list(Petition.objects.filter(subtree_q("region_code", county_prefix),
                                               state__in=["accepted", "assigned", "review"])[:12])
     for n, petition in enumerate(candidates):
         referral = referral_create(actor=actor, petition=petition, lawyer=lawyers[n % len(lawyers)],
@@ -96,7 +97,7 @@ FEEDBACK = [("attitude", "satisfied", "工作人员热情耐心，帮我把优�
 
 def _seed_mailbox(actor, city, county_prefix: str, rng) -> None:
     """Feedback on stations (answered by the county) and on the county centre (answered by the city)."""
-    stations = list(OrgUnit.objects.filter(region_code__startswith=county_prefix, kind=OrgUnit.Kind.STATION)[:30])
+    stations = list(OrgUnit.objects.filter(subtree_q("region_code", county_prefix), kind=OrgUnit.Kind.STATION)[:30])
     centre = OrgUnit.objects.get(region_code=county_prefix.ljust(12, "0"), kind=OrgUnit.Kind.CENTRE)
     for n in range(24):
         topic, rating, content = FEEDBACK[n % len(FEEDBACK)]

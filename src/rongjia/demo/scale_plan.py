@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from rongjia.core.models import OrgUnit, Region
 from rongjia.core.regions import CITY, COUNTY, PREFIX_LENGTH, STREET, VILLAGE
+from rongjia.core.scoping import code_in_subtree, subtree_q
 
 # People per station in an urban district against a rural county: more veterans live in cities.
 URBAN_WEIGHT = 3.0
@@ -80,7 +81,7 @@ def make_plan(*, prefix: str, people: int, limit: int | None = None) -> Plan:
 
 def _counties(prefix: str) -> list[County]:
     scope = county_prefix(prefix)
-    regions = Region.objects.current().filter(code__startswith=scope)
+    regions = Region.objects.current().filter(subtree_q("code", scope))
     cities = dict(regions.filter(level=CITY).values_list("code", "name"))
     if len(scope) > PREFIX_LENGTH[CITY]:  # the city of a county-level run is outside the scope
         cities.update(Region.objects.filter(code=scope[:4].ljust(12, "0")).values_list("code", "name"))
@@ -88,8 +89,8 @@ def _counties(prefix: str) -> list[County]:
     for code, name in regions.filter(level=COUNTY).order_by("code").values_list("code", "name"):
         city = cities.get(code[:4].ljust(12, "0"), "")
         counties[code[:6]] = County(code=code[:6], name=name, urban=is_urban(name, city), centre=None)
-    units = (OrgUnit.objects.filter(region_code__startswith=scope, kind__in=[OrgUnit.Kind.CENTRE,
-                                                                              OrgUnit.Kind.STATION],
+    units = (OrgUnit.objects.filter(subtree_q("region_code", scope), kind__in=[OrgUnit.Kind.CENTRE,
+                                                                                OrgUnit.Kind.STATION],
                                     level__gte=COUNTY, region__valid_to__isnull=True)
              .order_by("region_code").values_list("pk", "region_code", "region_id", "name", "level"))
     for row in units.iterator(chunk_size=5000):
@@ -99,9 +100,9 @@ def _counties(prefix: str) -> list[County]:
             continue
         if unit.level == COUNTY:
             county.centre = unit
-        elif unit.level == STREET and unit.code.startswith(prefix):
+        elif unit.level == STREET and code_in_subtree(unit.code, prefix):
             county.streets.append(unit)
-        elif unit.level == VILLAGE and unit.code.startswith(prefix):
+        elif unit.level == VILLAGE and code_in_subtree(unit.code, prefix):
             county.villages.append(unit)
     return [county for county in counties.values() if county.centre is not None]
 

@@ -13,6 +13,7 @@ from rongjia.accounts.services import user_create
 from rongjia.core.models import OrgUnit, Region
 from rongjia.core.org_units import org_units_create_missing, place_name
 from rongjia.core.regions import pad_code
+from rongjia.core.scoping import subtree_q
 from rongjia.core.services import org_unit_create_extra
 
 from .network_seed import NetworkSeedReport, seed_network
@@ -76,7 +77,7 @@ def seed_demo(*, county_prefix: str, people: int = 35_000) -> DemoReport:
     report.units_created += org_units_create_missing(prefix=county_prefix)
     report.units_created += _extra_units(county_prefix)
     _fill_contact_details(county_prefix, county.name)
-    report.units_total = OrgUnit.objects.filter(region_code__startswith=county_prefix).count()
+    report.units_total = OrgUnit.objects.filter(subtree_q("region_code", county_prefix)).count()
     _demo_accounts(county_prefix, report)
     grid_worker = User.objects.filter(username="jn_grid", org_unit__region_code=f"{county_prefix}003004").first()
     report.network = seed_network(
@@ -103,7 +104,7 @@ def _extra_units(county_prefix: str) -> int:
 
 def _fill_contact_details(county_prefix: str, county_name: str) -> None:
     """Plausible addresses, phones and hours where a unit has none (never overwrites)."""
-    blank = list(OrgUnit.objects.filter(region_code__startswith=county_prefix, phone="").select_related("region"))
+    blank = list(OrgUnit.objects.filter(subtree_q("region_code", county_prefix), phone="").select_related("region"))
     for unit in blank:
         digits = zlib.crc32(unit.name.encode()) % 10_000_000
         unit.phone = f"025-5{digits:07d}"[:12]

@@ -16,7 +16,7 @@ from django.utils.translation import pgettext_lazy
 
 from rongjia.core.models import Region
 from rongjia.core.regions import PREFIX_LENGTH, level_of_prefix, pad_code
-from rongjia.core.scoping import region_prefix_or_404, scope_prefix
+from rongjia.core.scoping import code_in_subtree, region_prefix_or_404, scope_prefix
 
 from .models import CurrentFigure, DailyFigure, MonthlyFigure, StatsRefresh
 
@@ -105,7 +105,7 @@ def dashboard(user, *, prefix: str | None = None, period: str = DEFAULT_PERIOD) 
     own.stocks = _current(code=region.code, level=level).get(region.code, {})
     own.flows = _flows(start, today, code=region.code, level=level).get(region.code, {})
     children = _children(region, start, today)
-    lineage = [(r.name, r.prefix) for r in region.lineage() if r.prefix.startswith(own_prefix)]
+    lineage = [(r.name, r.prefix) for r in region.lineage() if code_in_subtree(r.prefix, own_prefix)]
     refresh = StatsRefresh.objects.filter(pk=1).values_list("finished_at", flat=True).first()
     return Dashboard(region=region, lineage=lineage, own=own, children=children, period=period, start=start,
                      end=today, stocks=stocks, flows=flows, trend=_trend(user, region, today), refreshed_at=refresh)

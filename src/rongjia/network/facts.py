@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from rongjia.core.models import OrgUnit, Region
 from rongjia.core.regions import PREFIX_LENGTH
-from rongjia.core.scoping import get_visible_or_404, region_prefix_or_404
+from rongjia.core.scoping import code_in_subtree, get_visible_or_404, region_prefix_or_404
 
 from .models import ChecklistEntry, ChecklistItem, StaffMember, Standard, StationProfile
 from .selectors import MAIN_KINDS
@@ -25,7 +25,7 @@ from .selectors import MAIN_KINDS
 
 def nearest_jurisdiction(code: str, jurisdictions) -> str | None:
     """The longest jurisdiction prefix of `code` among `jurisdictions` ("" is the country)."""
-    matching = [j for j in jurisdictions if code.startswith(j)]
+    matching = [j for j in jurisdictions if code_in_subtree(code, j)]
     return max(matching, key=len) if matching else None
 
 
@@ -56,7 +56,8 @@ class StandardBook:
         """
         candidates = [
             s for s in self.standards
-            if s.level == unit.level and s.effective_from <= on and unit.region_code.startswith(s.jurisdiction_code)
+            if s.level == unit.level and s.effective_from <= on
+            and code_in_subtree(unit.region_code, s.jurisdiction_code)
         ]
         if not candidates:
             return None

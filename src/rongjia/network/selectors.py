@@ -8,7 +8,7 @@ from django.db.models import Case, Count, Q, Value, When
 
 from rongjia.core.models import OrgUnit
 from rongjia.core.regions import LEVEL_BY_SLUG
-from rongjia.core.scoping import region_prefix_or_404, scope_prefix
+from rongjia.core.scoping import code_search_q, jurisdictions_bearing_on_q, region_prefix_or_404, scope_prefix
 
 from .models import Standard
 
@@ -39,7 +39,7 @@ def station_list(user, *, level: str = "", kind: str = "", region: str = "", q: 
     if kind in OrgUnit.Kind.values:
         units = units.filter(kind=kind)
     if q:
-        units = units.filter(Q(name__icontains=q) | Q(region__name__icontains=q) | Q(region_code__startswith=q))
+        units = units.filter(Q(name__icontains=q) | Q(region__name__icontains=q) | code_search_q("region_code", q))
     return units.order_by(*STATION_SORTS.get(sort, STATION_SORTS["code"]))
 
 
@@ -109,5 +109,4 @@ def standards_bearing_on(user):
     prefix = scope_prefix(user)
     if prefix is None:
         return Standard.objects.none()
-    above = [prefix[:length] for length in range(len(prefix) + 1)]
-    return Standard.objects.filter(Q(jurisdiction_code__in=above) | Q(jurisdiction_code__startswith=prefix))
+    return Standard.objects.filter(jurisdictions_bearing_on_q("jurisdiction_code", prefix))

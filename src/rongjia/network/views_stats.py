@@ -19,7 +19,7 @@ from rongjia.core.decorators import capability_required
 from rongjia.core.exports import xlsx_response
 from rongjia.core.models import OrgUnit, Region
 from rongjia.core.regions import LEVEL_CHOICES, PREFIX_LENGTH
-from rongjia.core.scoping import covers_code
+from rongjia.core.scoping import code_in_subtree, covers_code
 
 from . import facts, selectors, services
 from .forms_stats import StandardForm
@@ -64,7 +64,7 @@ def _five_have_items(code: str, prefix: str) -> list[tuple[int, str]]:
     items = book.items_for(code)
     if items:
         return [(item.position, item.name) for item in items]
-    inside = [items for jurisdiction, items in book.by_jurisdiction.items() if jurisdiction.startswith(prefix)]
+    inside = [items for jurisdiction, items in book.by_jurisdiction.items() if code_in_subtree(jurisdiction, prefix)]
     wordings = {tuple((item.position, item.name) for item in items) for items in inside}
     if len(wordings) == 1:
         return list(wordings.pop())

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from rongjia.core.decorators import capability_required
 from rongjia.core.errors import StaleVersion
 from rongjia.core.models import Region
-from rongjia.core.scoping import get_visible_or_404
+from rongjia.core.scoping import code_search_q, get_visible_or_404
 
 from . import services_records as services
 from .forms_records import RECORD_FORMS, RECORD_TITLES, CategoryAddForm, CategoryEndForm, PhotoForm, TagsForm
@@ -127,6 +127,6 @@ def region_options(request):
     """Villages and communities of the viewer's own subtree matching the typed name or code."""
     q = request.GET.get("address_region", "").strip()
     regions = Region.objects.current().visible_to(request.user).filter(level=5)
-    regions = regions.filter(code__startswith=q) if q.isdigit() else regions.filter(name__contains=q)
+    regions = regions.filter(code_search_q("code", q)) if q.isdigit() else regions.filter(name__contains=q)
     regions = regions.select_related("parent").order_by("code")[:30]
     return render(request, "people/_region_options.html", {"regions": regions})

@@ -13,7 +13,7 @@ from rongjia.core.decorators import capability_required
 from rongjia.core.errors import StaleVersion
 from rongjia.core.models import OrgUnit
 from rongjia.core.pagination import paginate
-from rongjia.core.scoping import get_visible_or_404
+from rongjia.core.scoping import code_search_q, get_visible_or_404
 
 from . import services_mailbox
 from .forms import AnswerForm, FeedbackForm, ReceiptForm
@@ -66,7 +66,7 @@ def station_options(request):
     q = request.GET.get("station", "").strip()
     units = OrgUnit.objects.none()
     if len(q) >= 2:
-        match = Q(region_code__startswith=q) if q.isdigit() else Q(name__contains=q)
+        match = code_search_q("region_code", q) if q.isdigit() else Q(name__contains=q)
         units = OrgUnit.objects.filter(match, region__valid_to__isnull=True).order_by("region_code")[:20]
     return render(request, "petitions/_station_options.html", {"units": units})
 
