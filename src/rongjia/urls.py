@@ -3,7 +3,7 @@ from django.views.i18n import set_language
 
 from rongjia.api.api import api
 from rongjia.core.views_health import healthz
-from rongjia.network.views import home
+from rongjia.core.views_workbench import workbench
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -11,7 +11,7 @@ urlpatterns = [
     path("accounts/", include("rongjia.accounts.urls")),
     path("audit/", include("rongjia.core.urls_audit")),
     path("api/v1/", api.urls),
-    path("", home, name="home"),
+    path("", workbench, name="home"),
     path("people/", include("rongjia.people.urls")),
     path("petitions/", include("rongjia.petitions.urls")),
     path("mailbox/", include("rongjia.petitions.urls_mailbox")),

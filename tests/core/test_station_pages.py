@@ -136,13 +136,13 @@ def test_the_form_offers_no_field_beyond_basic_details(cast, client_for):
 
 
 def test_overview_counts_and_charts_the_units_by_level(cast, client_for):
-    response = client_for(cast.county_director).get("/")
+    response = client_for(cast.county_director).get("/network/")
     assert response.context["counts"]["total"] == 229
     assert response.context["chart"]["values"] == [1, 15, 212]  # centres and stations, as the seeds count
     assert ("派驻站", 1) in response.context["cards"]
     assert 'data-chart="units-by-level"' in response.content.decode()
-    admin = client_for(cast.security_admin).get("/")
-    assert "counts" not in admin.context
+    assert client_for(cast.security_admin).get("/network/").status_code == 403
+    assert "counts" not in client_for(cast.security_admin).get("/").context
 
 
 def test_list_puts_a_regions_station_before_the_units_it_hosts(cast, client_for):

@@ -170,8 +170,7 @@ def _assert_petitions_follow_the_workflow():
             assert event.to_state == (step.target or state)
             assert event.on >= day
             if step.window:
-                anchor, days, kind = step.window
-                assert event.on <= deadline(dates[anchor], days, kind).due
+                assert event.on <= step.window.period.due(dates[step.window.anchor])
             dates.update(_dates_set_by(event))
             due = _due_after(event, due, dates)
             state, day = event.to_state, event.on
@@ -201,10 +200,10 @@ def _dates_set_by(event) -> dict:
 def _due_after(event, due, dates):
     step = workflow.STEPS[event.action]
     if event.action == "extend":
-        return deadline(dates["accepted_on"], 60 + event.data["days"]).due
+        return workflow.HANDLING.due(dates["accepted_on"], extra_days=event.data["days"])
     if event.action in ("reply", "review_reply", "recheck_reply"):
         return None
-    return deadline(event.on, *step.next_due).due if step.next_due else due
+    return step.next_due.due(event.on) if step.next_due else due
 
 
 def _assert_audit_entries(people):

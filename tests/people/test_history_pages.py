@@ -12,7 +12,14 @@ from rongjia.core.masking import mask_id_number
 from rongjia.people import services_status
 from rongjia.people.models import Person, StatusChange, Transfer
 from rongjia.people.services_records import record_save
-from tests.factories import VILLAGE2_CODE, VILLAGE_CODE, person_at, unit_at, valid_id_number
+from tests.factories import (
+    VILLAGE2_CODE,
+    VILLAGE_CODE,
+    duplicate_from_before_the_rule,
+    person_at,
+    unit_at,
+    valid_id_number,
+)
 
 PHONE = "13912345678"
 
@@ -81,7 +88,7 @@ def test_an_unknown_receiving_unit_is_a_field_error(cast, client_for, person):
 def test_duplicates_report_and_merge_page(cast, client_for):
     number = valid_id_number("19600101", sequence=77)
     first = person_at(cast.village_worker, name="王强", id_number=number)
-    second = person_at(cast.village2_worker, code=VILLAGE2_CODE, name="王强", id_number=number)
+    second = duplicate_from_before_the_rule(cast.village2_worker, code=VILLAGE2_CODE, name="王强", id_number=number)
     report = client_for(cast.street_worker).get(url("duplicates")).content.decode()
     assert report.count("王强") == 2 and number not in report
     assert "王强" not in client_for(cast.outsider).get(url("duplicates")).content.decode()
@@ -178,7 +185,7 @@ def test_the_leader_reads_but_cannot_change_the_books(cast, client_for, person):
 def test_outsiders_see_nothing_of_ours_on_any_page(cast, client_for, person):
     number = valid_id_number("19600101", sequence=77)
     person_at(cast.village_worker, name="王强", id_number=number)
-    person_at(cast.village2_worker, code=VILLAGE2_CODE, name="王强", id_number=number)
+    duplicate_from_before_the_rule(cast.village2_worker, code=VILLAGE2_CODE, name="王强", id_number=number)
     transfer = services_status.transfer_propose(actor=cast.village_worker, person=person, reason="x",
                                                 to_station=unit_at(VILLAGE2_CODE))
     outsider = client_for(cast.outsider)
@@ -224,7 +231,7 @@ def test_the_duplicates_report_runs_a_bounded_number_of_queries(cast, client_for
     for n in range(6):
         number = valid_id_number("19600101", sequence=100 + n)
         person_at(cast.village_worker, name="王强", id_number=number)
-        person_at(cast.village2_worker, code=VILLAGE2_CODE, name="王强", id_number=number)
+        duplicate_from_before_the_rule(cast.village2_worker, code=VILLAGE2_CODE, name="王强", id_number=number)
     client = client_for(cast.county_director)
     with django_assert_max_num_queries(12):
         page = client.get(url("duplicates")).content.decode()

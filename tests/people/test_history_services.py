@@ -26,6 +26,7 @@ from tests.factories import (
     VILLAGE_CODE,
     OrgUnitFactory,
     UserFactory,
+    duplicate_from_before_the_rule,
     person_at,
     unit_at,
     valid_id_number,
@@ -187,7 +188,7 @@ def test_the_books_as_of_a_past_day_against_a_hand_computed_fixture(cast):
 def test_duplicates_found_for_the_centre_and_merged_keeping_both_histories(cast):
     number = valid_id_number("19600101", sequence=77)
     first = person_at(cast.village_worker, name="王强", id_number=number)
-    second = person_at(cast.village2_worker, code=VILLAGE2_CODE, name="王强", id_number=number,
+    second = duplicate_from_before_the_rule(cast.village2_worker, code=VILLAGE2_CODE, name="王强", id_number=number,
                        categories=("转业干部",))
     assert [len(group) for group in duplicate_groups(cast.street_worker)] == [2]
     assert duplicate_groups(cast.village_worker) == []  # each station sees only its own record
@@ -198,7 +199,7 @@ def test_duplicates_found_for_the_centre_and_merged_keeping_both_histories(cast)
     # both 新增 lines, then the duplicate station's line closed and the kept station's restated (same day)
     assert first.category_spans.count() == 2 and first.status_changes.count() == 4
     assert PersonMerge.objects.get(survivor=first).merged_pk == second.pk
-    titles = [entry.title for entry in timeline_for(first)]
+    titles = [entry.title for entry in timeline_for(cast.county_director, first)[0]]
     assert sum(t in ("建档", "Dossier created") for t in titles) == 2  # both creations stay on the timeline
     assert duplicate_groups(cast.county_director) == []
 
@@ -243,7 +244,7 @@ def test_a_household_members_value_is_revealed_and_recorded_against_the_person(c
                                      "member": member.pk}
     with pytest.raises(Http404):  # a member of someone else's household through this person
         person_reveal(actor=cast.village_worker, person=other, field="phone", reason="x", member_id=member.pk)
-    titles = [entry.title for entry in timeline_for(person)]
+    titles = [entry.title for entry in timeline_for(cast.village_worker, person)[0]]
     assert any("household member" in t or "家庭成员" in t for t in titles)
 
 
@@ -295,7 +296,7 @@ def test_an_accepted_transfer_moves_the_person_on_the_books_from_today(cast, per
 def test_after_a_merge_the_books_count_the_person_once_where_the_kept_record_is(cast):
     number = valid_id_number("19600101", sequence=78)
     kept = person_at(cast.village_worker, name="王强", id_number=number, registered_on=date(2020, 1, 1))
-    gone = person_at(cast.village2_worker, code=VILLAGE2_CODE, name="王强", id_number=number,
+    gone = duplicate_from_before_the_rule(cast.village2_worker, code=VILLAGE2_CODE, name="王强", id_number=number,
                      registered_on=date(2024, 1, 1))
     books = people_on_books(cast.county_director, date(2024, 6, 30))
     assert [row.person_id for row in books] == [kept.pk, gone.pk]  # the double count the merge ends
@@ -311,7 +312,7 @@ def test_after_a_merge_the_books_count_the_person_once_where_the_kept_record_is(
 def test_a_merge_into_the_later_record_needs_no_extra_line(cast):
     number = valid_id_number("19600101", sequence=79)
     older = person_at(cast.village_worker, name="王强", id_number=number, registered_on=date(2020, 1, 1))
-    newer = person_at(cast.village2_worker, code=VILLAGE2_CODE, name="王强", id_number=number,
+    newer = duplicate_from_before_the_rule(cast.village2_worker, code=VILLAGE2_CODE, name="王强", id_number=number,
                       registered_on=date(2024, 1, 1))
     person_merge(actor=cast.county_director, survivor=newer, duplicate=older)
     assert newer.status_changes.count() == 2

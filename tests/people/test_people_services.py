@@ -117,13 +117,24 @@ def _worker(person):
     return UserFactory(org_unit=person.station, roles=["station_worker"])
 
 
-def test_the_same_number_twice_at_one_station_is_refused_but_not_elsewhere(cast):
+def test_a_number_on_file_is_refused_by_one_rule_that_names_only_what_the_worker_may_see(cast):
+    """The form, the API and the import share people/on_file.py: here, at a station in the area (named), or
+    outside the area (neutral, audited on the holding dossier, and a 转入申请 offered)."""
+    from auditlog.models import LogEntry
+
     number = valid_id_number("19750505")
-    register(cast.county_director, id_number=number)
+    held = register(cast.village_worker, id_number=number)
     with pytest.raises(ValidationError, match="已在本站点登记"):
         register(cast.county_director, name="张伟二", id_number=number)
-    register(cast.county_director, id_number=number, station_code=VILLAGE2_CODE)  # a duplicate for the merge report
-    assert Person.objects.count() == 2
+    with pytest.raises(ValidationError, match="古泉社区") as inside:  # the county sees the holding station
+        register(cast.county_director, id_number=number, station_code=VILLAGE2_CODE)
+    assert "转入申请" not in str(inside.value)
+    with pytest.raises(ValidationError, match="辖区外") as outside:
+        register(cast.village2_worker, id_number=number, station_code=VILLAGE2_CODE)
+    assert "古泉" not in str(outside.value) and "转入申请" in str(outside.value)
+    assert Person.objects.count() == 1
+    check = LogEntry.objects.get(action=LogEntry.Action.ACCESS, object_pk=str(held.pk))
+    assert check.actor == cast.village2_worker and check.additional_data["what"] == "number_check"
 
 
 def test_a_latin_name_is_searchable_by_its_letters(cast):

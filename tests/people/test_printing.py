@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from pypdf import PdfReader
 
+from rongjia.core import contributions
 from rongjia.core.masking import mask_id_number
 from rongjia.people import timeline
 from rongjia.people.services_records import person_photo_set
@@ -45,15 +46,18 @@ def test_a_sheet_prints_eight_cards_to_a_page(cast, client_for):
 
 
 def test_the_booklet_is_masked_audited_and_complete(cast, client_for, person, tmp_path, monkeypatch):
-    def visits(person, pks):  # what the visits module will register with people.timeline
+    def visits(viewer, person, pks):  # what the visits module will register with core's registry
         yield timeline.Entry(timeline.start_of(person.created_at.date()), "visit", "入户走访：身体尚好")
 
-    monkeypatch.setattr(timeline, "_SOURCES", [*timeline._SOURCES, visits])
+    section = contributions.DossierContribution(key="visits", capability="people.view", entries=visits,
+                                                booklet_title="走访慰问")
+    monkeypatch.setitem(contributions._DOSSIER, "visits", section)
     with override_settings(MEDIA_ROOT=tmp_path):
         person_photo_set(actor=cast.village_worker, person=person, upload=SimpleUploadedFile("a.png", small_png()))
         response = client_for(cast.county_director).get(f"/people/{person.pk}/booklet.pdf")
     text = "".join(pdf_text(response))
-    assert "张卫国" in text and "一人一册" in text and "新增" in text and "入户走访：身体尚好" in text
+    assert "张卫国" in text and "一人一册" in text and "新增" in text
+    assert "走访慰问" in text and "入户走访：身体尚好" in text  # the registered section, under its own title
     assert person.id_number not in text and PHONE not in text and mask_id_number(person.id_number) in text
     assert b"/Subtype /Image" in response.content  # the photo, read from storage
     assert response["Content-Disposition"].startswith("inline; filename=")

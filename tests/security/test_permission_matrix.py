@@ -18,7 +18,8 @@ from tests.factories import HOME_COUNTY, VILLAGE_CODE
 from tests.security.probes import api_params, fill, records_in, routes
 
 DOC = Path(settings.BASE_DIR) / "docs" / "permission-matrix.md"
-ROLES = {"village_worker": "站点工作人员", "street_worker": "街道站工作人员", "county_director": "中心主任",
+ROLES = {"village_worker": "站点工作人员", "grid_worker": "网格员", "street_worker": "街道站工作人员",
+         "county_director": "中心主任",
          "leader": "领导（只读）", "auditor": "审计管理员", "security_admin": "安全管理员",
          "system_admin": "系统管理员"}
 # Not about roles: signing in and out, the second factor, the language, the health check.

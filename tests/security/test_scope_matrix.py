@@ -20,8 +20,8 @@ from tests.factories import OUTSIDER_COUNTY
 from tests.security.probes import api_params, fill, records_in, routes, visible_text
 
 MARKERS = ("外县张三", "外县信访事项", "外县意见内容", "外县律师")  # each on one outside record only
-PROBED_CAST = ("village_worker", "village2_worker", "street_worker", "county_director", "leader", "auditor",
-               "security_admin", "system_admin")
+PROBED_CAST = ("village_worker", "village2_worker", "grid_worker", "street_worker", "county_director", "leader",
+               "auditor", "security_admin", "system_admin")
 NO_DATA = {403, 404, 405}
 # Routes whose <pk> is not a scoped record, with the reason.
 EXEMPT = {

@@ -21,3 +21,10 @@ class AccountsConfig(AppConfig):
                             "password_changed_at"],
             m2m_fields={"roles"},
         )
+
+        from rongjia.core import contributions
+
+        from . import workbench
+
+        for contribution in workbench.CONTRIBUTIONS:
+            contributions.register_workbench(contribution)

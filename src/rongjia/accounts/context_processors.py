@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 # Navigation by role: each entry shows to whoever holds its capability.
 NAV_ITEMS = [
-    ("org.view", "home", _("Overview")),
+    ("org.view", "network:overview", _("Overview")),
     ("org.view", "network:station_list", _("Stations")),
     ("org.view", "network:station_tree", _("Network tree")),
     ("people.view", "people:person_list", _("Served people")),
@@ -26,7 +26,8 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    items = [
+    home = reverse("home")
+    items = [{"url": home, "label": _("Workbench"), "active": request.path == home}] + [
         {"url": reverse(name), "label": label, "active": request.path == reverse(name)}
         for capability, name, label in NAV_ITEMS
         if user.can(capability)

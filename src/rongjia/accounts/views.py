@@ -49,9 +49,12 @@ def user_list(request):
         "username")
     if q:
         users = users.filter(Q(username__icontains=q) | Q(full_name__icontains=q) | Q(org_unit__name__icontains=q))
+    state = request.GET.get("state", "")
+    users = selectors.accounts_in_state(users, state)
     page, query = paginate(request, users)
     locked = selectors.locked_usernames([u.username for u in page])
-    return render(request, "accounts/user_list.html", {"page": page, "q": q, "query": query, "locked": locked})
+    return render(request, "accounts/user_list.html", {"page": page, "q": q, "query": query, "locked": locked,
+                                                       "state": state})
 
 
 @capability_required("accounts.manage")

@@ -12,7 +12,7 @@ from rongjia.core.models import OrgUnit
 from rongjia.core.scoping import get_visible_or_404
 from rongjia.petitions import services, services_files
 from rongjia.petitions.models import Petition
-from rongjia.petitions.selectors import petition_deadlines, petition_list
+from rongjia.petitions.selectors import petition_deadlines, petition_list, repeats_seen_by
 from rongjia.petitions.workflow import allowed_actions
 
 router = Router(tags=["petitions"])
@@ -45,15 +45,20 @@ class PetitionOut(Schema):
     due_on: date | None
     collective: bool
     above_county: bool
-    repeat_of: list[int]
+    repeat_of: list[int]  # the earlier petitions it repeats that the caller may open
+    repeats_outside: int  # and how many others, handled outside the caller's area
     outcome: str
     reply_text: str
     allowed_actions: list[str]
     version: int
 
     @staticmethod
-    def resolve_repeat_of(petition) -> list[int]:
-        return [p.pk for p in petition.repeat_of.all()]
+    def resolve_repeat_of(petition, context) -> list[int]:
+        return [p.pk for p in _repeats(petition, context)[0]]
+
+    @staticmethod
+    def resolve_repeats_outside(petition, context) -> int:
+        return _repeats(petition, context)[1]
 
     @staticmethod
     def resolve_allowed_actions(petition) -> list[str]:
@@ -78,6 +83,13 @@ class PetitionDeadlineOut(Schema):
     rule: str
 
 
+def _repeats(petition, context):
+    """Filtered by the caller like the petition itself (computed once per petition and response)."""
+    if not hasattr(petition, "_repeats_seen"):
+        petition._repeats_seen = repeats_seen_by(context["request"].auth, petition)
+    return petition._repeats_seen
+
+
 def _require(user, capability):
     if not user.can(capability):
         raise PermissionDenied
@@ -87,7 +99,7 @@ def _require(user, capability):
 @paginate(Pages, page_size=50)
 def petitions_list(request, state: str = ""):
     _require(request.auth, "petitions.view")
-    return petition_list(request.auth, state=state).prefetch_related("repeat_of")
+    return petition_list(request.auth, state=state)
 
 
 @router.post("/", response={201: PetitionOut, 422: dict})

@@ -15,3 +15,8 @@ class CoreConfig(AppConfig):
         auditlog.register(Region)
         auditlog.register(OrgUnit)
         auditlog.register(CalendarDay)
+
+        from . import contributions, workbench
+
+        for contribution in workbench.CONTRIBUTIONS:
+            contributions.register_workbench(contribution)

@@ -25,6 +25,11 @@ class CappedPaginator(Paginator):
         return min(counted, self.cap)
 
 
+def capped_count(queryset, cap: int = COUNT_CAP) -> int:
+    """The count a capped list shows (at most `cap`), the same way, for counts shown beside links to it."""
+    return min(queryset.order_by()[: cap + 1].count(), cap)
+
+
 def paginate(request, queryset, per_page: int = PAGE_SIZE, *, capped: bool = False):
     """The requested page of `queryset`, and the query string less `page` for the page links.
 

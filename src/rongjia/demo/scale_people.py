@@ -28,7 +28,8 @@ from .scale_writer import Table
 Kind, Status = StatusChange.Kind, Person.Status
 ACTIVE, LOST, DECEASED, MOVED_OUT = (str(status.value) for status in (
     Status.ACTIVE, Status.LOST, Status.DECEASED, Status.MOVED_OUT))
-PROPOSED, ACCEPTED, REFUSED, CANCELLED = (str(state.value) for state in Transfer.State)
+PROPOSED, ACCEPTED, REFUSED, CANCELLED = (str(state.value) for state in (
+    Transfer.State.PROPOSED, Transfer.State.ACCEPTED, Transfer.State.REFUSED, Transfer.State.CANCELLED))
 
 PERSON = Table(Person, ("station", "name", "name_initials", "id_number", "id_hash", "birth_date", "sex", "phone",
                         "phone_hash", "address_region", "address_detail", "ethnicity", "political_status",

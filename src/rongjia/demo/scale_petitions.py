@@ -162,7 +162,7 @@ class _Case:
                 return
         extension = 0
         if rng.random() < 0.03:
-            extension = rng.randint(15, 30)
+            extension = rng.randint(15, workflow.MAX_EXTENSION.days)
             if not self.step("extend", rng.randint(40, 55), days=extension):
                 return
         if rng.random() < 0.03:
@@ -216,15 +216,15 @@ class _Case:
         if f["state"] not in step.sources:
             raise AssertionError(f"seed_scale drew {action} while the petition is {f['state']}")
         if step.window:
-            anchor_field, days, kind = step.window
-            if day > self.w.deadlines.due(f[anchor_field], days, kind):
+            period = step.window.period
+            if day > self.w.deadlines.due(f[step.window.anchor], period.days, period.kind):
                 return False
         actor, extra = self._actor_and_data(action, data, by_above)
         before = dict(f)
         self._apply(action, day, data)
         f["state"] = step.target or f["state"]
         if step.next_due:
-            f["due_on"] = self.w.deadlines.due(day, *step.next_due)
+            f["due_on"] = self.w.deadlines.due(day, step.next_due.days, step.next_due.kind)
         f["version"] += 1
         self._event(action, before["state"], f["state"], NOTES.get(action, ""), extra, actor, day)
         changes = {name: [_text(before[name]), _text(f[name])] for name in TRACKED if before[name] != f[name]}
@@ -255,7 +255,7 @@ class _Case:
             f["unit"], f["region_code"], f["assigned_on"] = data["unit"], data["unit"].code, day
         elif action == "extend":
             f["extended_days"] = data["days"]
-            f["due_on"] = self.w.deadlines.due(f["accepted_on"], 60 + data["days"])
+            f["due_on"] = self.w.deadlines.due(f["accepted_on"], workflow.HANDLING.days + data["days"])
         elif action in ("reply", "review_reply", "recheck_reply"):
             f["outcome"], f["reply_text"] = data["outcome"], data["reply_text"]
             f["replied_on"], f["due_on"] = day, None

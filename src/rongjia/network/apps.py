@@ -17,3 +17,10 @@ class NetworkConfig(AppConfig):
             auditlog.register(model)
         # The audit log must not hold in clear what the table holds encrypted.
         auditlog.register(models.StaffMember, mask_fields=["phone"])
+
+        from rongjia.core import contributions
+
+        from . import workbench
+
+        for contribution in workbench.CONTRIBUTIONS:
+            contributions.register_workbench(contribution)

@@ -5,7 +5,6 @@ through a service. A list answered to HTMX returns the fragment from the same te
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -24,18 +23,18 @@ from . import facts, selectors
 from .forms import OrgUnitForm, StationFilterForm
 
 
-@login_required
-def home(request):
-    if not request.user.can("org.view") or request.user.org_unit is None:
-        needs_unit = request.user.can("org.view")  # a worker not yet placed: say why lists are empty
-        return render(request, "network/home_admin.html", {"needs_unit": needs_unit})
+@capability_required("org.view")
+def overview(request):
+    """The network in the viewer's scope: units by level and kind (the workbench at / says what to do)."""
+    if request.user.org_unit is None:
+        return redirect("home")  # the workbench explains why an account without a unit sees nothing
     counts = selectors.station_counts(request.user)
     by_level, by_kind = counts["by_level"], counts["by_kind"]
     levels = [(str(label), by_level[level]) for level, label in LEVEL_CHOICES if level in by_level]
     extras = [(OrgUnit.Kind(kind).label, by_kind[kind]) for kind in selectors.EXTRA_KINDS if kind in by_kind]
     chart = {"labels": [label for label, _n in levels], "values": [n for _label, n in levels]}
     context = {"counts": counts, "cards": levels + extras, "chart": chart}
-    return render(request, "network/home.html", context)
+    return render(request, "network/overview.html", context)
 
 
 @capability_required("org.view")

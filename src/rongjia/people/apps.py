@@ -32,3 +32,11 @@ class PeopleConfig(AppConfig):
         for model in (PersonCategory, Category, Tag, ServiceRecord, Award, StatusChange, Transfer, PersonMerge,
                       ImportJob):
             auditlog.register(model)
+
+        from rongjia.core import contributions
+
+        from . import timeline, workbench
+
+        contributions.register_dossier(timeline.DOSSIER)
+        for contribution in workbench.CONTRIBUTIONS:
+            contributions.register_workbench(contribution)

@@ -40,6 +40,20 @@ class TransferForm(ServiceErrors, Styled, forms.Form):
         return found[0]
 
 
+class TransferRequestForm(ServiceErrors, Styled, forms.Form):
+    """转入申请: the number refused at registration, the station asking, and why."""
+
+    id_number = forms.CharField(label=_("ID number"), max_length=18, min_length=18, widget=forms.HiddenInput)
+    station = forms.ModelChoiceField(label=_("Station"), queryset=OrgUnit.objects.none(), widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Why the person should be on this station's books"), max_length=200,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["station"].queryset = OrgUnit.objects.visible_to(user).filter(
+            kind__in=(OrgUnit.Kind.CENTRE, OrgUnit.Kind.STATION))
+
+
 class DecisionForm(Styled, forms.Form):
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 

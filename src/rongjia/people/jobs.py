@@ -20,11 +20,19 @@ def run_import(job_id: int, commit: bool = False) -> str:
             # The commit is one transaction: a dropped connection (or any error) rolled all of it back.
             # The checked file stays, so the uploader can press import again.
             message = f"导入中断（{type(exc).__name__}），没有写入任何数据，可以重新导入。"
-            ImportJob.objects.filter(pk=job_id).update(state=ImportJob.State.VALID, message=message)
+            _move(job_id, "interrupted", message=message)
             raise
-        ImportJob.objects.filter(pk=job_id).update(state=ImportJob.State.FAILED,
-                                                   message=f"检查失败：{type(exc).__name__}")
+        _move(job_id, "fail", message=f"检查失败：{type(exc).__name__}")
         if job.file:  # it holds ID numbers in clear and no commit will read it now
             job.file.delete(save=False)
             ImportJob.objects.filter(pk=job_id).update(file="")
         raise
+
+
+def _move(job_id: int, action: str, **fields) -> None:
+    """A step of workflows.IMPORT_JOB taken by the worker itself: only from the step's source states."""
+    from .models import ImportJob
+    from .workflows import IMPORT_JOB
+
+    step = IMPORT_JOB.step(action)
+    ImportJob.objects.filter(pk=job_id, state__in=step.sources).update(state=step.target, **fields)

@@ -275,13 +275,10 @@ class StatusChange(models.Model):
 class TransferQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Both ends see a transfer: the sending station's subtree and the receiving one's."""
-        from rongjia.core.scoping import scope_prefix
+        from rongjia.core.scoping import either_end_q
 
-        prefix = scope_prefix(user)
-        if prefix is None:
-            return self.none()
-        return self.filter(models.Q(from_station__region_code__startswith=prefix)
-                           | models.Q(to_station__region_code__startswith=prefix))
+        ends = either_end_q(user, "from_station__region_code", "to_station__region_code")
+        return self.none() if ends is None else self.filter(ends)
 
 
 class Transfer(models.Model):
@@ -292,6 +289,8 @@ class Transfer(models.Model):
 
     class State(models.TextChoices):
         PROPOSED = "proposed", _("Awaiting the receiving station")
+        # a 转入申请: the receiving station asks, the station that holds the dossier decides
+        REQUESTED = "requested", _("Requested: awaiting the holding station")
         ACCEPTED = "accepted", _("Accepted")
         REFUSED = "refused", _("Refused")
         CANCELLED = "cancelled", _("Withdrawn")
@@ -309,6 +308,8 @@ class Transfer(models.Model):
                                    related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.CharField(_("note"), max_length=200, blank=True)
+    # asked for by the receiving station (转入申请, people/on_file.py): the holder stays unnamed to it until granted
+    requested = models.BooleanField(default=False, db_default=False, editable=False)
 
     objects = TransferQuerySet.as_manager()
 

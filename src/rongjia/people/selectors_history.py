@@ -4,7 +4,7 @@ from datetime import date
 
 from django.db.models import Case, Count, OuterRef, Subquery, Value, When
 
-from rongjia.core.scoping import scope_prefix
+from rongjia.core.scoping import scope_prefix, subtree_q
 
 from .models import Person, StatusChange, Transfer
 
@@ -53,7 +53,8 @@ def _transfers(user, *, side: str):
     prefix = scope_prefix(user)
     if prefix is None:
         return Transfer.objects.none()
-    awaiting_first = Case(When(state=Transfer.State.PROPOSED, then=Value(0)), default=Value(1))
-    return (Transfer.objects.visible_to(user).filter(**{f"{side}__region_code__startswith": prefix})
+    awaiting = (Transfer.State.PROPOSED, Transfer.State.REQUESTED)
+    awaiting_first = Case(When(state__in=awaiting, then=Value(0)), default=Value(1))
+    return (Transfer.objects.visible_to(user).filter(subtree_q(f"{side}__region_code", prefix))
             .select_related("person", "from_station", "to_station", "proposed_by", "decided_by")
             .order_by(awaiting_first, "-proposed_at", "-id"))

@@ -15,6 +15,7 @@ from rongjia.core.scoping import covers_code, get_visible_or_404
 from rongjia.core.validators import validate_phone
 
 from .models import Person, PersonCategory, StatusChange
+from .on_file import NumberOnFile, audit_refusals, numbers_on_file, on_file_at
 
 EDITABLE = ("name", "phone", "address_region", "address_detail", "ethnicity", "political_status", "education",
             "health")
@@ -71,17 +72,26 @@ def person_register(*, actor, station: OrgUnit, id_number: str, categories=(), r
         raise ValidationError({"arrival": _("Choose how the person arrives on the books.")})
     person = person_build(actor=actor, station=station, id_number=id_number, **fields)
     _check(actor, person)
+    refuse_if_on_file(actor, station, person.id_hash)
     with transaction.atomic(), audit_actor(actor):
-        # The same number at another station is a duplicate for the centre above to merge
-        # (SPEC C2); at the same station it is a second registration, refused.
-        if Person.objects.filter(station=station, id_hash=person.id_hash).exists():
-            raise ValidationError({"id_number": _("This ID number is already registered at this station.")})
         person.full_clean(exclude=["station", "created_by", "categories"])
         person.save()
         for category, start_date in categories:
             PersonCategory.objects.create(person=person, category=category, start_date=start_date)
         first_line_on_the_books(person, day=registered_on, reason=reason, actor=actor, kind=arrival).save()
     return person
+
+
+def refuse_if_on_file(actor, station: OrgUnit, id_hash: str) -> None:
+    """The one rule for a number already on file (people/on_file.py); the audit entry outlives the refusal."""
+    holders = numbers_on_file(actor, [id_hash]).get(id_hash)
+    if not holders:
+        return
+    on_file = on_file_at(holders, station.pk)
+    if on_file.outside:
+        with audit_actor(actor):
+            audit_refusals(actor, [on_file], station_name=station.name)
+    raise NumberOnFile(on_file)
 
 
 def person_build(*, actor, station: OrgUnit, id_number: str, **fields) -> Person:

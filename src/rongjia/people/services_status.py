@@ -1,7 +1,7 @@
 """The books of a station: status changes, transfers between stations, merges, reveals.
 
-Each function is a service in the sense of DESIGN.md rule 2. Which change may follow which
-status is declared once, in `ALLOWED`, as data (rule 3).
+Each function is a service in the sense of DESIGN.md rule 2. Status changes and transfers are steps
+of the machines in `workflows.py`, taken through core's workflow engine (rule 3).
 """
 
 from datetime import date
@@ -16,30 +16,24 @@ from django.utils.translation import gettext as _
 
 from rongjia.core.audit import audit_actor
 from rongjia.core.errors import StaleVersion
+from rongjia.core.idnumber import parse_id_number
 from rongjia.core.models import OrgUnit
-from rongjia.core.scoping import covers_code, get_visible_or_404
+from rongjia.core.scoping import get_visible_or_404
+from rongjia.core.workflow import IllegalStep, transition
 
 from .models import HouseholdMember, Person, PersonMerge, StatusChange, Transfer
+from .services import id_index
+from .workflows import STATUS, TRANSFER, write_change
 
 Kind, Status = StatusChange.Kind, Person.Status
-
-# The status a person must hold for a change to be recorded, and the status it leaves.
-# Transfers inside the system are not here: they go through the hand-over below. 新增 is
-# only ever a dossier's first line (person_register). A person who moved out of the system
-# and comes back is a 迁入 on the same dossier, not a "contact restored": the statistics of
-# arrivals count them.
-ALLOWED = {
-    Kind.MOVE_OUT: ({Status.ACTIVE, Status.LOST}, Status.MOVED_OUT),
-    Kind.DEATH: ({Status.ACTIVE, Status.LOST}, Status.DECEASED),
-    Kind.LOST: ({Status.ACTIVE}, Status.LOST),
-    Kind.FOUND: ({Status.LOST}, Status.ACTIVE),
-    Kind.MOVE_IN: ({Status.MOVED_OUT}, Status.ACTIVE),
-}
+AWAITING = (Transfer.State.PROPOSED, Transfer.State.REQUESTED)  # transfers still waiting on a decision
+# Which change may follow which status, and the status it leaves: the steps of workflows.STATUS.
+ALLOWED = {step.action: (set(step.sources), step.target) for step in STATUS.steps}
 
 
 def allowed_changes(person: Person) -> list[str]:
     """The kinds of change a person's current status allows (for forms and error messages)."""
-    return [kind for kind, (sources, _target) in ALLOWED.items() if person.status in sources]
+    return STATUS.allowed(person.status)
 
 
 def _lock(actor, person: Person, *, version: int | None = None) -> Person:
@@ -51,24 +45,6 @@ def _lock(actor, person: Person, *, version: int | None = None) -> Person:
     return locked
 
 
-def _latest_change_date(person: Person) -> date | None:
-    return person.status_changes.order_by("-date", "-id").values_list("date", flat=True).first()
-
-
-def _check_date(person: Person, day: date) -> None:
-    if day > timezone.localdate():
-        raise ValidationError({"date": _("The date cannot be in the future.")})
-    latest = _latest_change_date(person)
-    if latest and day < latest:
-        raise ValidationError({"date": _("The date cannot be before the last change on the books (%(date)s).")
-                               % {"date": latest.isoformat()}})
-
-
-def _write_change(*, actor, person: Person, kind: str, day: date, reason: str, station: OrgUnit) -> StatusChange:
-    return StatusChange.objects.create(person=person, kind=kind, date=day, reason=reason, station=station,
-                                       region_code=station.region_code, created_by=actor)
-
-
 def status_change_record(*, actor, person: Person, kind: str, day: date, reason: str,
                          version: int | None = None) -> StatusChange:
     """迁出 (out of the system), 自然减员, 失联, contact restored or 迁入 (back), with its date and reason."""
@@ -77,22 +53,14 @@ def status_change_record(*, actor, person: Person, kind: str, day: date, reason:
         raise ValidationError({"kind": _("Choose a kind of change.")})
     if not reason:
         raise ValidationError({"reason": _("Give the reason for the change.")})
-    with transaction.atomic(), audit_actor(actor):
-        locked = _lock(actor, person, version=version)
-        sources, target = ALLOWED[kind]
-        if locked.status not in sources:
-            raise ValidationError({"kind": _("“%(change)s” is not possible while the person is “%(status)s”.")
-                                   % {"change": Kind(kind).label, "status": locked.get_status_display()}})
-        if locked.transfers.filter(state=Transfer.State.PROPOSED).exists():
-            raise ValidationError(_("A transfer of this person is awaiting the receiving station: withdraw it first."))
-        _check_date(locked, day)
-        change = _write_change(actor=actor, person=locked, kind=kind, day=day, reason=reason,
-                               station=locked.station)
-        locked.status = target
-        locked.deceased_on = day if kind == Kind.DEATH else None
-        locked.version += 1
-        locked.save(update_fields=["status", "deceased_on", "version", "updated_at"])
-    return change
+    if not actor.can("people.edit"):
+        raise PermissionDenied
+    try:
+        transition(STATUS, actor=actor, queryset=Person.objects.all(), pk=person.pk, action=kind, note=reason,
+                   version=version, data={"day": day})
+    except IllegalStep as exc:  # the form shows it beside the kind chosen
+        raise ValidationError({"kind": exc.messages}) from None
+    return StatusChange.objects.filter(person_id=person.pk).latest("id")
 
 
 # --- transfers: the sender proposes, the receiver accepts or refuses ------------------------------------
@@ -108,10 +76,36 @@ def transfer_propose(*, actor, person: Person, to_station: OrgUnit, reason: str)
         _ensure_on_the_books(locked)
         if to_station.pk == locked.station_id:
             raise ValidationError({"to_station": _("The person is already held by this station.")})
-        if locked.transfers.filter(state=Transfer.State.PROPOSED).exists():
+        if locked.transfers.filter(state__in=AWAITING).exists():
             raise ValidationError(_("A transfer of this person is already awaiting the receiving station."))
         return Transfer.objects.create(person=locked, from_station=locked.station, to_station=to_station,
                                        reason=reason, proposed_by=actor)
+
+
+def transfer_request(*, actor, station: OrgUnit, id_number: str, reason: str) -> Transfer:
+    """转入申请: a station asks for a dossier on file outside the worker's area (people/on_file.py refused to
+    register it twice). The holding station grants or denies it; until then the requester sees no more than
+    before: the request, not the dossier."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the request.")})
+    if not actor.can("people.edit"):
+        raise PermissionDenied
+    station = get_visible_or_404(OrgUnit.objects.filter(kind__in=(OrgUnit.Kind.CENTRE, OrgUnit.Kind.STATION)),
+                                 actor, pk=station.pk)
+    try:
+        digest = id_index(parse_id_number(id_number).number)
+    except ValidationError as exc:
+        raise ValidationError({"id_number": exc.messages}) from None
+    with transaction.atomic(), audit_actor(actor):
+        person = Person.objects.select_for_update().filter(id_hash=digest).exclude(station=station).order_by(
+            "pk").first()
+        if person is None:
+            raise ValidationError({"id_number": _("No other station holds this number: register the person here.")})
+        if person.transfers.filter(state__in=AWAITING, to_station=station).exists():
+            raise ValidationError(_("This station has already asked for this dossier; the holding station decides."))
+        return Transfer.objects.create(person=person, from_station=person.station, to_station=station, reason=reason,
+                                       proposed_by=actor, state=Transfer.State.REQUESTED, requested=True)
 
 
 def _ensure_on_the_books(person: Person) -> None:
@@ -120,58 +114,26 @@ def _ensure_on_the_books(person: Person) -> None:
                               % {"status": person.get_status_display()})
 
 
-def _open_transfer(actor, transfer: Transfer, *, side: str) -> Transfer:
-    """The transfer locked, if the actor stands on `side` ("from" or "to") of it and it is open."""
+def transfer_decide(*, actor, transfer: Transfer, action: str, note: str = "") -> Transfer:
+    """accept / refuse (the receiving station) or cancel (the sender): a step of workflows.TRANSFER."""
+    if action == "refuse" and not (note or "").strip():
+        raise ValidationError({"note": _("Say why the transfer is refused.")})
     if not actor.can("people.edit"):
         raise PermissionDenied
-    locked = get_visible_or_404(Transfer.objects.select_for_update().select_related(
-        "person", "from_station", "to_station"), actor, pk=transfer.pk)
-    station = locked.to_station if side == "to" else locked.from_station
-    if not covers_code(actor, station.region_code):
-        raise PermissionDenied
-    if locked.state != Transfer.State.PROPOSED:
-        raise ValidationError(_("This transfer has already been decided (%(state)s).")
-                              % {"state": locked.get_state_display()})
-    return locked
-
-
-def _decide(transfer: Transfer, actor, state: str, note: str) -> None:
-    transfer.state, transfer.decided_by, transfer.decided_at = state, actor, timezone.now()
-    transfer.decision_note = note
-    transfer.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+    transfers = Transfer.objects.select_related("person", "from_station", "to_station")
+    return transition(TRANSFER, actor=actor, queryset=transfers, pk=transfer.pk, action=action, note=note)
 
 
 def transfer_accept(*, actor, transfer: Transfer, note: str = "") -> Transfer:
-    """The receiving station takes the record over: 迁出 at the sender, 迁入 here, the same day."""
-    with transaction.atomic(), audit_actor(actor):
-        locked = _open_transfer(actor, transfer, side="to")
-        person = Person.objects.select_for_update().get(pk=locked.person_id)
-        today = timezone.localdate()
-        _write_change(actor=actor, person=person, kind=Kind.MOVE_OUT, day=today, reason=locked.reason,
-                      station=locked.from_station)
-        _write_change(actor=actor, person=person, kind=Kind.MOVE_IN, day=today, reason=locked.reason,
-                      station=locked.to_station)
-        person.station = locked.to_station
-        person.version += 1
-        person.save(update_fields=["station", "version", "updated_at"])
-        _decide(locked, actor, Transfer.State.ACCEPTED, note.strip())
-    return locked
+    return transfer_decide(actor=actor, transfer=transfer, action="accept", note=note)
 
 
 def transfer_refuse(*, actor, transfer: Transfer, note: str) -> Transfer:
-    if not (note or "").strip():
-        raise ValidationError({"note": _("Say why the transfer is refused.")})
-    with transaction.atomic(), audit_actor(actor):
-        locked = _open_transfer(actor, transfer, side="to")
-        _decide(locked, actor, Transfer.State.REFUSED, note.strip())
-    return locked
+    return transfer_decide(actor=actor, transfer=transfer, action="refuse", note=note)
 
 
 def transfer_cancel(*, actor, transfer: Transfer) -> Transfer:
-    with transaction.atomic(), audit_actor(actor):
-        locked = _open_transfer(actor, transfer, side="from")
-        _decide(locked, actor, Transfer.State.CANCELLED, "")
-    return locked
+    return transfer_decide(actor=actor, transfer=transfer, action="cancel")
 
 
 # --- duplicates -----------------------------------------------------------------------------------------
@@ -221,9 +183,9 @@ def _settle_books_after_merge(*, actor, kept: Person) -> None:
     today = timezone.localdate()
     reason = _("Duplicate dossiers merged; kept at %(station)s") % {"station": kept.station.name}
     if last_on:
-        _write_change(actor=actor, person=kept, kind=Kind.MOVE_OUT, day=today, reason=reason, station=last.station)
+        write_change(actor=actor, person=kept, kind=Kind.MOVE_OUT, day=today, reason=reason, station=last.station)
     if should_be_on:
-        _write_change(actor=actor, person=kept, kind=Kind.MOVE_IN, day=today, reason=reason, station=kept.station)
+        write_change(actor=actor, person=kept, kind=Kind.MOVE_IN, day=today, reason=reason, station=kept.station)
 
 
 # --- sensitive reads ------------------------------------------------------------------------------------

@@ -1,22 +1,20 @@
-"""One timeline per person: everything that touched them, newest first.
+"""One timeline per person: everything that touched them, newest first, as the viewer may see it.
 
-This module is the one registration point. A source is a function `(person, pks) -> iterable of
-Entry`, where `pks` holds the person's own primary key and those of records merged into it, so
-a merged record's history stays on the survivor's timeline. Later modules (visits, petitions,
-aid, benefits, jobs, tasks) add their own with `register(source)` in their AppConfig.ready():
+The timeline, the dossier page's sections and the 一人一册 booklet are read only through core's
+registry (`rongjia.core.contributions`). This module registers the dossier's own history (its
+creation, edits and audited reads, categories, the books and merges) as one contribution; later
+modules (petitions, visits, aid…) register theirs in their AppConfig.ready(). A contribution takes
+`(viewer, person, pks)`, where `pks` holds the person's own primary key and those of records
+merged into it, so a merged record's history stays on the survivor's timeline. It filters by
+`person_id__in=pks`, starts from `visible_to(viewer)` where its rows are scoped apart from the
+dossier, reads with select_related so it costs a fixed number of queries, and dates by an aware
+datetime (`start_of(day)` for things that have only a date).
 
-    # visits/apps.py
-    def ready(self):
-        from rongjia.people import timeline
-        from .selectors import visit_timeline_entries  # (person, pks) -> [timeline.Entry, …]
-        timeline.register(visit_timeline_entries)
-
-A source filters by `person_id__in=pks` (never by the person object alone, or a merged
-record's history disappears), reads with select_related so it costs a fixed number of
-queries, and dates by an aware datetime (`start_of(day)` for things that have only a date).
+The dossier's own books (its status changes and transfers) travel with the dossier: a county that
+receives a person reads where they were on the books before. What other modules link to the person
+(a petition, a visit) does not: it is shown only where the viewer may open it.
 """
 
-from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from auditlog.models import LogEntry
@@ -25,35 +23,23 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rongjia.core import contributions
 from rongjia.core.audit_selectors import describe_changes
+from rongjia.core.contributions import Entry
 
 from .models import Person, PersonCategory, PersonMerge, StatusChange, Transfer
 
-
-@dataclass(frozen=True)
-class Entry:
-    when: datetime
-    kind: str  # a short key for the icon/colour: "created", "edited", "status", "transfer"…
-    title: str
-    detail: str = ""
-    actor: str = ""
-    link: str = ""  # a page with more (the visit, the petition…), if the viewer may open it
+__all__ = ["Entry", "person_pks", "start_of", "timeline_for"]
 
 
-_SOURCES = []
+def person_pks(person: Person) -> list[int]:
+    """The person's own primary key and those of the duplicate records merged into it."""
+    return [person.pk, *PersonMerge.objects.filter(survivor=person).values_list("merged_pk", flat=True)]
 
 
-def register(source):
-    """Add a source of timeline entries; returns it, so it can be used as a decorator."""
-    if source not in _SOURCES:
-        _SOURCES.append(source)
-    return source
-
-
-def timeline_for(person: Person, *, limit: int = 200) -> list[Entry]:
-    pks = [person.pk, *PersonMerge.objects.filter(survivor=person).values_list("merged_pk", flat=True)]
-    entries = [entry for source in _SOURCES for entry in source(person, pks)]
-    return sorted(entries, key=lambda entry: entry.when, reverse=True)[:limit]
+def timeline_for(viewer, person: Person, *, limit: int = 200) -> tuple[list[Entry], list[str]]:
+    """The entries the viewer may see, newest first, and notes of linked records outside the scope."""
+    return contributions.timeline(viewer, person, person_pks(person), limit=limit)
 
 
 def start_of(day: date) -> datetime:
@@ -65,7 +51,6 @@ def _name(user) -> str:
     return user.get_full_name() or user.username if user else ""
 
 
-@register
 def audit_entries(person, pks):
     """Creation, edits and audited reads of the dossier itself, from the audit log."""
     entries = (LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Person),
@@ -94,7 +79,6 @@ def _describe_read(what: str) -> str:
             "priority_view": _("dossier of a priority person viewed")}.get(what, what)
 
 
-@register
 def category_entries(person, pks):
     for span in PersonCategory.objects.filter(person__in=pks).select_related("category"):
         name = {"name": span.category.name}
@@ -103,29 +87,37 @@ def category_entries(person, pks):
             yield Entry(start_of(span.end_date), "category", _("Category ended: %(name)s") % name)
 
 
-@register
 def status_entries(person, pks):
     for change in StatusChange.objects.filter(person__in=pks).select_related("station", "created_by"):
         yield Entry(start_of(change.date), "status", f"{change.get_kind_display()} · {change.station.name}",
                     change.reason, _name(change.created_by))
 
 
-@register
 def transfer_entries(person, pks):
     transfers = Transfer.objects.filter(person__in=pks).select_related("from_station", "to_station", "proposed_by",
                                                                         "decided_by")
     link = reverse("people:transfer_list")
     for transfer in transfers:
         route = f"{transfer.from_station.name} → {transfer.to_station.name}"
-        yield Entry(transfer.proposed_at, "transfer", _("Transfer proposed: %(route)s") % {"route": route},
+        proposed = _("Transfer requested: %(route)s") if transfer.requested else _("Transfer proposed: %(route)s")
+        yield Entry(transfer.proposed_at, "transfer", proposed % {"route": route},
                     transfer.reason, _name(transfer.proposed_by), link)
         if transfer.decided_at:
             yield Entry(transfer.decided_at, "transfer", f"{transfer.get_state_display()}：{route}",
                         transfer.decision_note, _name(transfer.decided_by), link)
 
 
-@register
 def merge_entries(person, pks):
     for merge in PersonMerge.objects.filter(survivor=person).select_related("merged_station", "merged_by"):
         yield Entry(merge.merged_at, "merge", _("Duplicate record from %(station)s merged into this one")
                     % {"station": merge.merged_station.name}, "", _name(merge.merged_by))
+
+
+def dossier_entries(viewer, person, pks):
+    """The dossier's own history: it is the record the viewer opened, so it needs nothing beyond people.view."""
+    for source in (audit_entries, category_entries, status_entries, transfer_entries, merge_entries):
+        yield from source(person, pks)
+
+
+# Registered in PeopleConfig.ready(), first on every dossier.
+DOSSIER = contributions.DossierContribution(key="dossier", capability="people.view", entries=dossier_entries, order=0)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/reveal", views.reveal, name="reveal"),
     path("<int:pk>/merge", views.merge, name="merge"),
     path("transfers/", views.transfer_list, name="transfer_list"),
+    path("transfers/request", views.transfer_request, name="transfer_request"),
     path("transfers/<int:pk>/<str:action>", views.transfer_decide, name="transfer_decide"),
     path("transfers/stations", views.station_options, name="station_options"),
     path("duplicates/", views.duplicates, name="duplicates"),

@@ -22,7 +22,9 @@ from rongjia.core.scoping import get_visible_or_404
 from . import exporting, selectors, services
 from .exporting import age_on
 from .forms import PersonEditForm, PersonFilterForm, PersonRegisterForm
+from .forms_history import TransferRequestForm
 from .models import Person
+from .on_file import NumberOnFile
 from .services_status import log_access
 
 
@@ -74,16 +76,20 @@ def person_detail(request, pk):
 
 @capability_required("people.edit")
 def person_register(request):
-    form = PersonRegisterForm(request.POST or None, user=request.user)
+    form, request_form = PersonRegisterForm(request.POST or None, user=request.user), None
     if request.method == "POST" and form.is_valid():
         try:
             person = services.person_register(actor=request.user, **form.registration())
         except ValidationError as exc:
             form.add_service_error(exc)
+            if isinstance(exc, NumberOnFile) and exc.on_file.outside:  # offer the 转入申请 instead
+                data = form.cleaned_data
+                request_form = TransferRequestForm(user=request.user, initial={
+                    "id_number": data["id_number"], "station": data["station"].pk})
         else:
             messages.success(request, _("%(name)s registered.") % {"name": person.name})
             return redirect("people:person_detail", pk=person.pk)
-    return render(request, "people/person_register.html", {"form": form})
+    return render(request, "people/person_register.html", {"form": form, "request_form": request_form})
 
 
 @capability_required("people.edit")

@@ -19,14 +19,26 @@ from rongjia.core.exports import xlsx_response
 from rongjia.core.masking import mask_id_number
 from rongjia.core.models import OrgUnit
 from rongjia.core.pagination import paginate
-from rongjia.core.scoping import get_visible_or_404
+from rongjia.core.scoping import code_search_q, covers_code, get_visible_or_404
+from rongjia.core.workflow import steps_open_to
+from rongjia.core.workflow_picture import draw
 
 from . import exporting, services_status
 from .forms import PersonFilterForm
-from .forms_history import AsOfForm, DecisionForm, FullExportForm, MergeForm, RevealForm, StatusChangeForm, TransferForm
+from .forms_history import (
+    AsOfForm,
+    DecisionForm,
+    FullExportForm,
+    MergeForm,
+    RevealForm,
+    StatusChangeForm,
+    TransferForm,
+    TransferRequestForm,
+)
 from .models import Person, Transfer
 from .selectors_history import duplicate_groups, incoming_transfers, outgoing_transfers, people_on_books
 from .timeline import timeline_for
+from .workflows import STATUS, TRANSFER
 
 
 def _person(request, pk) -> Person:
@@ -36,7 +48,8 @@ def _person(request, pk) -> Person:
 @capability_required("people.view")
 def person_timeline(request, pk):
     person = _person(request, pk)
-    return render(request, "people/_timeline.html", {"person": person, "entries": timeline_for(person)})
+    entries, outside = timeline_for(request.user, person)
+    return render(request, "people/_timeline.html", {"person": person, "entries": entries, "outside": outside})
 
 
 @capability_required("people.edit")
@@ -53,7 +66,8 @@ def status_change(request, pk):
         else:
             messages.success(request, _("The change is on the books."))
             return redirect("people:person_detail", pk=person.pk)
-    return render(request, "people/history_status.html", {"person": person, "form": form})
+    picture = draw(STATUS, current=person.status, allowed=steps_open_to(STATUS, person, request.user))
+    return render(request, "people/history_status.html", {"person": person, "form": form, "workflow_picture": picture})
 
 
 @capability_required("people.edit")
@@ -77,7 +91,7 @@ def station_options(request):
     """Suggestions for the receiving unit: centres and stations anywhere (the network is not personal data)."""
     q = request.GET.get("to_station", "").strip()
     units = OrgUnit.objects.filter(kind__in=(OrgUnit.Kind.CENTRE, OrgUnit.Kind.STATION))
-    units = units.filter(region_code__startswith=q) if q.isdigit() else units.filter(name__contains=q)
+    units = units.filter(code_search_q("region_code", q)) if q.isdigit() else units.filter(name__contains=q)
     options = units.order_by("region_code")[:20] if len(q) >= 2 else []
     return render(request, "people/_station_options.html", {"units": options})
 
@@ -85,34 +99,57 @@ def station_options(request):
 @capability_required("people.view")
 def transfer_list(request):
     direction = "out" if request.GET.get("direction") == "out" else "in"
-    transfers = outgoing_transfers if direction == "out" else incoming_transfers
-    page, _query = paginate(request, transfers(request.user))
+    transfers = (outgoing_transfers if direction == "out" else incoming_transfers)(request.user)
+    state = request.GET.get("state", "")
+    if state in Transfer.State.values:  # the workbench opens the proposals awaiting a decision
+        transfers = transfers.filter(state=state)
+    page, query = paginate(request, transfers)
     for transfer in page.object_list:
         transfer.masked_id = mask_id_number(transfer.person.id_number)
+        # the station holding a requested dossier stays unnamed to a requester outside its area (people/on_file.py)
+        sender, hidden = transfer.from_station, transfer.requested and transfer.state != Transfer.State.ACCEPTED
+        transfer.from_name = _("a station outside your area") if hidden and not covers_code(
+            request.user, sender.region_code) else sender.name
     return render(request, "people/history_transfers.html",
-                  {"page": page, "direction": direction, "decision_form": DecisionForm()})
-
-
-DECISIONS = {"accept": services_status.transfer_accept, "refuse": services_status.transfer_refuse,
-             "cancel": services_status.transfer_cancel}
+                  {"page": page, "query": query, "direction": direction, "state": state,
+                   "states": Transfer.State.choices, "decision_form": DecisionForm()})
 
 
 @require_POST
 @capability_required("people.edit")
 def transfer_decide(request, pk, action):
-    if action not in DECISIONS:
+    if TRANSFER.step(action) is None:
         raise Http404
     transfer = get_visible_or_404(Transfer.objects.all(), request.user, pk=pk)
-    note = {} if action == "cancel" else {"note": request.POST.get("note", "")}
     try:
-        decided = DECISIONS[action](actor=request.user, transfer=transfer, **note)
+        decided = services_status.transfer_decide(actor=request.user, transfer=transfer, action=action,
+                                                  note=request.POST.get("note", ""))
     except PermissionDenied:
         raise Http404 from None  # the wrong end of the transfer: as if it were not there
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
         messages.success(request, _("Transfer: %(state)s.") % {"state": decided.get_state_display()})
-    return redirect(f"{reverse('people:transfer_list')}?direction={'out' if action == 'cancel' else 'in'}")
+    sender = TRANSFER.step(action).above == "sender"  # the list the decider came from
+    return redirect(f"{reverse('people:transfer_list')}?direction={'out' if sender else 'in'}")
+
+
+@require_POST
+@capability_required("people.edit")
+def transfer_request(request):
+    """转入申请, from the registration page that found the number on file outside the worker's area."""
+    form = TransferRequestForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            services_status.transfer_request(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, _("Transfer requested: the station that holds the dossier decides."))
+            return redirect(f"{reverse('people:transfer_list')}?direction=in&state={Transfer.State.REQUESTED}")
+    else:
+        messages.error(request, "；".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("people:person_register")
 
 
 @capability_required("people.view")

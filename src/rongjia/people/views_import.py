@@ -14,10 +14,12 @@ from rongjia.core.decorators import capability_required
 from rongjia.core.exports import XLSX_TYPE
 from rongjia.core.forms import ServiceErrors, Styled
 from rongjia.core.pagination import paginate
+from rongjia.core.workflow_picture import draw
 
 from .importing import import_commit, import_start
 from .importing.template import template_workbook
 from .models import ImportJob
+from .workflows import IMPORT_JOB
 
 RUNNING = (ImportJob.State.QUEUED, ImportJob.State.VALIDATING, ImportJob.State.COMMITTING)
 
@@ -50,6 +52,18 @@ def import_upload(request):
 
 
 @capability_required("people.import")
+def import_jobs(request):
+    """The uploader's own imports, newest first; `state=valid` lists those waiting to be imported."""
+    jobs = ImportJob.objects.filter(uploaded_by=request.user).order_by("-created_at", "-id")
+    state = request.GET.get("state", "")
+    if state in ImportJob.State.values:
+        jobs = jobs.filter(state=state)
+    page, query = paginate(request, jobs)
+    return render(request, "people/import_jobs.html", {"page": page, "query": query, "state": state,
+                                                       "states": ImportJob.State.choices})
+
+
+@capability_required("people.import")
 def import_template(request):
     response = HttpResponse(template_workbook(), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('服务对象台账模板.xlsx')}"
@@ -60,7 +74,9 @@ def import_template(request):
 def import_job(request, pk):
     job = _own_job(request, pk)
     page, query = paginate(request, job.errors.all())
-    context = {"job": job, "page": page, "query": query, "running": job.state in RUNNING}
+    context = {"job": job, "page": page, "query": query, "running": job.state in RUNNING,
+               "workflow_picture": draw(IMPORT_JOB, current=job.state, allowed=IMPORT_JOB.allowed_for(
+                   job.state, request.user) if job.state == ImportJob.State.VALID else [])}
     template = "people/_import_status.html" if request.htmx else "people/import_job.html"
     return render(request, template, context)
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rongjia.core import contributions
 from rongjia.core.decorators import capability_required
 from rongjia.core.masking import mask_id_number, mask_phone
 from rongjia.core.scoping import get_visible_or_404
@@ -22,9 +23,6 @@ from .printing import image_data_uri, pdf_response, qr_svg, render_pdf
 from .services_status import log_access
 
 MAX_CARDS = 2000  # 250 pages: beyond that, print station by station
-# Timeline kinds the booklet already prints in its own sections; every other kind comes from a
-# later module (visits, petitions, aid…) registered with people.timeline and goes under 走访记录.
-DOSSIER_KINDS = {"created", "edited", "access", "category", "status", "transfer", "merge"}
 
 
 def _cards(request, people) -> list[dict]:
@@ -83,7 +81,10 @@ def booklet(request, pk):
                "changes": person.status_changes.select_related("station"),
                "printed_at": timezone.localtime(), "printed_by": request.user,
                "photo": image_data_uri(person.photo),
-               "visits": [entry for entry in timeline.timeline_for(person) if entry.kind not in DOSSIER_KINDS]}
+               # Each module's section (petitions, visits…) as this viewer may see it: core's registry.
+               "sections": [section for section in contributions.dossier_sections(request.user, person,
+                                                                                   timeline.person_pks(person))
+                            if section.key != timeline.DOSSIER.key]}
     pdf = render_pdf(request, "people/print_booklet.html", context)
     log_access(actor=request.user, obj=person, what="booklet", reason=_("一人一册 printed"))
     return pdf_response(pdf, f"一人一册-{person.name}.pdf", ascii_name=f"booklet-{person.pk}.pdf")

@@ -19,8 +19,10 @@ class PetitionsConfig(AppConfig):
         auditlog.register(LegalAidReferral)
         auditlog.register(Feedback, exclude_fields=["receipt_hash"])
 
-        from rongjia.people.timeline import register
+        from rongjia.core import contributions
 
-        from .timeline import petition_entries
+        from . import dossier, workbench
 
-        register(petition_entries)
+        contributions.register_dossier(dossier.DOSSIER)
+        for contribution in workbench.CONTRIBUTIONS:
+            contributions.register_workbench(contribution)

@@ -10,7 +10,7 @@ from rongjia.core.models import OrgUnit
 
 from .models import Feedback, Lawyer, Petition, PetitionAttachment
 from .models_aid import WEEKDAYS
-from .workflow import STEPS, allowed_actions
+from .workflow import MAX_EXTENSION_DAYS, PETITION, REPLY_MAX_CHARS, STEPS
 
 
 def _units(user):
@@ -53,10 +53,8 @@ class PetitionForm(ServiceErrors, Styled, forms.Form):
         return people
 
 
-REPLY_STEPS = ("reply", "review_reply", "recheck_reply")
-# The fields each step reads; js/step_form.js shows only those of the chosen step.
-STEP_FIELDS = {"outcome": REPLY_STEPS, "reply_text": REPLY_STEPS, "satisfaction": ("revisit",), "unit": ("assign",),
-               "days": ("extend",)}
+# The fields each step reads, from the step's own declaration; js/step_form.js shows only those of the chosen step.
+STEP_FIELDS = PETITION.fields_by_name()
 
 
 class StepForm(ServiceErrors, Styled, forms.Form):
@@ -68,23 +66,23 @@ class StepForm(ServiceErrors, Styled, forms.Form):
                                      choices=[("", "—"), *Petition.Satisfaction.choices])
     unit = forms.ModelChoiceField(label=_("Responsible unit (for 交办/转办)"), required=False,
                                   queryset=OrgUnit.objects.none())
-    days = forms.IntegerField(label=_("Days (for an extension)"), required=False, min_value=1, max_value=30)
-    reply_text = forms.CharField(label=_("Written reply (for a reply)"), required=False, max_length=5000,
+    days = forms.IntegerField(label=_("Days (for an extension)"), required=False, min_value=1,
+                              max_value=MAX_EXTENSION_DAYS)
+    reply_text = forms.CharField(label=_("Written reply (for a reply)"), required=False, max_length=REPLY_MAX_CHARS,
                                  widget=forms.Textarea(attrs={"rows": 4}),
                                  help_text=_("Printed as the 处理意见书 the petitioner receives."))
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, petition, user, **kwargs):
         super().__init__(*args, initial={"version": petition.version}, **kwargs)
-        self.fields["action"].choices = [(a, STEPS[a].label) for a in allowed_actions(petition.state)]
+        self.fields["action"].choices = [(a, STEPS[a].label) for a in PETITION.allowed(petition.state)]
         self.fields["unit"].queryset = _units(user)
         for name, steps in STEP_FIELDS.items():
             self.fields[name].widget.attrs["data-steps"] = " ".join(steps)
 
     def step_data(self) -> dict:
         data = self.cleaned_data
-        names = ("outcome", "satisfaction", "unit", "days", "reply_text")
-        return {name: data[name] for name in names if data.get(name)}
+        return {name: data[name] for name in STEP_FIELDS if data.get(name)}
 
 
 class AttachmentForm(ServiceErrors, Styled, forms.Form):

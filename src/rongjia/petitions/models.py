@@ -125,12 +125,16 @@ class PetitionEvent(models.Model):
 
 
 class PetitionNotice(models.Model):
-    """A deadline warning or an overdue escalation, made once by `manage.py run_deadlines`."""
+    """A deadline warning or an overdue escalation, made once by `manage.py run_deadlines`; or the note that
+    a petition was lodged again (made at the registration of the repeat; `due_on` is the day of it)."""
 
     class Kind(models.TextChoices):
         WARN_5 = "warn5", _("Due in 5 days")
         WARN_1 = "warn1", _("Due tomorrow")
         OVERDUE = "overdue", _("Overdue (escalated)")
+        # A later petition repeats this one (same person or subject): the unit that holds this one is told,
+        # and learns nothing of the new one beyond the day it was registered.
+        REPEATED = "repeated", _("Lodged again (repeat petition)")
 
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="notices")
     kind = models.CharField(max_length=8, choices=Kind.choices)

@@ -10,7 +10,7 @@ from rongjia.core.deadlines import WorkCalendar, deadline
 
 from .deadlines import OPEN_STATES
 from .models import Petition
-from .workflow import MAX_EXTENSION_DAYS, STATES
+from .workflow import HANDLING, MAX_EXTENSION, STATES
 
 
 def petition_dashboard(user) -> dict:
@@ -25,17 +25,18 @@ def petition_dashboard(user) -> dict:
 
 
 def on_time_by_unit(petitions) -> list[dict]:
-    """Of the petitions answered, the share answered by their handling deadline (60 days + extension)."""
+    """Of the petitions answered, the share answered by their handling deadline (HANDLING + extension)."""
     answered = petitions.filter(replied_on__isnull=False, accepted_on__isnull=False).select_related("unit")
     span = answered.aggregate(first=Min("accepted_on"), last=Max("accepted_on"))
     if span["first"] is None:
         return []
     # One read of the holiday table for every deadline below, not one per petition.
-    calendar = WorkCalendar.load(span["first"], span["last"] + timedelta(days=60 + MAX_EXTENSION_DAYS + 30))
+    calendar = WorkCalendar.load(span["first"], span["last"] + timedelta(days=HANDLING.days + MAX_EXTENSION.days + 30))
     tally = defaultdict(lambda: [0, 0])
     names = {}
     for petition in answered.iterator(chunk_size=1000):
-        due = deadline(petition.accepted_on, 60 + petition.extended_days, calendar=calendar).due
+        due = deadline(petition.accepted_on, HANDLING.days + petition.extended_days, HANDLING.kind,
+                       calendar=calendar).due
         tally[petition.unit_id][0] += petition.replied_on <= due
         tally[petition.unit_id][1] += 1
         names[petition.unit_id] = petition.unit.name

@@ -1,6 +1,7 @@
 """Legal aid: the lawyer pool of a 法律援助工作站, referring a petition to a lawyer, and the outcome.
 
-A referral moves through a small table of its own: referred → taken on or declined → concluded.
+A referral moves through its own machine on core's engine (workflow.REFERRAL): referred → taken on or
+declined → concluded.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,19 +12,14 @@ from django.utils.translation import gettext as _
 from rongjia.core.audit import audit_actor
 from rongjia.core.errors import StaleVersion
 from rongjia.core.models import OrgUnit
-from rongjia.core.regions import PREFIX_LENGTH, pad_code
-from rongjia.core.scoping import get_visible_or_404
+from rongjia.core.scoping import at_or_above_q, get_visible_or_404
+from rongjia.core.workflow import transition
 
 from .models import Lawyer, LegalAidReferral, Petition, PetitionEvent
 from .models_aid import WEEKDAYS
+from .workflow import REFERRAL
 
 LAWYER_FIELDS = ("name", "firm", "phone", "specialities", "duty_days", "active")
-# action -> (states it may come from, the state it leads to, whether a note/outcome is required)
-REFERRAL_STEPS = {
-    "take_on": (("referred",), LegalAidReferral.State.ACCEPTED, False),
-    "decline": (("referred",), LegalAidReferral.State.DECLINED, True),
-    "conclude": (("referred", "accepted"), LegalAidReferral.State.CONCLUDED, True),
-}
 
 
 def _clean_lawyer(values: dict) -> dict:
@@ -70,10 +66,8 @@ def lawyers_for(actor):
     unit = actor.org_unit
     if unit is None or not actor.can("petitions.view"):
         return Lawyer.objects.none()
-    code = unit.region_code
-    ancestors = {pad_code(code[:length]) for length in PREFIX_LENGTH.values()}
-    return (Lawyer.objects.visible_to(actor) | Lawyer.objects.filter(region_code__in=ancestors)).filter(
-        active=True).select_related("station").distinct()
+    above = Lawyer.objects.filter(at_or_above_q("region_code", unit.region_code))
+    return (Lawyer.objects.visible_to(actor) | above).filter(active=True).select_related("station").distinct()
 
 
 def referral_create(*, actor, petition: Petition, lawyer: Lawyer, question: str) -> LegalAidReferral:
@@ -99,28 +93,13 @@ def referral_create(*, actor, petition: Petition, lawyer: Lawyer, question: str)
 
 def referral_step(*, actor, referral: LegalAidReferral, action: str, outcome: str = "",
                   version: int | None = None) -> LegalAidReferral:
+    """A step of workflow.REFERRAL, recorded on the petition (the outcome or reason is the step's note)."""
     if not actor.can("petitions.handle"):
         raise PermissionDenied
-    if action not in REFERRAL_STEPS:
+    if REFERRAL.step(action) is None:
         raise ValidationError({"action": _("Unknown step.")})
-    sources, target, needs_text = REFERRAL_STEPS[action]
-    outcome = (outcome or "").strip()
-    with transaction.atomic(), audit_actor(actor):
-        referrals = LegalAidReferral.objects.select_related("petition").select_for_update(of=("self",))
-        found = get_visible_or_404(referrals, actor, pk=referral.pk)
-        if version is not None and found.version != version:
-            raise StaleVersion
-        if found.state not in sources:
-            raise ValidationError(_("This referral is already “%(state)s”.") % {"state": found.get_state_display()})
-        if needs_text and not outcome:
-            raise ValidationError({"outcome": _("Record the outcome or the reason.")})
-        found.state, found.version = target, found.version + 1
-        if outcome:
-            found.outcome = outcome
-        if target in (LegalAidReferral.State.DECLINED, LegalAidReferral.State.CONCLUDED):
-            found.closed_on = timezone.localdate()
-        found.save()
-        PetitionEvent.objects.create(petition=found.petition, action=f"legal_aid_{action}",
-                                     from_state=found.petition.state, to_state=found.petition.state, note=outcome,
-                                     actor=actor, on=timezone.localdate(), data={"referral": found.pk})
-    return found
+    if REFERRAL.step(action).needs_note and not (outcome or "").strip():
+        raise ValidationError({"outcome": _("Record the outcome or the reason.")})
+    referrals = LegalAidReferral.objects.select_related("petition")
+    return transition(REFERRAL, actor=actor, queryset=referrals, pk=referral.pk, action=action, note=outcome,
+                      version=version)

@@ -10,25 +10,28 @@ from rongjia.core.decorators import capability_required
 from rongjia.core.errors import StaleVersion
 from rongjia.core.pagination import paginate
 from rongjia.core.scoping import get_visible_or_404
+from rongjia.core.workflow import steps_open_to
+from rongjia.core.workflow_picture import draw
 
 from . import services
 from .documents import DOCUMENTS
 from .forms import AttachmentForm, PetitionForm, ReferralForm, ReferralStepForm, StepForm
 from .models import Petition, PetitionNotice
-from .selectors import notice_list, petition_deadlines, petition_list
+from .selectors import notice_list, petition_deadlines, petition_list, repeats_seen_by
 from .selectors_stats import petition_dashboard
 from .services_aid import lawyers_for
-from .workflow import ACTION_LABELS, STATES
+from .workflow import ACTION_LABELS, PETITION, STATES
 
 
 @capability_required("petitions.view")
 def petition_list_page(request):
-    state = request.GET.get("state", "")
-    page, query = paginate(request, petition_list(request.user, state=state if state in STATES else ""))
+    state, due = request.GET.get("state", ""), request.GET.get("due", "")
+    page, query = paginate(request, petition_list(request.user, state=state if state in STATES else "", due=due))
     for petition in page.object_list:
         petition.state_label = STATES.get(petition.state, petition.state)
     return render(request, "petitions/petition_list.html", {"page": page, "query": query, "state": state,
-                                                            "states": STATES, "today": timezone.localdate()})
+                                                            "states": STATES, "due": due,
+                                                            "today": timezone.localdate()})
 
 
 @capability_required("petitions.handle")
@@ -61,13 +64,15 @@ def petition_detail(request, pk):
                 form.add_service_error(exc)
             else:
                 return redirect("petitions:petition_detail", pk=petition.pk)
-    events = list(petition.events.select_related("actor"))
+    events, repeats = list(petition.events.select_related("actor")), repeats_seen_by(request.user, petition)
     for event in events:
         event.label = ACTION_LABELS.get(event.action, event.action)
         event.document = DOCUMENTS.get(event.action)
     context = {"petition": petition, "form": form, "deadlines": petition_deadlines(petition), "events": events,
-               "petitioners": petition.petitioners.all(), "repeats": petition.repeat_of.all(),
+               "petitioners": petition.petitioners.all(), "repeats": repeats[0], "repeats_outside": repeats[1],
                "state_label": STATES.get(petition.state, petition.state), "today": timezone.localdate(),
+               "workflow_picture": draw(PETITION, current=petition.state,
+                                        allowed=steps_open_to(PETITION, petition, request.user)),
                **_legal_aid_and_files(request.user, petition)}
     return render(request, "petitions/petition_detail.html", context)
 

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from ..models import ImportJob
+from ..workflows import IMPORT_JOB
 
 XLSX_SIGNATURE = b"PK\x03\x04"
 
@@ -53,9 +54,10 @@ def import_commit(*, actor, job: ImportJob) -> ImportJob:
     """Queue the commit of a checked file; only its uploader, only when the check found it ready."""
     if job.uploaded_by_id != actor.pk or not actor.can("people.import"):
         raise PermissionDenied
-    if job.state != ImportJob.State.VALID:
+    step = IMPORT_JOB.step("import")
+    # Claimed by a conditional update from the step's own source states: two presses queue one commit.
+    if not ImportJob.objects.filter(pk=job.pk, state__in=step.sources).update(state=step.target):
         raise ValidationError(_("This file is not ready to import (%(state)s).") % {"state": job.get_state_display()})
-    ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.QUEUED)
     from ..jobs import run_import
 
     run_import.enqueue(job.pk, commit=True)

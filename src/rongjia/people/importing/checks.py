@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 from rongjia.core.idnumber import parse_id_number
 from rongjia.core.models import OrgUnit, Region
 from rongjia.core.regions import CODE_LENGTH, PREFIX_LENGTH
-from rongjia.core.scoping import scope_prefix
+from rongjia.core.scoping import code_in_subtree, scope_prefix
 from rongjia.core.validators import validate_phone
 
-from ..models import Category, Person
+from ..models import Category
+from ..on_file import audit_refusals, numbers_on_file, on_file_at
 from ..reference import EDUCATION_CHOICES, ETHNIC_CHOICES, POLITICAL_CHOICES
 from ..services import id_index
 from .columns import COLUMNS, MAX_CELL
@@ -57,8 +58,10 @@ ETHNIC, POLITICAL, EDUCATION = _by_label(ETHNIC_CHOICES), _by_label(POLITICAL_CH
 class LedgerChecker:
     """Checks rows for one uploader; keeps only small lookups, never the rows themselves."""
 
-    def __init__(self, actor, *, today: date | None = None):
-        self.actor, self.today = actor, today or timezone.localdate()
+    def __init__(self, actor, *, today: date | None = None, audit: bool = False):
+        # `audit`: the check pass records each number refused as on file outside the area (people/on_file.py);
+        # the commit pass checks the same rows again and records nothing more.
+        self.actor, self.today, self.audit = actor, today or timezone.localdate(), audit
         self.prefix = scope_prefix(actor)  # read once: a ledger has thousands of rows to place
         self.categories = {c.name: c.pk for c in Category.objects.filter(active=True)}
         self.regions: dict[str, int | None] = {}  # 12-digit code → region id (None: no such region)
@@ -157,7 +160,7 @@ class LedgerChecker:
         return self.regions[code]
 
     def _covers(self, code: str) -> bool:
-        return self.prefix is not None and code.startswith(self.prefix)
+        return code_in_subtree(code, self.prefix)
 
     def _station_for(self, code: str) -> OrgUnit | None:
         """The unit at the region, or the nearest one above it inside the uploader's area."""
@@ -226,22 +229,22 @@ class LedgerChecker:
     # --- rows against the books ----------------------------------------------------------------------
 
     def _against_the_books(self, batch: list[RowResult]) -> list[RowResult]:
-        """One query per batch: an ID number already held here is unchanged, held elsewhere is an error."""
-        hashes = {r.values["id_hash"] for r in batch if not r.errors}
-        held: dict[str, list[tuple[int, str, str]]] = {}
-        for digest, station_id, code, name in Person.objects.filter(id_hash__in=hashes).values_list(
-                "id_hash", "station_id", "station__region_code", "station__name"):
-            held.setdefault(digest, []).append((station_id, code, name))
+        """One query per batch, by the one rule of people/on_file.py: a number held at the row's station is
+        unchanged; held at another station it is an error (named only inside the importer's area)."""
+        on_file = numbers_on_file(self.actor, [r.values["id_hash"] for r in batch if not r.errors])
+        refused = []
         for result in batch:
-            if result.errors or result.values["id_hash"] not in held:
+            holders = None if result.errors else on_file.get(result.values["id_hash"])
+            if not holders:
                 continue
-            stations = held[result.values["id_hash"]]
-            if any(station_id == result.values["station"].pk for station_id, _c, _n in stations):
+            found = on_file_at(holders, result.values["station"].pk)
+            if found.here:
                 result.unchanged = True
                 continue
-            visible = [name for _s, code, name in stations if self._covers(code)]
-            where = visible[0] if visible else _("a station outside your area")
-            result.refuse("id_number", _("Already registered at %(where)s.") % {"where": where})
+            result.refuse("id_number", found.refusal())
+            refused.append(found)
+        if refused and self.audit:
+            audit_refusals(self.actor, refused, station_name=_("a ledger import"))
         return batch
 
 

@@ -8,7 +8,10 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from rongjia.core.workflow import step_between
+
 from ..models import ImportJob
+from ..workflows import IMPORT_JOB
 
 MAX_RESTARTS = 1
 
@@ -25,7 +28,7 @@ def recover_stale_jobs() -> tuple[int, int]:
         commit = job.state == ImportJob.State.COMMITTING
         if job.attempts >= MAX_RESTARTS:
             ImportJob.objects.filter(pk=job.pk).update(
-                state=ImportJob.State.FAILED, finished_at=timezone.now(),
+                state=IMPORT_JOB.step("fail").target, finished_at=timezone.now(),
                 message="后台任务两次中途停止，导入未完成，没有写入任何数据；请重新上传。")
             if job.file:
                 job.file.delete(save=False)
@@ -34,7 +37,7 @@ def recover_stale_jobs() -> tuple[int, int]:
             continue
         # Claimed by a conditional update, so two recoveries running at once restart it once.
         if ImportJob.objects.filter(pk=job.pk, state=job.state, attempts=job.attempts).update(
-                state=ImportJob.State.QUEUED, attempts=job.attempts + 1):
+                state=step_between(IMPORT_JOB, job.state, ImportJob.State.QUEUED).target, attempts=job.attempts + 1):
             run_import.enqueue(job.pk, commit=commit)
             retried += 1
     return retried, failed

@@ -10,9 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rongjia.core.audit import audit_actor
+from rongjia.core.workflow import step_between
 
 from ..models import ImportJob, ImportRowError, Person, PersonCategory, StatusChange
 from ..services import first_line_on_the_books, person_build
+from ..workflows import IMPORT_JOB
 from .checks import LedgerChecker, RowResult
 from .reader import FileRefused, rows
 
@@ -35,6 +37,7 @@ KEEPS_FILE = (ImportJob.State.QUEUED, ImportJob.State.VALIDATING, ImportJob.Stat
 
 
 def _finish(job: ImportJob, state: str, message: str = "", **counts) -> ImportJob:
+    step_between(IMPORT_JOB, job.state, state)  # only a move workflows.IMPORT_JOB declares
     for name, value in counts.items():
         setattr(job, name, value)
     job.state, job.message, job.finished_at = state, message[:300], timezone.now()
@@ -84,7 +87,7 @@ def check_job(job: ImportJob) -> ImportJob:
     job.errors.all().delete()
     _finish(job, ImportJob.State.VALIDATING, processed_rows=0)
     try:
-        counts = _report(job, LedgerChecker(job.uploaded_by).check(rows(job.file.path)))
+        counts = _report(job, LedgerChecker(job.uploaded_by, audit=True).check(rows(job.file.path)))
     except FileRefused as refused:
         return _finish(job, ImportJob.State.INVALID, str(refused), error_count=1)
     state, message = _state_after_check(counts)

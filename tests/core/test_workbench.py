@@ -1,0 +1,134 @@
+"""The workbench 工作台 at /: every demo account's items, each a count equal to the list its link opens.
+
+The demo accounts are made here as `seed_demo` makes them (same roles, same units of the real 江宁区),
+over a little of everything a workbench counts, some of it outside each account's reach.
+"""
+
+from datetime import timedelta
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog
+from django.conf import settings
+from django.urls import resolve
+from django.utils import timezone
+
+from rongjia.accounts.models import User
+from rongjia.core import contributions
+from rongjia.demo.seed import DemoReport, _demo_accounts
+from rongjia.network.models import Rectification
+from rongjia.people import services_status
+from rongjia.people.models import ImportJob, Person
+from rongjia.petitions.models import Petition
+from rongjia.petitions.services import petition_register
+from rongjia.petitions.services_mailbox import feedback_submit
+from tests.factories import (
+    HOME_COUNTY,
+    OUTSIDER_COUNTY,
+    VILLAGE2_CODE,
+    VILLAGE_CODE,
+    person_at,
+    unit_at,
+    valid_id_number,
+)
+
+DEMO = ("jn_county", "jn_street", "jn_village", "jn_village2", "jn_grid", "jn_leader", "nj_city", "sys_admin",
+        "sec_admin", "audit_admin")
+
+
+@pytest.fixture
+def demo_accounts(db):
+    _demo_accounts(HOME_COUNTY, DemoReport())
+    return {user.username: user for user in User.objects.filter(username__in=DEMO)}
+
+
+@pytest.fixture
+def things_to_do(cast, demo_accounts):
+    """Something for every item, at the demo village, its neighbour and the outsider county."""
+    today = timezone.localdate()
+    lost = person_at(cast.village_worker, name="失联人", seq=11)
+    services_status.status_change_record(actor=cast.village_worker, person=lost, kind="lost", day=today, reason="停机")
+    moving = person_at(cast.village_worker, name="迁移人", seq=12)
+    services_status.transfer_propose(actor=cast.village_worker, person=moving, to_station=unit_at(VILLAGE2_CODE),
+                                     reason="随子女居住")
+    person_at(cast.outsider, code=f"{OUTSIDER_COUNTY}000000", name="外县人",
+              id_number=valid_id_number(region=OUTSIDER_COUNTY, sequence=13))
+    for n, (actor, code, due) in enumerate([(cast.village_worker, VILLAGE_CODE, -3), (cast.village_worker,
+                                            VILLAGE_CODE, 2), (cast.village2_worker, VILLAGE2_CODE, -1),
+                                            (cast.outsider, f"{OUTSIDER_COUNTY}000000", -5)]):
+        petition = petition_register(actor=actor, unit=unit_at(code), channel="letter", type="claim",
+                                     category="housing", subject=f"事项{n}", petitioners=[{"name": f"信访人{n}"}])
+        Petition.objects.filter(pk=petition.pk).update(due_on=today + timedelta(days=due))
+    feedback_submit(about=unit_at(VILLAGE_CODE), topic="attitude", rating="fairly", content="服务态度一般")
+    Rectification.objects.create(unit=unit_at(VILLAGE_CODE), reason="面积不足")
+    ImportJob.objects.create(uploaded_by=User.objects.get(username="jn_village"), file="imports/x.xlsx",
+                             original_name="台账.xlsx", sha256="0" * 64, state=ImportJob.State.VALID)
+    AccessAttempt.objects.create(username="jn_village2", failures_since_start=settings.AXES_FAILURE_LIMIT,
+                                 attempt_time=timezone.now(), ip_address="127.0.0.1", user_agent="test")
+    AccessFailureLog.objects.create(username="jn_village2", attempt_time=timezone.now(), ip_address="127.0.0.1",
+                                    user_agent="test")
+    User.objects.filter(username="village2_worker").update(must_change_password=True)  # not a demo account: it signs in
+
+
+def _list_count(client, url: str) -> int:
+    """The number of rows the list at `url` holds, as its page counts them."""
+    response = client.get(url)
+    assert response.status_code == 200, url
+    context = response.context
+    if "page" in context:
+        return context["page"].paginator.count
+    return len(context["days"])  # the holiday calendar lists one year's days
+
+
+@pytest.mark.parametrize("username", DEMO)
+def test_every_item_counts_the_list_it_opens(username, demo_accounts, things_to_do, client_for):
+    user = demo_accounts[username]
+    client = client_for(user)
+    response = client.get("/")
+    items = response.context["items"]
+    assert items, f"{username} has nothing on the workbench"
+    for item in items:
+        assert resolve(item.url.split("?")[0])  # a real page
+        assert item.count == _list_count(client, item.url), f"{username}: {item.key} ({item.url})"
+        assert f'href="{item.url.replace("&", "&amp;")}"' in response.content.decode()
+
+
+def test_each_role_sees_its_own_work(demo_accounts, things_to_do):
+    def keys(username):
+        return {item.key: item.count for item in contributions.workbench(demo_accounts[username])}
+
+    village = keys("jn_village")
+    assert village["petitions_overdue"] == 1 and village["petitions_soon"] == 1  # not the neighbour's, not outside
+    assert village["lost"] == 1 and village["rectifications"] == 1 and village["imports"] == 1
+    assert keys("jn_village2")["transfers"] == 1  # the receiving station decides
+    county = keys("jn_county")
+    assert county["petitions_overdue"] == 2 and county["transfers"] == 1 and county["mailbox"] == 1
+    assert keys("jn_leader") == {key: n for key, n in county.items() if key != "imports"}  # the same, read-only
+    assert set(keys("jn_grid")) >= {"lost", "transfers"} and "petitions_overdue" not in keys("jn_grid")
+    assert set(keys("sec_admin")) == {"locked", "password_due"} and keys("sec_admin")["locked"] == 1
+    assert keys("sec_admin")["password_due"] >= 1
+    assert set(keys("audit_admin")) == {"failed_sign_ins", "sensitive_reads"}
+    assert set(keys("sys_admin")) == {"holidays"}
+
+
+def test_the_workbench_is_the_first_screen_and_asks_a_fixed_number_of_queries(
+        demo_accounts, things_to_do, client_for, django_assert_max_num_queries):
+    client = client_for(demo_accounts["jn_county"])
+    for n in range(3):  # more rows of everything cost no more queries
+        person_at(User.objects.get(username="jn_county"), name=f"又一人{n}", seq=40 + n)
+    with django_assert_max_num_queries(40):
+        response = client.get("/")
+    assert response.status_code == 200 and "工作台" in response.content.decode()
+    assert client_for(demo_accounts["jn_village"]).get("/").context["items"][0].url.startswith("/people/")
+
+
+def test_an_account_without_a_unit_is_told_why(db, client_for):
+    from tests.factories import UserFactory
+
+    response = client_for(UserFactory(org_unit=None, roles=["station_worker"])).get("/")
+    assert response.status_code == 200 and "尚未" in response.content.decode()
+
+
+def test_the_outsider_counts_nothing_of_ours(cast, things_to_do):
+    counts = {item.key: item.count for item in contributions.workbench(cast.outsider)}
+    assert counts["petitions_overdue"] == 1 and counts["lost"] == 0 and counts["transfers"] == 0
+    assert Person.objects.filter(status="lost").count() == 1

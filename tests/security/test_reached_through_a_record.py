@@ -1,0 +1,138 @@
+"""The scope matrix, second half: what a page reaches THROUGH a record the viewer may open.
+
+An outside audit found petitions leaking this way while every direct probe held: a person's timeline
+and 一人一册 booklet showed petitions the viewer got 404 on. Here every dossier contribution registered
+with core's registry gets a linked record planted outside the viewer's reach (a provider below: a new
+module that registers a contribution without one fails `test_every_contribution_has_a_planted_case`),
+and the timeline, the booklet's PDF text, the dossier page, the workbench, the API and the export are
+read for its marker. Outside records may show as a count, never as their content.
+"""
+
+import pytest
+from django.urls import reverse
+
+from rongjia.core import contributions
+from rongjia.core.models import Region
+from rongjia.core.scoping import subtree_q
+from rongjia.people import services_status
+from rongjia.petitions.models import PetitionNotice
+from rongjia.petitions.services import petition_register
+from tests.factories import OUTSIDER_COUNTY, VILLAGE_CODE, person_at, unit_at, valid_id_number
+from tests.security.probes import visible_text
+
+PERSON_ID = valid_id_number("19680808", sequence=321)
+# Contributions whose entries are the record itself (the dossier's own history, read with people.view).
+OWN_HISTORY = {"dossier": "the dossier's own creation, edits, books and merges: the record the viewer opened"}
+
+
+def _petition(actor, unit, subject, id_number=PERSON_ID, name="赵守国"):
+    return petition_register(actor=actor, unit=unit, channel="letter", type="accusation", category="housing",
+                             subject=subject, petitioners=[{"name": name, "id_number": id_number}])
+
+
+def _pages(client, person) -> dict[str, str]:
+    """Everything a viewer reads about the person, by where it was read."""
+    urls = {"dossier page": reverse("people:person_detail", args=[person.pk]),
+            "timeline": reverse("people:person_timeline", args=[person.pk]),
+            "booklet": reverse("people:booklet", args=[person.pk]),
+            "export": reverse("people:person_export"), "workbench": reverse("home")}
+    texts = {}
+    for where, url in urls.items():
+        response = client.get(url)
+        texts[where] = visible_text(response) if response.status_code == 200 else ""
+    return texts
+
+
+@pytest.fixture
+def villager(cast):
+    return person_at(cast.village_worker, name="赵守国", id_number=PERSON_ID)
+
+
+def test_a_county_centres_petition_stays_off_a_village_persons_dossier(cast, client_for, token_for, villager):
+    """A 检举控告 the county registers against the village's own worker, with the villager as petitioner."""
+    petition = _petition(cast.county_director, unit_at(f"{VILLAGE_CODE[:6]}000000"), "县级检举控告某站工作人员")
+    assert petition.petitioners.get().person_id == villager.pk  # linked: the county sees the dossier
+    village = client_for(cast.village_worker)
+    assert village.get(reverse("petitions:petition_detail", args=[petition.pk])).status_code == 404
+    texts = _pages(village, villager)
+    assert texts["timeline"] and texts["booklet"], "the village worker reads the dossier itself"
+    leaks = [where for where, text in texts.items() if "县级检举控告" in text]
+    assert not leaks, f"the county's petition shows on: {leaks}"
+    assert "另有 1 件信访" in texts["timeline"] and "另有 1 件信访" in texts["booklet"]  # a count, no content
+    headers = {"Authorization": f"Bearer {token_for(cast.village_worker)}"}
+    api = village.get(f"/api/v1/people/{villager.pk}", headers=headers)
+    assert api.status_code == 200 and "县级检举控告" not in api.content.decode()
+    county = _pages(client_for(cast.county_director), villager)
+    assert "县级检举控告" in county["timeline"] and "县级检举控告" in county["booklet"]  # the county reads its own
+
+
+def test_a_grid_worker_without_petitions_view_reads_the_dossier_but_no_petition(cast, client_for, villager):
+    _petition(cast.village_worker, unit_at(VILLAGE_CODE), "村级信访事项安置待遇")
+    texts = _pages(client_for(cast.grid_worker), villager)
+    assert texts["timeline"], "the grid worker holds people.view"
+    leaks = [where for where, text in texts.items() if "村级信访事项" in text]
+    assert not leaks, f"a petition shows to a viewer without petitions.view on: {leaks}"
+    assert "另有" not in texts["timeline"]  # not even the count: the feature is not the grid worker's
+    assert "村级信访事项" in _pages(client_for(cast.village_worker), villager)["timeline"]
+
+
+def test_after_a_transfer_the_new_county_reads_the_person_but_not_the_old_petitions(cast, client_for, villager):
+    _petition(cast.village_worker, unit_at(VILLAGE_CODE), "迁出前的信访事项")
+    village = Region.objects.filter(subtree_q("code", OUTSIDER_COUNTY), level=5).order_by("code").first()
+    to_station = unit_at(village.code)
+    transfer = services_status.transfer_propose(actor=cast.village_worker, person=villager, to_station=to_station,
+                                                reason="随子女居住")
+    services_status.transfer_accept(actor=cast.outsider, transfer=transfer)
+    texts = _pages(client_for(cast.outsider), villager)
+    assert "赵守国" in texts["dossier page"], "the new county holds the dossier now"
+    leaks = [where for where, text in texts.items() if "迁出前的信访事项" in text]
+    assert not leaks, f"the old county's petition shows on: {leaks}"
+    assert "另有 1 件信访" in texts["timeline"]
+
+
+def test_the_repeat_list_shows_only_the_petitions_the_viewer_may_open(cast, client_for, token_for, villager):
+    earlier = _petition(cast.outsider, unit_at(f"{OUTSIDER_COUNTY}000000"), "外县此前的信访事项")
+    again = _petition(cast.village_worker, unit_at(VILLAGE_CODE), "本村再次信访")
+    assert set(again.repeat_of.all()) == {earlier}  # detected system-wide, as the 条例 needs
+    page = client_for(cast.village_worker).get(reverse("petitions:petition_detail", args=[again.pk])).content.decode()
+    assert "外县此前的信访事项" not in page and 'data-testid="repeats-outside"' in page
+    headers = {"Authorization": f"Bearer {token_for(cast.village_worker)}"}
+    body = client_for(cast.village_worker).get(f"/api/v1/petitions/{again.pk}", headers=headers).json()
+    assert body["repeat_of"] == [] and body["repeats_outside"] == 1
+    notice = PetitionNotice.objects.get(petition=earlier, kind=PetitionNotice.Kind.REPEATED)
+    assert notice.unit == earlier.unit  # the holder of the earlier petition is told
+    assert "外县此前的信访事项" in client_for(cast.outsider).get(reverse("petitions:notice_list")).content.decode()
+    assert "本村再次信访" not in client_for(cast.outsider).get(reverse("petitions:notice_list")).content.decode()
+
+
+def test_a_recheck_outside_the_scope_refuses_nothing_and_says_nothing(cast, villager):
+    """After 复核 only a petition the worker may open refuses a new registration: no yes/no oracle."""
+    from rongjia.petitions.models import Petition
+
+    earlier = _petition(cast.outsider, unit_at(f"{OUTSIDER_COUNTY}000000"), "外县已复核的事项")
+    Petition.objects.filter(pk=earlier.pk).update(state="rechecked")
+    again = _petition(cast.village_worker, unit_at(VILLAGE_CODE), "本村新登记的事项")
+    assert again.pk and earlier in again.repeat_of.all()
+
+
+# --- every contribution has a planted case ----------------------------------------------------------------
+
+PLANTED = {
+    "petitions": test_a_county_centres_petition_stays_off_a_village_persons_dossier,
+}
+
+
+def test_every_contribution_has_a_planted_case():
+    """A module that attaches to the dossier adds its "reached through a record" case above."""
+    registered = {contribution.key for contribution in contributions.dossier_contributions()}
+    missing = registered - set(PLANTED) - set(OWN_HISTORY)
+    assert not missing, f"dossier contributions without a reached-through-a-record case: {sorted(missing)}"
+
+
+def test_a_viewer_without_a_contributions_capability_gets_none_of_it(cast, villager):
+    """The registry itself answers nothing to a viewer without the capability, whatever the contribution does."""
+    _petition(cast.village_worker, unit_at(VILLAGE_CODE), "村级信访事项")
+    keys = {section.key for section in contributions.dossier_sections(cast.grid_worker, villager, [villager.pk])}
+    assert keys == {"dossier"}
+    keys = {section.key for section in contributions.dossier_sections(cast.village_worker, villager, [villager.pk])}
+    assert keys == {"dossier", "petitions"}
