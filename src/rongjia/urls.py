@@ -14,7 +14,7 @@ urlpatterns = [
     path("", workbench, name="home"),
     path("people/", include("rongjia.people.urls")),
     path("petitions/", include("rongjia.petitions.urls")),
-    path("mailbox/", include("rongjia.petitions.urls_mailbox")),
+    path("mailbox/", include("rongjia.petitions.mailbox.urls")),
     path("statistics/", include("rongjia.insights.urls")),
     path("", include("rongjia.network.urls")),
     path("", include("rongjia.core.urls")),

@@ -16,11 +16,11 @@ from rongjia.accounts.models import User
 from rongjia.core import contributions
 from rongjia.demo.seed import DemoReport, _demo_accounts
 from rongjia.network.models import Rectification
-from rongjia.people import services_status
+from rongjia.people.books import services as books_services
 from rongjia.people.models import ImportJob, Person
+from rongjia.petitions.mailbox.services import feedback_submit
 from rongjia.petitions.models import Petition
 from rongjia.petitions.services import petition_register
-from rongjia.petitions.services_mailbox import feedback_submit
 from tests.factories import (
     HOME_COUNTY,
     OUTSIDER_COUNTY,
@@ -46,9 +46,9 @@ def things_to_do(cast, demo_accounts):
     """Something for every item, at the demo village, its neighbour and the outsider county."""
     today = timezone.localdate()
     lost = person_at(cast.village_worker, name="失联人", seq=11)
-    services_status.status_change_record(actor=cast.village_worker, person=lost, kind="lost", day=today, reason="停机")
+    books_services.status_change_record(actor=cast.village_worker, person=lost, kind="lost", day=today, reason="停机")
     moving = person_at(cast.village_worker, name="迁移人", seq=12)
-    services_status.transfer_propose(actor=cast.village_worker, person=moving, to_station=unit_at(VILLAGE2_CODE),
+    books_services.transfer_propose(actor=cast.village_worker, person=moving, to_station=unit_at(VILLAGE2_CODE),
                                      reason="随子女居住")
     person_at(cast.outsider, code=f"{OUTSIDER_COUNTY}000000", name="外县人",
               id_number=valid_id_number(region=OUTSIDER_COUNTY, sequence=13))

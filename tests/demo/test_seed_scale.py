@@ -29,7 +29,7 @@ from rongjia.petitions.models import Petition
 COUNTIES = ("620102", "620103", "620104")  # 城关区, 七里河区, 西固区; the run writes the first two
 ARGS = ("--region", "6201", "--counties", "2", "--people", "2400", "--years", "1")
 SIGN = {"new": 1, "move_in": 1, "found": 1, "move_out": -1, "death": -1, "lost": -1}
-# The status each change leaves, from the status it needs (people.services_status.ALLOWED, transfers
+# The status each change leaves, from the status it needs (people.books.services.ALLOWED, transfers
 # being a 迁出 and a 迁入 of the same day).
 MOVES = {"new": (None, "active"), "move_out": ("active", "moved_out"), "move_in": ("moved_out", "active"),
          "lost": ("active", "lost"), "found": ("lost", "active"), "death": ("active", "deceased")}

@@ -11,8 +11,8 @@ from rongjia.demo.people_seed import seed_people
 from rongjia.demo.petitions_seed import seed_petitions
 from rongjia.insights.models import CurrentFigure, DailyFigure, MonthlyFigure, StatsRefresh
 from rongjia.insights.stats import ancestry, rebuild_stats, refresh_stats
+from rongjia.people.books.services import status_change_record
 from rongjia.people.models import Person, StatusChange
-from rongjia.people.services_status import status_change_record
 from rongjia.petitions.deadlines import OPEN_STATES
 from rongjia.petitions.models import Petition
 from rongjia.petitions.services import petition_register

@@ -9,7 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from rongjia.core.masking import mask_id_number
-from rongjia.people import services_status
+from rongjia.people.books import services as books_services
 from rongjia.people.models import Person, StatusChange, Transfer
 from rongjia.people.services_records import record_save
 from tests.factories import (
@@ -138,7 +138,7 @@ def test_full_export_is_for_the_director_and_recorded(cast, client_for, person):
 
 
 def test_the_transfer_list_runs_a_bounded_number_of_queries(cast, client_for, django_assert_max_num_queries):
-    from rongjia.people.services_status import transfer_propose
+    from rongjia.people.books.services import transfer_propose
 
     for n in range(6):
         p = person_at(cast.village_worker, seq=20 + n)
@@ -169,7 +169,7 @@ def test_the_list_filters_by_tag(cast, client_for, person):
 
 
 def test_the_leader_reads_but_cannot_change_the_books(cast, client_for, person):
-    transfer = services_status.transfer_propose(actor=cast.village_worker, person=person, reason="x",
+    transfer = books_services.transfer_propose(actor=cast.village_worker, person=person, reason="x",
                                                 to_station=unit_at(VILLAGE2_CODE))
     leader = client_for(cast.leader)
     assert leader.get(url("person_timeline", person.pk)).status_code == 200
@@ -186,7 +186,7 @@ def test_outsiders_see_nothing_of_ours_on_any_page(cast, client_for, person):
     number = valid_id_number("19600101", sequence=77)
     person_at(cast.village_worker, name="王强", id_number=number)
     duplicate_from_before_the_rule(cast.village2_worker, code=VILLAGE2_CODE, name="王强", id_number=number)
-    transfer = services_status.transfer_propose(actor=cast.village_worker, person=person, reason="x",
+    transfer = books_services.transfer_propose(actor=cast.village_worker, person=person, reason="x",
                                                 to_station=unit_at(VILLAGE2_CODE))
     outsider = client_for(cast.outsider)
     for name in ("person_timeline", "status_change", "transfer_propose", "merge"):
@@ -204,7 +204,7 @@ def test_outsiders_see_nothing_of_ours_on_any_page(cast, client_for, person):
 
 
 def test_the_inbox_shows_the_receiver_what_it_needs_and_no_more(cast, client_for, person):
-    services_status.transfer_propose(actor=cast.village_worker, person=person, reason="随子女居住",
+    books_services.transfer_propose(actor=cast.village_worker, person=person, reason="随子女居住",
                                      to_station=unit_at(VILLAGE2_CODE))
     page = client_for(cast.village2_worker).get(url("transfer_list")).content.decode()
     assert all(text in page for text in (person.name, mask_id_number(person.id_number), unit_at(VILLAGE_CODE).name,
@@ -214,7 +214,7 @@ def test_the_inbox_shows_the_receiver_what_it_needs_and_no_more(cast, client_for
 
 
 def test_a_refusal_needs_a_note_and_the_sender_may_withdraw(cast, client_for, person):
-    transfer = services_status.transfer_propose(actor=cast.village_worker, person=person, reason="x",
+    transfer = books_services.transfer_propose(actor=cast.village_worker, person=person, reason="x",
                                                 to_station=unit_at(VILLAGE2_CODE))
     receiver = client_for(cast.village2_worker)
     assert receiver.post(url("transfer_decide", transfer.pk, "refuse"), {"note": ""}).status_code == 302

@@ -8,10 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from rongjia.people import services
-from rongjia.people.models import Person, PersonMerge, StatusChange, Transfer
-from rongjia.people.selectors_history import duplicate_groups, incoming_transfers, outgoing_transfers, people_on_books
-from rongjia.people.services_records import record_save
-from rongjia.people.services_status import (
+from rongjia.people.books.selectors import duplicate_groups, incoming_transfers, outgoing_transfers, people_on_books
+from rongjia.people.books.services import (
     person_merge,
     person_reveal,
     status_change_record,
@@ -20,6 +18,8 @@ from rongjia.people.services_status import (
     transfer_propose,
     transfer_refuse,
 )
+from rongjia.people.models import Person, PersonMerge, StatusChange, Transfer
+from rongjia.people.services_records import record_save
 from rongjia.people.timeline import timeline_for
 from tests.factories import (
     VILLAGE2_CODE,
@@ -56,7 +56,7 @@ def test_death_closes_the_record_but_not_the_household(cast, person):
     assert Person.objects.get(pk=person.pk).name == "张伟"
 
 
-# Written out by hand, not read from services_status.ALLOWED, so that a slip in the table shows.
+# Written out by hand, not read from books.services.ALLOWED, so that a slip in the table shows.
 # (status now, change) -> status after; every pair not listed must be refused.
 LEGAL = {
     ("active", "move_out"): "moved_out", ("active", "death"): "deceased", ("active", "lost"): "lost",

@@ -155,8 +155,8 @@ def test_demo_records_are_consistent_with_the_books(cast):
 
     from rongjia.demo.people_records import seed_people_records
     from rongjia.demo.people_seed import seed_people
+    from rongjia.people.books.selectors import duplicate_groups, people_on_books
     from rongjia.people.models import StatusChange, Transfer
-    from rongjia.people.selectors_history import duplicate_groups, people_on_books
 
     seed_people(county_prefix="320115", total=600)
     seed_people_records(county_prefix="320115")

@@ -11,6 +11,7 @@ from django.test import override_settings
 
 from rongjia.core.errors import StaleVersion
 from rongjia.people import services
+from rongjia.people.books.services import status_change_record
 from rongjia.people.models import Category, HouseholdMember, Person, ServiceRecord, Tag
 from rongjia.people.services_records import (
     category_span_add,
@@ -19,7 +20,6 @@ from rongjia.people.services_records import (
     record_remove,
     record_save,
 )
-from rongjia.people.services_status import status_change_record
 from tests.factories import person_at, small_png, valid_id_number
 
 SPOUSE_PHONE = "13700001111"

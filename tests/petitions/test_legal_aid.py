@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from rongjia.core.errors import StaleVersion
+from rongjia.petitions.legal_aid.services import lawyer_save, lawyers_for, referral_create, referral_step
 from rongjia.petitions.models import Lawyer, LegalAidReferral
-from rongjia.petitions.services_aid import lawyer_save, lawyers_for, referral_create, referral_step
 from tests.factories import HOME_COUNTY, OUTSIDER_COUNTY, unit_at
 from tests.petitions.test_workflow import register
 

@@ -6,13 +6,13 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
-from rongjia.petitions.models import Feedback
-from rongjia.petitions.services_mailbox import (
+from rongjia.petitions.mailbox.services import (
     feedback_answer,
     feedback_by_receipt,
     feedback_submit,
     route,
 )
+from rongjia.petitions.models import Feedback
 from tests.factories import HOME_COUNTY, STREET_CODE, VILLAGE_CODE, UserFactory, unit_at
 
 COUNTY_CENTRE, CITY_CENTRE, PROVINCE_CENTRE = HOME_COUNTY + "000000", "320100000000", "320000000000"

@@ -10,9 +10,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from rongjia.core.models import Region
 from rongjia.people.models import ImportJob
+from rongjia.petitions.legal_aid.services import lawyer_save
+from rongjia.petitions.mailbox.services import feedback_submit
 from rongjia.petitions.services import petition_register
-from rongjia.petitions.services_aid import lawyer_save
-from rongjia.petitions.services_mailbox import feedback_submit
 from tests.factories import person_at, unit_at, valid_id_number
 
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from rongjia.core import contributions
 from rongjia.core.models import Region
 from rongjia.core.scoping import subtree_q
-from rongjia.people import services_status
+from rongjia.people.books import services as books_services
 from rongjia.petitions.models import PetitionNotice
 from rongjia.petitions.services import petition_register
 from tests.factories import OUTSIDER_COUNTY, VILLAGE_CODE, person_at, unit_at, valid_id_number
@@ -80,9 +80,9 @@ def test_after_a_transfer_the_new_county_reads_the_person_but_not_the_old_petiti
     _petition(cast.village_worker, unit_at(VILLAGE_CODE), "迁出前的信访事项")
     village = Region.objects.filter(subtree_q("code", OUTSIDER_COUNTY), level=5).order_by("code").first()
     to_station = unit_at(village.code)
-    transfer = services_status.transfer_propose(actor=cast.village_worker, person=villager, to_station=to_station,
+    transfer = books_services.transfer_propose(actor=cast.village_worker, person=villager, to_station=to_station,
                                                 reason="随子女居住")
-    services_status.transfer_accept(actor=cast.outsider, transfer=transfer)
+    books_services.transfer_accept(actor=cast.outsider, transfer=transfer)
     texts = _pages(client_for(cast.outsider), villager)
     assert "赵守国" in texts["dossier page"], "the new county holds the dossier now"
     leaks = [where for where, text in texts.items() if "迁出前的信访事项" in text]

@@ -13,10 +13,10 @@ from rongjia.accounts.models import User
 from rongjia.core.models import OrgUnit
 from rongjia.core.scoping import subtree_q
 from rongjia.people.models import Person
+from rongjia.petitions.legal_aid.services import lawyer_save, referral_create, referral_step
+from rongjia.petitions.mailbox.services import feedback_answer, feedback_submit
 from rongjia.petitions.models import Petition
 from rongjia.petitions.services import petition_register, petition_transition
-from rongjia.petitions.services_aid import lawyer_save, referral_create, referral_step
-from rongjia.petitions.services_mailbox import feedback_answer, feedback_submit
 
 SUBJECTS = {"placement": ["安置待遇未落实", "转业安置岗位争议"], "preferential": ["优抚金发放延迟", "伤残等级评定异议"],
             "employment": ["就业推荐无回音", "创业补贴申请"], "medical": ["医疗费用报销困难", "慢性病就医补助"],

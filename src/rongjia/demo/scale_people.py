@@ -2,7 +2,7 @@
 
 A person's life is drawn event by event in date order (moves between stations, lost contact and
 found, death, leaving the province and coming back) and each event is kept only if the person's
-status at that moment allows it, as `people.services_status` would. The person row is written
+status at that moment allows it, as `people.books.services` would. The person row is written
 last, with the station and status the life ended in, so the people on a station's books are
 always the sum of its status changes (+1 new/迁入/found, −1 迁出/death/lost).
 """
@@ -63,7 +63,7 @@ REASONS = {
     "return": ("回原籍居住", "返乡定居"),
 }
 REFUSALS = ("查无此人，请核实住址", "本人未到站报到")
-# What an audited read records (people.services_status.log_access): what, why, which field.
+# What an audited read records (people.books.services.log_access): what, why, which field.
 READS = tuple(as_json({"what": f"reveal:{field}", "reason": reason, "field": field}) for field, reason in (
     ("phone", "电话回访核实"), ("phone", "走访前联系"), ("id_number", "办理优待证核对身份")))
 # The changes of the most frequent audit entries (see scale_audit): {} takes a number, a date, a code

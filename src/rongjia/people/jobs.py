@@ -30,9 +30,9 @@ def run_import(job_id: int, commit: bool = False) -> str:
 
 
 def _move(job_id: int, action: str, **fields) -> None:
-    """A step of workflows.IMPORT_JOB taken by the worker itself: only from the step's source states."""
+    """A step of books.workflows.IMPORT_JOB taken by the worker itself: only from the step's source states."""
+    from .books.workflows import IMPORT_JOB
     from .models import ImportJob
-    from .workflows import IMPORT_JOB
 
     step = IMPORT_JOB.step(action)
     ImportJob.objects.filter(pk=job_id, state__in=step.sources).update(state=step.target, **fields)

@@ -67,7 +67,7 @@ def on_file_at(holders: list[tuple[int, int, str]], station_id: int) -> OnFile:
 
 def audit_refusals(actor, refused: list[OnFile], *, station_name: str) -> None:
     """Each refusal on a dossier outside the area is an audited read of that dossier (who asked, from where)."""
-    from .services_status import log_access  # the audited-read helper lives with the other sensitive reads
+    from .books.services import log_access  # the audited-read helper lives with the other sensitive reads
 
     people = Person.objects.in_bulk([entry.person_id for entry in refused if entry.outside])
     for person in people.values():

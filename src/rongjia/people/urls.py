@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import urls_history, urls_import, urls_print, urls_records, views, views_reference
+from . import urls_import, urls_print, urls_records, views, views_reference
+from .books import urls as books_urls
 
 app_name = "people"
 urlpatterns = [
@@ -13,7 +14,7 @@ urlpatterns = [
     path("reference/<str:kind>/new", views_reference.reference_edit, name="reference_add"),
     path("reference/<str:kind>/<int:entry_id>/edit", views_reference.reference_edit, name="reference_edit"),
     *urls_records.urlpatterns,  # household, service, awards, disability, tags, photo
-    *urls_history.urlpatterns,  # status changes, transfers, timeline, reveal, duplicates, as-of
+    *books_urls.urlpatterns,  # status changes, transfers, timeline, reveal, duplicates, as-of
     *urls_import.urlpatterns,  # Excel import
     *urls_print.urlpatterns,  # PDF printables
 ]

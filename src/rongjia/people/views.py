@@ -20,12 +20,12 @@ from rongjia.core.pagination import paginate
 from rongjia.core.scoping import get_visible_or_404
 
 from . import exporting, selectors, services
+from .books.forms import TransferRequestForm
+from .books.services import log_access
 from .exporting import age_on
 from .forms import PersonEditForm, PersonFilterForm, PersonRegisterForm
-from .forms_history import TransferRequestForm
 from .models import Person
 from .on_file import NumberOnFile
-from .services_status import log_access
 
 
 def _present(person: Person, today: date) -> Person:
@@ -81,11 +81,11 @@ def person_register(request):
         try:
             person = services.person_register(actor=request.user, **form.registration())
         except ValidationError as exc:
-            form.add_service_error(exc)
             if isinstance(exc, NumberOnFile) and exc.on_file.outside:  # offer the 转入申请 instead
                 data = form.cleaned_data
                 request_form = TransferRequestForm(user=request.user, initial={
                     "id_number": data["id_number"], "station": data["station"].pk})
+            form.add_service_error(exc)
         else:
             messages.success(request, _("%(name)s registered.") % {"name": person.name})
             return redirect("people:person_detail", pk=person.pk)

@@ -16,10 +16,10 @@ from rongjia.core.forms import ServiceErrors, Styled
 from rongjia.core.pagination import paginate
 from rongjia.core.workflow_picture import draw
 
+from .books.workflows import IMPORT_JOB
 from .importing import import_commit, import_start
 from .importing.template import template_workbook
 from .models import ImportJob
-from .workflows import IMPORT_JOB
 
 RUNNING = (ImportJob.State.QUEUED, ImportJob.State.VALIDATING, ImportJob.State.COMMITTING)
 

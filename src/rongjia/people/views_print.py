@@ -17,10 +17,10 @@ from rongjia.core.scoping import get_visible_or_404
 from rongjia.network.models import StaffMember
 
 from . import selectors, timeline
+from .books.services import log_access
 from .forms import PersonFilterForm
 from .models import Person
 from .printing import image_data_uri, pdf_response, qr_svg, render_pdf
-from .services_status import log_access
 
 MAX_CARDS = 2000  # 250 pages: beyond that, print station by station
 

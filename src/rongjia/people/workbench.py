@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from rongjia.core.contributions import WorkbenchContribution, WorkItem
 from rongjia.core.pagination import capped_count
 
+from .books.selectors import incoming_transfers, outgoing_transfers
 from .models import ImportJob, Person, Transfer
 from .selectors import person_search
-from .selectors_history import incoming_transfers, outgoing_transfers
 
 
 def transfers_to_decide(viewer):

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from rongjia.core.forms import ServiceErrors, Styled
 from rongjia.core.models import OrgUnit
 
+from .legal_aid.models import WEEKDAYS
 from .models import Feedback, Lawyer, Petition, PetitionAttachment
-from .models_aid import WEEKDAYS
 from .workflow import MAX_EXTENSION_DAYS, PETITION, REPLY_MAX_CHARS, STEPS
 
 

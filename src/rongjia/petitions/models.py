@@ -10,6 +10,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from rongjia.core.models import OrgUnit
 from rongjia.core.scoping import ScopedQuerySet
@@ -21,36 +22,36 @@ class PetitionQuerySet(ScopedQuerySet):
 
 class Petition(models.Model):
     class Channel(models.TextChoices):
-        LETTER = "letter", "来信"
-        VISIT = "visit", "来访"
-        ONLINE = "online", "网上"
-        PHONE = "phone", "电话"
-        MAILBOX = "mailbox", "督查信箱"
-        OUTREACH = "outreach", "下访"
+        LETTER = "letter", pgettext_lazy("petition channel", "Letter")
+        VISIT = "visit", pgettext_lazy("petition channel", "Visit in person")
+        ONLINE = "online", pgettext_lazy("petition channel", "Online")
+        PHONE = "phone", pgettext_lazy("petition channel", "Phone")
+        MAILBOX = "mailbox", pgettext_lazy("petition channel", "Supervision mailbox")
+        OUTREACH = "outreach", pgettext_lazy("petition channel", "Outreach visit")
 
     class Type(models.TextChoices):
-        SUGGESTION = "suggestion", "建议意见"
-        ACCUSATION = "accusation", "检举控告"
-        CLAIM = "claim", "申诉求决"
+        SUGGESTION = "suggestion", pgettext_lazy("petition type", "Suggestion")
+        ACCUSATION = "accusation", pgettext_lazy("petition type", "Accusation")
+        CLAIM = "claim", pgettext_lazy("petition type", "Claim or appeal")
 
     class Category(models.TextChoices):
-        PLACEMENT = "placement", "安置"
-        PREFERENTIAL = "preferential", "优抚"
-        EMPLOYMENT = "employment", "就业"
-        MEDICAL = "medical", "医疗"
-        HOUSING = "housing", "住房"
-        SOCIAL = "social", "社保"
-        OTHER = "other", "其他"
+        PLACEMENT = "placement", pgettext_lazy("petition category", "Placement")
+        PREFERENTIAL = "preferential", pgettext_lazy("petition category", "Preferential treatment")
+        EMPLOYMENT = "employment", pgettext_lazy("petition category", "Employment")
+        MEDICAL = "medical", pgettext_lazy("petition category", "Medical care")
+        HOUSING = "housing", pgettext_lazy("petition category", "Housing")
+        SOCIAL = "social", pgettext_lazy("petition category", "Social insurance")
+        OTHER = "other", pgettext_lazy("petition category", "Other")
 
     class Outcome(models.TextChoices):
-        SUPPORT = "support", "予以支持"
-        EXPLAIN = "explain", "解释说明"
-        REFUSE = "refuse", "不予支持"
+        SUPPORT = "support", pgettext_lazy("petition outcome", "Supported")
+        EXPLAIN = "explain", pgettext_lazy("petition outcome", "Explained")
+        REFUSE = "refuse", pgettext_lazy("petition outcome", "Not supported")
 
     class Satisfaction(models.TextChoices):
-        SATISFIED = "satisfied", "满意"
-        FAIRLY = "fairly", "基本满意"
-        UNSATISFIED = "unsatisfied", "不满意"
+        SATISFIED = "satisfied", pgettext_lazy("satisfaction", "Satisfied")
+        FAIRLY = "fairly", pgettext_lazy("satisfaction", "Fairly satisfied")
+        UNSATISFIED = "unsatisfied", pgettext_lazy("satisfaction", "Not satisfied")
 
     unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="petitions",
                              verbose_name=_("responsible unit"))
@@ -191,5 +192,5 @@ class PetitionAttachment(models.Model):
         return {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}.get(self.content_type, "")
 
 
-from .models_aid import Lawyer, LegalAidReferral  # noqa: E402,F401 - the app's models, split by subject
-from .models_mailbox import Feedback  # noqa: E402,F401
+from .legal_aid.models import Lawyer, LegalAidReferral  # noqa: E402,F401 - the app's models, split by subject
+from .mailbox.models import Feedback  # noqa: E402,F401

@@ -10,7 +10,7 @@ from rongjia.core.deadlines import WorkCalendar, deadline
 
 from .deadlines import OPEN_STATES
 from .models import Petition
-from .workflow import HANDLING, MAX_EXTENSION, STATES
+from .workflow import HANDLING, MAX_EXTENSION, REQUEST_AGAIN, STATES
 
 
 def petition_dashboard(user) -> dict:
@@ -31,7 +31,8 @@ def on_time_by_unit(petitions) -> list[dict]:
     if span["first"] is None:
         return []
     # One read of the holiday table for every deadline below, not one per petition.
-    calendar = WorkCalendar.load(span["first"], span["last"] + timedelta(days=HANDLING.days + MAX_EXTENSION.days + 30))
+    calendar = WorkCalendar.load(span["first"], span["last"] + timedelta(
+        days=HANDLING.days + MAX_EXTENSION.days + REQUEST_AGAIN.days))
     tally = defaultdict(lambda: [0, 0])
     names = {}
     for petition in answered.iterator(chunk_size=1000):

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import views, views_aid, views_files
+from . import views, views_files
+from .legal_aid import views as legal_aid_views
 
 app_name = "petitions"
 urlpatterns = [
@@ -13,9 +14,9 @@ urlpatterns = [
     path("<int:pk>/files/<int:attachment_pk>", views_files.attachment_download, name="attachment_download"),
     path("<int:pk>/files/<int:attachment_pk>/remove", views_files.attachment_remove, name="attachment_remove"),
     path("<int:pk>/documents/<int:event_pk>.pdf", views_files.document_pdf, name="document_pdf"),
-    path("<int:pk>/legal-aid/", views_aid.referral_create, name="referral_create"),
-    path("<int:pk>/legal-aid/<int:referral_pk>", views_aid.referral_step, name="referral_step"),
-    path("lawyers/", views_aid.lawyer_list, name="lawyer_list"),
-    path("lawyers/new", views_aid.lawyer_edit, name="lawyer_new"),
-    path("lawyers/<int:pk>/", views_aid.lawyer_edit, name="lawyer_edit"),
+    path("<int:pk>/legal-aid/", legal_aid_views.referral_create, name="referral_create"),
+    path("<int:pk>/legal-aid/<int:referral_pk>", legal_aid_views.referral_step, name="referral_step"),
+    path("lawyers/", legal_aid_views.lawyer_list, name="lawyer_list"),
+    path("lawyers/new", legal_aid_views.lawyer_edit, name="lawyer_new"),
+    path("lawyers/<int:pk>/", legal_aid_views.lawyer_edit, name="lawyer_edit"),
 ]

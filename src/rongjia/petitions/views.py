@@ -16,10 +16,10 @@ from rongjia.core.workflow_picture import draw
 from . import services
 from .documents import DOCUMENTS
 from .forms import AttachmentForm, PetitionForm, ReferralForm, ReferralStepForm, StepForm
+from .legal_aid.services import lawyers_for
 from .models import Petition, PetitionNotice
 from .selectors import notice_list, petition_deadlines, petition_list, repeats_seen_by
 from .selectors_stats import petition_dashboard
-from .services_aid import lawyers_for
 from .workflow import ACTION_LABELS, PETITION, STATES
 
 

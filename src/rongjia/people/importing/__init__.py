@@ -12,8 +12,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
+from ..books.workflows import IMPORT_JOB
 from ..models import ImportJob
-from ..workflows import IMPORT_JOB
 
 XLSX_SIGNATURE = b"PK\x03\x04"
 

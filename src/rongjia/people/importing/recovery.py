@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from rongjia.core.workflow import step_between
 
+from ..books.workflows import IMPORT_JOB
 from ..models import ImportJob
-from ..workflows import IMPORT_JOB
 
 MAX_RESTARTS = 1
 

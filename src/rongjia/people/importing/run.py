@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from rongjia.core.audit import audit_actor
 from rongjia.core.workflow import step_between
 
+from ..books.workflows import IMPORT_JOB
 from ..models import ImportJob, ImportRowError, Person, PersonCategory, StatusChange
 from ..services import first_line_on_the_books, person_build
-from ..workflows import IMPORT_JOB
 from .checks import LedgerChecker, RowResult
 from .reader import FileRefused, rows
 
@@ -37,7 +37,7 @@ KEEPS_FILE = (ImportJob.State.QUEUED, ImportJob.State.VALIDATING, ImportJob.Stat
 
 
 def _finish(job: ImportJob, state: str, message: str = "", **counts) -> ImportJob:
-    step_between(IMPORT_JOB, job.state, state)  # only a move workflows.IMPORT_JOB declares
+    step_between(IMPORT_JOB, job.state, state)  # only a move books.workflows.IMPORT_JOB declares
     for name, value in counts.items():
         setattr(job, name, value)
     job.state, job.message, job.finished_at = state, message[:300], timezone.now()

@@ -5,10 +5,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from rongjia.accounts.models import User
+from rongjia.people.books.services import log_access
 from rongjia.people.importing.export import ledger_rows
 from rongjia.people.importing.template import template_workbook
 from rongjia.people.models import Person
-from rongjia.people.services_status import log_access
 
 
 class Command(BaseCommand):

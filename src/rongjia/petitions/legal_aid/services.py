@@ -15,9 +15,9 @@ from rongjia.core.models import OrgUnit
 from rongjia.core.scoping import at_or_above_q, get_visible_or_404
 from rongjia.core.workflow import transition
 
-from .models import Lawyer, LegalAidReferral, Petition, PetitionEvent
-from .models_aid import WEEKDAYS
-from .workflow import REFERRAL
+from ..models import Lawyer, LegalAidReferral, Petition, PetitionEvent
+from ..workflow import REFERRAL
+from .models import WEEKDAYS
 
 LAWYER_FIELDS = ("name", "firm", "phone", "specialities", "duty_days", "active")
 

@@ -6,7 +6,7 @@ from django.db.models import Case, Count, OuterRef, Subquery, Value, When
 
 from rongjia.core.scoping import scope_prefix, subtree_q
 
-from .models import Person, StatusChange, Transfer
+from ..models import Person, StatusChange, Transfer
 
 
 def people_on_books(user, day: date):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from rongjia.core.scoping import covers_code
 from rongjia.core.workflow import Machine, Step
 
-from .models import ImportJob, Person, StatusChange, Transfer
+from ..models import ImportJob, Person, StatusChange, Transfer
 
 Kind, Status = StatusChange.Kind, Person.Status
 

@@ -15,10 +15,10 @@ from rongjia.core.models import OrgUnit
 from rongjia.core.pagination import paginate
 from rongjia.core.scoping import code_search_q, get_visible_or_404
 
-from . import services_mailbox
-from .forms import AnswerForm, FeedbackForm, ReceiptForm
-from .models import Feedback
-from .selectors import feedback_list
+from ..forms import AnswerForm, FeedbackForm, ReceiptForm
+from ..models import Feedback
+from ..selectors import feedback_list
+from . import services
 
 RECEIPT_SESSION_KEY = "mailbox_receipt"
 
@@ -30,7 +30,7 @@ def feedback_new(request):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            feedback, receipt = services_mailbox.feedback_submit(
+            feedback, receipt = services.feedback_submit(
                 about=data.pop("station"), source="terminal" if request.GET.get("via") == "terminal" else "portal",
                 client=request.META.get(settings.MAILBOX_CLIENT_IP_HEADER, ""), **data)
         except ValidationError as exc:
@@ -55,7 +55,7 @@ def feedback_lookup(request):
     form = ReceiptForm(request.POST or None)
     feedback = None
     if request.method == "POST" and form.is_valid():
-        feedback = services_mailbox.feedback_by_receipt(form.cleaned_data["receipt"])
+        feedback = services.feedback_by_receipt(form.cleaned_data["receipt"])
         if feedback is None:
             form.add_error("receipt", _("No feedback has this receipt code."))
     return render(request, "petitions/mailbox_lookup.html", {"form": form, "feedback": feedback})
@@ -85,7 +85,7 @@ def feedback_detail(request, pk):
     form = AnswerForm(request.POST or None, initial={"version": feedback.version, "answer": feedback.answer})
     if request.method == "POST" and form.is_valid():
         try:
-            services_mailbox.feedback_answer(actor=request.user, feedback=feedback, **form.cleaned_data)
+            services.feedback_answer(actor=request.user, feedback=feedback, **form.cleaned_data)
         except (StaleVersion, ValidationError) as exc:
             form.add_service_error(exc)
         else:

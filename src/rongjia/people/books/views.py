@@ -1,7 +1,7 @@
 """Pages of the books: timeline, status changes, transfers, duplicates, as-of lists, reveals, full export.
 
 Capability first, then a scoped read (404 outside the scope), then the service in
-people.services_status, which checks everything again.
+people.books.services, which checks everything again.
 """
 
 from django.contrib import messages
@@ -23,9 +23,12 @@ from rongjia.core.scoping import code_search_q, covers_code, get_visible_or_404
 from rongjia.core.workflow import steps_open_to
 from rongjia.core.workflow_picture import draw
 
-from . import exporting, services_status
-from .forms import PersonFilterForm
-from .forms_history import (
+from .. import exporting
+from ..forms import PersonFilterForm
+from ..models import Person, Transfer
+from ..timeline import timeline_for
+from . import services
+from .forms import (
     AsOfForm,
     DecisionForm,
     FullExportForm,
@@ -35,9 +38,7 @@ from .forms_history import (
     TransferForm,
     TransferRequestForm,
 )
-from .models import Person, Transfer
-from .selectors_history import duplicate_groups, incoming_transfers, outgoing_transfers, people_on_books
-from .timeline import timeline_for
+from .selectors import duplicate_groups, incoming_transfers, outgoing_transfers, people_on_books
 from .workflows import STATUS, TRANSFER
 
 
@@ -59,7 +60,7 @@ def status_change(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services_status.status_change_record(actor=request.user, person=person, kind=data["kind"],
+            services.status_change_record(actor=request.user, person=person, kind=data["kind"],
                                                  day=data["day"], reason=data["reason"], version=data["version"])
         except (StaleVersion, ValidationError) as exc:
             form.add_service_error(exc)
@@ -76,7 +77,7 @@ def transfer_propose(request, pk):
     form = TransferForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services_status.transfer_propose(actor=request.user, person=person, reason=form.cleaned_data["reason"],
+            services.transfer_propose(actor=request.user, person=person, reason=form.cleaned_data["reason"],
                                              to_station=form.cleaned_data["to_station"])
         except ValidationError as exc:
             form.add_service_error(exc)
@@ -122,7 +123,7 @@ def transfer_decide(request, pk, action):
         raise Http404
     transfer = get_visible_or_404(Transfer.objects.all(), request.user, pk=pk)
     try:
-        decided = services_status.transfer_decide(actor=request.user, transfer=transfer, action=action,
+        decided = services.transfer_decide(actor=request.user, transfer=transfer, action=action,
                                                   note=request.POST.get("note", ""))
     except PermissionDenied:
         raise Http404 from None  # the wrong end of the transfer: as if it were not there
@@ -141,7 +142,7 @@ def transfer_request(request):
     form = TransferRequestForm(request.POST, user=request.user)
     if form.is_valid():
         try:
-            services_status.transfer_request(actor=request.user, **form.cleaned_data)
+            services.transfer_request(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
         else:
@@ -172,7 +173,7 @@ def merge(request, pk):
         survivor = next(p for p in group if p.pk == form.cleaned_data["survivor"])
         try:
             for duplicate in (p for p in group if p.pk != survivor.pk):
-                services_status.person_merge(actor=request.user, survivor=survivor, duplicate=duplicate)
+                services.person_merge(actor=request.user, survivor=survivor, duplicate=duplicate)
         except ValidationError as exc:
             form.add_service_error(exc)
         else:
@@ -190,7 +191,7 @@ def reveal(request, pk):
         context = {"person": person, "form": form, "field": request.POST.get("field", "id_number"),
                    "member_id": request.POST.get("member_id", "")}
         return render(request, "people/_reveal.html", context, status=200 if request.htmx else 422)
-    value = services_status.person_reveal(actor=request.user, person=person, **form.cleaned_data)
+    value = services.person_reveal(actor=request.user, person=person, **form.cleaned_data)
     return render(request, "people/_reveal.html", {"person": person, "value": value or "—"})
 
 
@@ -232,7 +233,7 @@ def export_full(request):
     if request.method == "POST" and form.is_valid():
         today, filters = timezone.localdate(), PersonFilterForm.from_query(request.GET)
         people = filters.people(request.user, today)
-        services_status.log_access(actor=request.user, obj=request.user, what="export_full",
+        services.log_access(actor=request.user, obj=request.user, what="export_full",
                                    reason=form.cleaned_data["reason"], filters=filters.query(), rows=people.count())
         return xlsx_response(filename="people-full.xlsx", title=_("Served people"), headers=exporting.headers(),
                              rows=exporting.rows(people, today, full=True))

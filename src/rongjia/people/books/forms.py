@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from rongjia.core.forms import ServiceErrors, Styled
 from rongjia.core.models import OrgUnit
 
-from .models import StatusChange
-from .services_status import REVEALABLE, allowed_changes
+from ..models import StatusChange
+from .services import REVEALABLE, allowed_changes
 
 
 class StatusChangeForm(ServiceErrors, Styled, forms.Form):

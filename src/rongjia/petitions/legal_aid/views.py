@@ -12,11 +12,11 @@ from rongjia.core.errors import StaleVersion
 from rongjia.core.pagination import paginate
 from rongjia.core.scoping import get_visible_or_404
 
-from . import services_aid
-from .forms import LawyerForm, ReferralForm, ReferralStepForm
-from .models import Lawyer, LegalAidReferral, Petition
-from .models_aid import WEEKDAYS
-from .views_files import report
+from ..forms import LawyerForm, ReferralForm, ReferralStepForm
+from ..models import Lawyer, LegalAidReferral, Petition
+from ..views_files import report
+from . import services
+from .models import WEEKDAYS
 
 
 @capability_required("petitions.view")
@@ -24,7 +24,7 @@ def lawyer_list(request):
     """The pool the viewer may refer to, those on duty today first."""
     today = timezone.localdate()
     days, categories = dict(WEEKDAYS), dict(Petition.Category.choices)
-    lawyers = sorted(services_aid.lawyers_for(request.user), key=lambda lawyer: not lawyer.on_duty(today))
+    lawyers = sorted(services.lawyers_for(request.user), key=lambda lawyer: not lawyer.on_duty(today))
     for lawyer in lawyers:
         lawyer.on_duty_today = lawyer.on_duty(today)
         lawyer.duty_labels = [days[d] for d in lawyer.duty_days if d in days]
@@ -38,7 +38,7 @@ def lawyer_list(request):
 @capability_required("petitions.approve")
 def lawyer_edit(request, pk=None):
     lawyer = get_visible_or_404(Lawyer.objects.all(), request.user, pk=pk) if pk else None
-    initial = {name: getattr(lawyer, name) for name in (*services_aid.LAWYER_FIELDS, "version")} if lawyer else {}
+    initial = {name: getattr(lawyer, name) for name in (*services.LAWYER_FIELDS, "version")} if lawyer else {}
     if lawyer:
         initial["station"] = lawyer.station_id
     form = LawyerForm(request.POST or None, initial=initial, user=request.user)
@@ -46,7 +46,7 @@ def lawyer_edit(request, pk=None):
         values = dict(form.cleaned_data)
         station = values.pop("station")
         try:
-            services_aid.lawyer_save(actor=request.user, station=station, lawyer=lawyer, **values)
+            services.lawyer_save(actor=request.user, station=station, lawyer=lawyer, **values)
         except (StaleVersion, ValidationError) as exc:
             form.add_service_error(exc)
         else:
@@ -59,10 +59,10 @@ def lawyer_edit(request, pk=None):
 @capability_required("petitions.handle")
 def referral_create(request, pk):
     petition = get_visible_or_404(Petition.objects.all(), request.user, pk=pk)
-    form = ReferralForm(request.POST, lawyers=services_aid.lawyers_for(request.user))
+    form = ReferralForm(request.POST, lawyers=services.lawyers_for(request.user))
     if form.is_valid():
         try:
-            services_aid.referral_create(actor=request.user, petition=petition, **form.cleaned_data)
+            services.referral_create(actor=request.user, petition=petition, **form.cleaned_data)
         except ValidationError as exc:
             form.add_service_error(exc)
     report(request, form, _("Referred to legal aid."))
@@ -77,7 +77,7 @@ def referral_step(request, pk, referral_pk):
     form = ReferralStepForm(request.POST, prefix=f"r{referral.pk}")
     if form.is_valid():
         try:
-            services_aid.referral_step(actor=request.user, referral=referral, **form.cleaned_data)
+            services.referral_step(actor=request.user, referral=referral, **form.cleaned_data)
         except (StaleVersion, ValidationError) as exc:
             form.add_service_error(exc)
     report(request, form, _("Legal aid updated."))

@@ -17,7 +17,7 @@ from rongjia.core.models import OrgUnit
 from rongjia.core.regions import COUNTY, PREFIX_LENGTH, PROVINCE, pad_code
 from rongjia.core.scoping import get_visible_or_404
 
-from .models import Feedback
+from ..models import Feedback
 
 CONTENT_MAX_CHARS = 2000
 # Unambiguous letters and digits (no 0/O, 1/I/L): a receipt is read off a screen and typed in again.

@@ -3,11 +3,15 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from rongjia.core.models import OrgUnit
 from rongjia.core.scoping import ScopedQuerySet
 
-WEEKDAYS = [(1, "周一"), (2, "周二"), (3, "周三"), (4, "周四"), (5, "周五"), (6, "周六"), (7, "周日")]
+WEEKDAYS = [(1, pgettext_lazy("weekday", "Mon")), (2, pgettext_lazy("weekday", "Tue")),
+            (3, pgettext_lazy("weekday", "Wed")), (4, pgettext_lazy("weekday", "Thu")),
+            (5, pgettext_lazy("weekday", "Fri")), (6, pgettext_lazy("weekday", "Sat")),
+            (7, pgettext_lazy("weekday", "Sun"))]
 
 
 class LawyerQuerySet(ScopedQuerySet):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_history as views
+from . import views
 
 urlpatterns = [
     path("<int:pk>/timeline", views.person_timeline, name="person_timeline"),

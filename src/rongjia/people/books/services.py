@@ -21,8 +21,8 @@ from rongjia.core.models import OrgUnit
 from rongjia.core.scoping import get_visible_or_404
 from rongjia.core.workflow import IllegalStep, transition
 
-from .models import HouseholdMember, Person, PersonMerge, StatusChange, Transfer
-from .services import id_index
+from ..models import HouseholdMember, Person, PersonMerge, StatusChange, Transfer
+from ..services import id_index
 from .workflows import STATUS, TRANSFER, write_change
 
 Kind, Status = StatusChange.Kind, Person.Status
