@@ -10,7 +10,7 @@ from rongjia.core.models import OrgUnit
 from rongjia.core.regions import LEVEL_BY_SLUG
 from rongjia.core.scoping import code_search_q, jurisdictions_bearing_on_q, region_prefix_or_404, scope_prefix
 
-from .models import Standard
+from .models import Rectification, Standard
 
 MAIN_KINDS = (OrgUnit.Kind.CENTRE, OrgUnit.Kind.STATION)
 EXTRA_KINDS = (OrgUnit.Kind.RESIDENT, OrgUnit.Kind.MOBILE)
@@ -110,3 +110,12 @@ def standards_bearing_on(user):
     if prefix is None:
         return Standard.objects.none()
     return Standard.objects.filter(jurisdictions_bearing_on_q("jurisdiction_code", prefix))
+
+
+def rectifications(viewer, *, status: str = ""):
+    """Rectification items (整改) of the units in the viewer's scope, open ones first."""
+    items = Rectification.objects.visible_to(viewer).select_related("unit", "created_by")
+    if status in Rectification.Status.values:
+        items = items.filter(status=status)
+    open_first = Case(When(status=Rectification.Status.OPEN, then=Value(0)), default=Value(1))
+    return items.order_by(open_first, "-created_at", "-id")

@@ -8,7 +8,7 @@ from rongjia.core.contributions import WorkbenchContribution, WorkItem
 
 from .forms import StationFilterForm
 from .models import Rectification
-from .views_rectifications import rectifications
+from .selectors import rectifications
 
 
 def below_standard(viewer):

@@ -64,17 +64,22 @@ def petition_detail(request, pk):
                 form.add_service_error(exc)
             else:
                 return redirect("petitions:petition_detail", pk=petition.pk)
-    events, repeats = list(petition.events.select_related("actor")), repeats_seen_by(request.user, petition)
+    context = {"petition": petition, "form": form, **_record(request.user, petition),
+               **_legal_aid_and_files(request.user, petition)}
+    return render(request, "petitions/petition_detail.html", context)
+
+
+def _record(user, petition) -> dict:
+    """The petition as this viewer reads it: its steps, deadlines, repeats it may open, and its picture."""
+    events, repeats = list(petition.events.select_related("actor")), repeats_seen_by(user, petition)
     for event in events:
         event.label = ACTION_LABELS.get(event.action, event.action)
         event.document = DOCUMENTS.get(event.action)
-    context = {"petition": petition, "form": form, "deadlines": petition_deadlines(petition), "events": events,
-               "petitioners": petition.petitioners.all(), "repeats": repeats[0], "repeats_outside": repeats[1],
-               "state_label": STATES.get(petition.state, petition.state), "today": timezone.localdate(),
-               "workflow_picture": draw(PETITION, current=petition.state,
-                                        allowed=steps_open_to(PETITION, petition, request.user)),
-               **_legal_aid_and_files(request.user, petition)}
-    return render(request, "petitions/petition_detail.html", context)
+    return {"deadlines": petition_deadlines(petition), "events": events, "petitioners": petition.petitioners.all(),
+            "repeats": repeats[0], "repeats_outside": repeats[1], "today": timezone.localdate(),
+            "state_label": STATES.get(petition.state, petition.state),
+            "workflow_picture": draw(PETITION, current=petition.state,
+                                     allowed=steps_open_to(PETITION, petition, user))}
 
 
 def _legal_aid_and_files(user, petition) -> dict:

@@ -113,6 +113,7 @@ def transfer_list(request):
             request.user, sender.region_code) else sender.name
     return render(request, "people/history_transfers.html",
                   {"page": page, "query": query, "direction": direction, "state": state,
+                   "keep": ("direction", direction),
                    "states": Transfer.State.choices, "decision_form": DecisionForm()})
 
 
