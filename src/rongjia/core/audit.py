@@ -9,6 +9,7 @@ commands or jobs name their actor explicitly with `audit_actor`.
 import contextlib
 
 from auditlog.context import auditlog_value, set_extra_data
+from auditlog.models import LogEntry
 
 
 @contextlib.contextmanager
@@ -27,3 +28,11 @@ def audit_actor(actor):
     finally:
         if previous is not None:
             auditlog_value.set(previous)
+
+
+def log_access(*, actor, obj, what: str, reason: str = "", **details) -> LogEntry:
+    """An audited read (等保 8.1.4.3): who read what of whom, when, why — never the value itself."""
+    context = auditlog_value.get(None) or {}
+    return LogEntry.objects.log_create(
+        obj, action=LogEntry.Action.ACCESS, changes=None, force_log=True, actor=actor,
+        remote_addr=context.get("remote_addr"), additional_data={"what": what, "reason": reason, **details})

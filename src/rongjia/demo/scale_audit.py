@@ -67,6 +67,6 @@ class AuditTrail:
                                  self._clock.at(day, seconds), None))
 
     def read(self, model, pk: int, text: str, actor: int, day, seconds: int, details: str) -> None:
-        """An audited read (people.books.services.log_access): no changes; what and why in additional_data."""
+        """An audited read (core.audit.log_access): no changes; what and why in additional_data."""
         self._writer.add(ENTRY, (self.type_of(model), str(pk), pk, text, ACCESS, "", None, actor,
                                  self._clock.at(day, seconds), details))

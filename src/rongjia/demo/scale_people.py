@@ -63,7 +63,7 @@ REASONS = {
     "return": ("回原籍居住", "返乡定居"),
 }
 REFUSALS = ("查无此人，请核实住址", "本人未到站报到")
-# What an audited read records (people.books.services.log_access): what, why, which field.
+# What an audited read records (core.audit.log_access): what, why, which field.
 READS = tuple(as_json({"what": f"reveal:{field}", "reason": reason, "field": field}) for field, reason in (
     ("phone", "电话回访核实"), ("phone", "走访前联系"), ("id_number", "办理优待证核对身份")))
 # The changes of the most frequent audit entries (see scale_audit): {} takes a number, a date, a code

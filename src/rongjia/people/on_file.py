@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from rongjia.core.audit import log_access
 from rongjia.core.scoping import covers_code
 
 from .models import Person
@@ -67,8 +68,6 @@ def on_file_at(holders: list[tuple[int, int, str]], station_id: int) -> OnFile:
 
 def audit_refusals(actor, refused: list[OnFile], *, station_name: str) -> None:
     """Each refusal on a dossier outside the area is an audited read of that dossier (who asked, from where)."""
-    from .books.services import log_access  # the audited-read helper lives with the other sensitive reads
-
     people = Person.objects.in_bulk([entry.person_id for entry in refused if entry.outside])
     for person in people.values():
         log_access(actor=actor, obj=person, what="number_check",

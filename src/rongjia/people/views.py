@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from rongjia.core.audit import log_access
 from rongjia.core.decorators import capability_required
 from rongjia.core.errors import StaleVersion
 from rongjia.core.exports import xlsx_response
@@ -21,7 +22,6 @@ from rongjia.core.scoping import get_visible_or_404
 
 from . import exporting, selectors, services
 from .books.forms import TransferRequestForm
-from .books.services import log_access
 from .exporting import age_on
 from .forms import PersonEditForm, PersonFilterForm, PersonRegisterForm
 from .models import Person

@@ -11,13 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rongjia.core import contributions
+from rongjia.core.audit import log_access
 from rongjia.core.decorators import capability_required
 from rongjia.core.masking import mask_id_number, mask_phone
 from rongjia.core.scoping import get_visible_or_404
 from rongjia.network.models import StaffMember
 
 from . import selectors, timeline
-from .books.services import log_access
 from .forms import PersonFilterForm
 from .models import Person
 from .printing import image_data_uri, pdf_response, qr_svg, render_pdf

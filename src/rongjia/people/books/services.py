@@ -6,15 +6,13 @@ of the machines in `workflows.py`, taken through core's workflow engine (rule 3)
 
 from datetime import date
 
-from auditlog.context import auditlog_value
-from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rongjia.core.audit import audit_actor
+from rongjia.core.audit import audit_actor, log_access
 from rongjia.core.errors import StaleVersion
 from rongjia.core.idnumber import parse_id_number
 from rongjia.core.models import OrgUnit
@@ -214,11 +212,3 @@ def person_reveal(*, actor, person: Person, field: str, reason: str, member_id: 
     log_access(actor=actor, obj=person, what=f"reveal:household:{field}", reason=reason, field=field,
                member=member.pk)
     return getattr(member, field)
-
-
-def log_access(*, actor, obj, what: str, reason: str = "", **details) -> LogEntry:
-    """An audited read (等保 8.1.4.3): who read what of whom, when, why — never the value itself."""
-    context = auditlog_value.get(None) or {}
-    return LogEntry.objects.log_create(
-        obj, action=LogEntry.Action.ACCESS, changes=None, force_log=True, actor=actor,
-        remote_addr=context.get("remote_addr"), additional_data={"what": what, "reason": reason, **details})

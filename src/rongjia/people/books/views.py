@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from rongjia.core.audit import log_access
 from rongjia.core.decorators import capability_required
 from rongjia.core.errors import StaleVersion
 from rongjia.core.exports import xlsx_response
@@ -234,7 +235,7 @@ def export_full(request):
     if request.method == "POST" and form.is_valid():
         today, filters = timezone.localdate(), PersonFilterForm.from_query(request.GET)
         people = filters.people(request.user, today)
-        services.log_access(actor=request.user, obj=request.user, what="export_full",
+        log_access(actor=request.user, obj=request.user, what="export_full",
                                    reason=form.cleaned_data["reason"], filters=filters.query(), rows=people.count())
         return xlsx_response(filename="people-full.xlsx", title=_("Served people"), headers=exporting.headers(),
                              rows=exporting.rows(people, today, full=True))

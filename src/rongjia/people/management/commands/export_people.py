@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from rongjia.accounts.models import User
-from rongjia.people.books.services import log_access
+from rongjia.core.audit import log_access
 from rongjia.people.importing.export import ledger_rows
 from rongjia.people.importing.template import template_workbook
 from rongjia.people.models import Person
