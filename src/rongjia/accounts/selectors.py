@@ -22,12 +22,10 @@ def _locked_now():
                                         attempt_time__gte=cutoff).values("username")
 
 
-# The account list's `state=` filter, also what the security administrator's workbench counts.
-ACCOUNT_STATES = ("locked", "password_due")
-
-
 def accounts_in_state(users, state: str):
-    """Narrow managed accounts: "locked" (held by django-axes now) or "password_due" (active accounts that
+    """The account list's `state=` filter, also what the security administrator's workbench counts.
+
+    Narrow managed accounts: "locked" (held by django-axes now) or "password_due" (active accounts that
     must change their password at the next sign-in: never set, reset, or older than the maximum age)."""
     if state == "locked":
         return users.filter(username__in=_locked_now())

@@ -14,7 +14,7 @@ exactly like the record itself. What lies outside the viewer's scope shows at mo
         from . import dossier, workbench
         contributions.register_dossier(contributions.DossierContribution(
             key="visits", capability="visits.view", entries=dossier.visit_entries,
-            outside=dossier.visits_outside, booklet_title=_("走访慰问")))
+            outside=dossier.visits_outside, booklet_title=_("Visits and care")))
         contributions.register_workbench(contributions.WorkbenchContribution(
             key="visits", capability="visits.view", items=workbench.visit_items))
 
@@ -52,7 +52,7 @@ class DossierContribution:
     capability: str
     entries: Callable[..., Iterable[Entry]]
     outside: Callable[..., int] | None = None
-    outside_label: str = ""  # e.g. "另有 %(count)d 件辖区外信访记录"
+    outside_label: str = ""  # "%(count)d more … outside your area", translated
     booklet_title: str = ""
     order: int = 100
 

@@ -20,14 +20,18 @@ class CappedPaginator(Paginator):
     def count(self) -> int:
         # Without the ordering: sorting a county's 80,000 rows only to count 10,001 of them costs
         # 0.45 s on PostgreSQL; unordered, the count stops at the cap (measured, docs/performance.md).
-        counted = self.object_list.order_by()[: self.cap + 1].count()
+        counted = _count_up_to(self.object_list, self.cap + 1)
         self.capped = counted > self.cap
         return min(counted, self.cap)
 
 
+def _count_up_to(queryset, limit: int) -> int:
+    return queryset.order_by()[:limit].count()
+
+
 def capped_count(queryset, cap: int = COUNT_CAP) -> int:
     """The count a capped list shows (at most `cap`), the same way, for counts shown beside links to it."""
-    return min(queryset.order_by()[: cap + 1].count(), cap)
+    return min(_count_up_to(queryset, cap + 1), cap)
 
 
 def paginate(request, queryset, per_page: int = PAGE_SIZE, *, capped: bool = False):

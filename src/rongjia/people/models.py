@@ -309,7 +309,8 @@ class Transfer(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.CharField(_("note"), max_length=200, blank=True)
     # asked for by the receiving station (转入申请, people/on_file.py): the holder stays unnamed to it until granted
-    requested = models.BooleanField(default=False, db_default=False, editable=False)
+    requested = models.BooleanField(_("requested by the receiving station"), default=False, db_default=False,
+                                    editable=False)
 
     objects = TransferQuerySet.as_manager()
 

@@ -76,7 +76,8 @@ def _describe_read(what: str) -> str:
             "reveal:household:id_number": _("a household member's full ID number revealed"),
             "reveal:household:phone": _("a household member's full phone revealed"),
             "booklet": _("一人一册 printed"), "export_full": _("exported with full values"),
-            "priority_view": _("dossier of a priority person viewed")}.get(what, what)
+            "priority_view": _("dossier of a priority person viewed"),
+            "number_check": _("its ID number was checked by a registration elsewhere")}.get(what, what)
 
 
 def category_entries(person, pks):

@@ -149,8 +149,7 @@ def person_merge(*, actor, survivor: Person, duplicate: Person) -> PersonMerge:
         gone = get_visible_or_404(people, actor, pk=duplicate.pk)
         if kept.pk == gone.pk or kept.id_hash != gone.id_hash:
             raise ValidationError(_("Only two records of the same ID number can be merged."))
-        if gone.transfers.filter(state=Transfer.State.PROPOSED).exists() or \
-                kept.transfers.filter(state=Transfer.State.PROPOSED).exists():
+        if gone.transfers.filter(state__in=AWAITING).exists() or kept.transfers.filter(state__in=AWAITING).exists():
             raise ValidationError(_("A transfer of one of these records is awaiting a decision: settle it first."))
         for relation in MOVED_WITH_A_MERGE:
             getattr(gone, relation).update(person=kept)

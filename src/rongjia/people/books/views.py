@@ -62,7 +62,7 @@ def status_change(request, pk):
         data = form.cleaned_data
         try:
             services.status_change_record(actor=request.user, person=person, kind=data["kind"],
-                                                 day=data["day"], reason=data["reason"], version=data["version"])
+                                          day=data["day"], reason=data["reason"], version=data["version"])
         except (StaleVersion, ValidationError) as exc:
             form.add_service_error(exc)
         else:
@@ -79,7 +79,7 @@ def transfer_propose(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.transfer_propose(actor=request.user, person=person, reason=form.cleaned_data["reason"],
-                                             to_station=form.cleaned_data["to_station"])
+                                      to_station=form.cleaned_data["to_station"])
         except ValidationError as exc:
             form.add_service_error(exc)
         else:
@@ -126,7 +126,7 @@ def transfer_decide(request, pk, action):
     transfer = get_visible_or_404(Transfer.objects.all(), request.user, pk=pk)
     try:
         decided = services.transfer_decide(actor=request.user, transfer=transfer, action=action,
-                                                  note=request.POST.get("note", ""))
+                                           note=request.POST.get("note", ""))
     except PermissionDenied:
         raise Http404 from None  # the wrong end of the transfer: as if it were not there
     except ValidationError as exc:
@@ -236,7 +236,7 @@ def export_full(request):
         today, filters = timezone.localdate(), PersonFilterForm.from_query(request.GET)
         people = filters.people(request.user, today)
         log_access(actor=request.user, obj=request.user, what="export_full",
-                                   reason=form.cleaned_data["reason"], filters=filters.query(), rows=people.count())
+                   reason=form.cleaned_data["reason"], filters=filters.query(), rows=people.count())
         return xlsx_response(filename="people-full.xlsx", title=_("Served people"), headers=exporting.headers(),
                              rows=exporting.rows(people, today, full=True))
     return render(request, "people/history_export_full.html", {"form": form, "query": request.GET.urlencode()})

@@ -51,7 +51,7 @@ def _record_change(person, actor, today, data):
 
 
 def _status_step(kind: str, sources: tuple[str, ...], target: str) -> Step:
-    return Step(kind, Kind(kind).label, sources, target, "people.edit", needs_note=True, fields=("date",),
+    return Step(kind, Kind(kind).label, sources, target, "people.edit", needs_note=True, fields=("day",),
                 effect=lambda person, actor, today, data: _record_change(person, actor, today, {**data, "kind": kind}))
 
 

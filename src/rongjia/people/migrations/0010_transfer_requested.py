@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='transfer',
             name='requested',
-            field=models.BooleanField(db_default=False, default=False, editable=False),
+            field=models.BooleanField(db_default=False, default=False, editable=False, verbose_name='requested by the receiving station'),
         ),
         migrations.AlterField(
             model_name='transfer',
