@@ -132,3 +132,25 @@ def test_the_outsider_counts_nothing_of_ours(cast, things_to_do):
     counts = {item.key: item.count for item in contributions.workbench(cast.outsider)}
     assert counts["petitions_overdue"] == 1 and counts["lost"] == 0 and counts["transfers"] == 0
     assert Person.objects.filter(status="lost").count() == 1
+
+
+NEW_LISTS = ("/stations/rectifications/?status=open", "/people/import/jobs/?state=valid",
+             "/people/transfers/?direction=in&state=proposed", "/petitions/?due=overdue", "/petitions/?due=soon")
+
+
+def test_the_lists_the_workbench_opens_are_scoped_bounded_and_shrug_off_bad_filters(
+        cast, demo_accounts, things_to_do, client_for, django_assert_max_num_queries):
+    county = client_for(demo_accounts["jn_county"])
+    for url in NEW_LISTS:
+        with django_assert_max_num_queries(30):
+            assert county.get(url).status_code == 200, url
+    for bogus in ("/stations/rectifications/?status=x", "/people/import/jobs/?state=x",
+                  "/people/transfers/?state=x", "/petitions/?due=x", "/accounts/users/?state=x"):
+        client = client_for(demo_accounts["sec_admin"]) if bogus.startswith("/accounts") else county
+        assert client.get(bogus).status_code == 200, bogus  # an unknown value filters nothing
+    outsider = client_for(cast.outsider)
+    assert _list_count(outsider, "/stations/rectifications/?status=open") == 0  # the village's is not theirs
+    assert _list_count(outsider, "/petitions/?due=overdue") == 1  # only the outsider county's own
+    assert _list_count(client_for(cast.village_worker), "/people/import/jobs/") == 0  # jn_village's job only
+    assert _list_count(client_for(demo_accounts["jn_village"]), "/people/import/jobs/") == 1
+    assert client_for(demo_accounts["jn_grid"]).get("/people/import/jobs/").status_code == 403  # no people.import

@@ -84,6 +84,20 @@ def test_already_registered_elsewhere_is_an_error_here_unchanged(cast):
     assert cast.village2_worker.org_unit.name not in report(job)[0][2]
 
 
+def test_the_import_shares_the_registration_rule_and_audits_a_check_outside_the_area(cast):
+    """people/on_file.py: named inside the area, neutral and recorded on the holding dossier outside it."""
+    from auditlog.models import LogEntry
+
+    held = person_at(cast.village2_worker, code=VILLAGE2_CODE, id_number=good_row(1)["身份证号"])
+    inside = report(start(cast.street_worker, [good_row(1)]))[0][2]
+    assert cast.village2_worker.org_unit.name in inside  # the street sees the holding station
+    assert not LogEntry.objects.filter(action=LogEntry.Action.ACCESS, object_pk=str(held.pk)).exists()
+    outside = report(start(cast.village_worker, [good_row(1)]))[0][2]
+    assert "辖区外" in outside and "转入申请" in outside
+    check = LogEntry.objects.get(action=LogEntry.Action.ACCESS, object_pk=str(held.pk))
+    assert check.actor == cast.village_worker and check.additional_data["what"] == "number_check"
+
+
 def test_importing_the_same_file_again_changes_nothing_and_says_so(cast):
     rows = [good_row(n) for n in range(1, 6)]
     import_commit(actor=cast.village_worker, job=start(cast.village_worker, rows))
