@@ -71,6 +71,7 @@ CAST = {
     "outsider": ("centre_director", OUTSIDER_COUNTY + "000000"),
     "auditor": ("audit_admin", HOME_COUNTY + "000000"),
     "security_admin": ("sec_admin", HOME_COUNTY + "000000"),
+    "second_security_admin": ("sec_admin", HOME_COUNTY + "000000"),  # the two-person rule's second
     "system_admin": ("sys_admin", HOME_COUNTY + "000000"),
 }
 
@@ -86,6 +87,7 @@ class Cast:
     outsider: User
     auditor: User
     security_admin: User
+    second_security_admin: User
     system_admin: User
 
 

@@ -108,7 +108,7 @@ MIDDLEWARE = [
     "rongjia.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "rongjia.core.middleware.AuditlogMiddleware",  # django-auditlog's, with the client address of core/client.py
     # Last, as django-axes asks: it turns a lockout raised by the backend into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -185,6 +185,7 @@ TOTP_REQUIRED_ROLES = [code for code in env("TOTP_REQUIRED_ROLES", "sec_admin,sy
 OTP_TOTP_ISSUER = "戎家 Rongjia"
 PASSWORD_HISTORY = env_int("PASSWORD_HISTORY", 5)  # none of the last 5 (the current one included) again
 IDLE_TIMEOUT_MINUTES = env_int("IDLE_TIMEOUT_MINUTES", 30)
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90)  # an API token's life: it is a credential too
 
 AXES_FAILURE_LIMIT = env_int("LOCKOUT_FAILURES", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOCKOUT_MINUTES", 15))
@@ -193,6 +194,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failed sign-in, for the audit administrator
+AXES_CLIENT_IP_CALLABLE = "rongjia.core.client.client_address"  # X-Forwarded-For only from TRUSTED_PROXIES
+# Masked in the POST data axes keeps: the password page's fields count as failures too (accounts.services).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "old_password", "new_password1", "new_password2"]
 
 SESSION_COOKIE_AGE = IDLE_TIMEOUT_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True  # the cookie's expiry slides with activity
@@ -214,6 +218,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("MAX_REQUEST_BYTES", 10 * 1024 * 1024)
 # --- Audit ----------------------------------------------------------------------------
 AUDITLOG_INCLUDE_ALL_MODELS = False  # each app registers its models explicitly in apps.py
 AUDITLOG_DISABLE_REMOTE_ADDR = False
+# The reverse proxies in front of the app servers (addresses or networks, comma-separated): only a request
+# from one of them has its X-Forwarded-For believed (core/client.py). Empty: the socket's address is the client.
+TRUSTED_PROXIES = [entry.strip() for entry in env("TRUSTED_PROXIES").split(",") if entry.strip()]
+AUDITLOG_MASK_CALLABLE = "rongjia.core.masking.mask_logged_value"  # the pages' phone mask (decision 0008)
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 184)  # manage.py purge_audit keeps at least this
 
 # --- Internationalisation: Simplified Chinese first, English available --------------------
@@ -253,8 +261,17 @@ if TASKS_BACKEND == "rq":
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media-not-served/"
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+# An image is refused by the width × height its header declares, before anything decodes it (core/uploads.py):
+# 50 million pixels take a 48-megapixel phone photo, and decoding that many in RGB takes about 150 MB.
+UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 50_000_000)
+# The first handler drops any file over UPLOAD_MAX_BYTES as it streams in, before Django's own handlers
+# would write it to memory or a temporary file.
+FILE_UPLOAD_HANDLERS = ["rongjia.core.uploads.UploadLimitHandler",
+                        "django.core.files.uploadhandler.MemoryFileUploadHandler",
+                        "django.core.files.uploadhandler.TemporaryFileUploadHandler"]
 # The public supervision mailbox: feedback per client address and hour. Behind a reverse proxy every
-# request comes from the proxy: name the header it sets with the client's address (e.g. HTTP_X_REAL_IP).
+# request comes from the proxy: list it in RONGJIA_TRUSTED_PROXIES (its X-Forwarded-For is then used),
+# or name another header it sets with the client's address (e.g. HTTP_X_REAL_IP).
 MAILBOX_PER_HOUR = env_int("MAILBOX_PER_HOUR", 10)
 MAILBOX_CLIENT_IP_HEADER = env("MAILBOX_CLIENT_IP_HEADER", "REMOTE_ADDR")
 # The cache (the mailbox throttle's counts) lives in each process unless RONGJIA_CACHE_URL names a

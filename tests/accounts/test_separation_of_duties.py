@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from rongjia.accounts import services
-from rongjia.accounts.models import Role, User
+from rongjia.accounts.models import AccountChange, Role, User
 from tests.factories import PASSWORD, VILLAGE_CODE
 
 
@@ -130,6 +130,9 @@ def test_security_admin_resets_a_password_and_edits_roles(cast, client_for):
     admin.post(f"/accounts/users/{cast.leader.pk}/", {
         "full_name": "领导", "org_unit": "320115000000", "roles": [Role.objects.get(code="centre_staff").pk],
         "is_active": "on"})
+    assert set(cast.leader.roles.values_list("code", flat=True)) == {"leader"}  # until a second approves
+    change = AccountChange.objects.get(account=cast.leader)
+    client_for(cast.second_security_admin).post(f"/accounts/changes/{change.pk}/approve")
     assert set(cast.leader.roles.values_list("code", flat=True)) == {"centre_staff"}
 
 

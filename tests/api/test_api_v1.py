@@ -12,8 +12,8 @@ from tests.api.conftest import api
 from tests.factories import VILLAGE2_CODE, VILLAGE_CODE, unit_at
 
 
-def test_openapi_schema_is_published(client, db):
-    schema = client.get("/api/v1/openapi.json").json()
+def test_openapi_schema_is_published(client, cast, token_for):
+    schema = api(client, "get", "/api/v1/openapi.json", token_for(cast.village_worker)).json()  # decision 0009
     assert schema["info"]["title"] == "Rongjia API"
     assert "/api/v1/stations/{station_id}" in schema["paths"]
     assert "/api/v1/regions/{code}/children" in schema["paths"]

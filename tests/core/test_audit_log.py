@@ -67,15 +67,18 @@ def test_audit_list_queries_are_bounded(cast, client_for, django_assert_max_num_
 
 
 def test_entries_read_in_chinese_with_field_names_and_role_changes(cast, client_for):
+    from rongjia.accounts.approvals import decide
     from rongjia.accounts.models import Role
     from rongjia.accounts.services import user_update
 
-    user_update(actor=cast.security_admin, user=cast.leader, full_name="李领导", org_unit=cast.leader.org_unit,
-                roles=[Role.objects.get(code="centre_staff")], is_active=True)
+    change = user_update(actor=cast.security_admin, user=cast.leader, full_name="李领导",
+                         org_unit=cast.leader.org_unit, roles=[Role.objects.get(code="centre_staff")], is_active=True)
     page = client_for(cast.auditor).get("/audit/?actor=security_admin").content.decode()
     assert "姓名" in page and "李领导" in page  # the field's verbose name, not "full_name"
-    assert "角色" in page and "加入：" in page and "中心工作人员" in page
     assert "修改" in page and "argon2" not in page
+    decide(actor=cast.second_security_admin, pk=change.pk, action="approve")  # the roles change when approved
+    page = client_for(cast.auditor).get("/audit/?actor=second_security_admin").content.decode()
+    assert "角色" in page and "加入：" in page and "中心工作人员" in page
 
 
 def test_auditor_reads_sign_ins_and_failures(cast, client_for):

@@ -10,6 +10,7 @@ import pytest
 
 from rongjia.core.deadlines import deadline
 from rongjia.core.models import CalendarDay
+from tests.factories import UserFactory, unit_at
 
 D = date.fromisoformat
 
@@ -96,13 +97,14 @@ def test_bad_periods_are_refused(days, kind):
 
 
 def test_the_system_administrator_enters_next_years_notice(cast, client_for):
-    client = client_for(cast.system_admin)
+    # the table is country-wide: a province-level administrator enters it (issue 15, finding 6)
+    client = client_for(UserFactory(org_unit=unit_at("320000000000"), roles=["sys_admin"]))
     assert "2026-10-01" in client.get("/reference/holidays/?year=2026").content.decode()
     client.post("/reference/holidays/", {"day": "2027-10-01", "kind": "rest", "name": "国庆节"})
     assert deadline(D("2027-09-16"), 15).due == D("2027-10-04")
     client.post("/reference/holidays/", {"day": "2027-10-01", "kind": "rest", "remove": "1"})
     assert deadline(D("2027-09-16"), 15).due == D("2027-10-01")
-    for who in (cast.county_director, cast.security_admin, cast.auditor):
+    for who in (cast.county_director, cast.security_admin, cast.auditor, cast.system_admin):
         assert client_for(who).post("/reference/holidays/", {"day": "2027-10-01", "kind": "rest"}).status_code == 403
     assert not CalendarDay.objects.filter(date__year=2027).exists()
 

@@ -43,8 +43,39 @@ def test_any_number_with_its_computed_check_digit_is_valid(born, sequence):
 
 
 def test_masks():
-    assert mask_id_number("320115199001011234") == "320115********1234"
+    # One ID mask everywhere (decision 0008): region and birth date shown, sequence and check digit hidden.
+    assert mask_id_number("320115199001011234") == "32011519900101****"
+    assert mask_id_number("11010519491231002x") == "11010519491231****"
+    assert mask_id_number("320115900101123") == "320115900101***"  # a legacy 15-digit number: the sequence
     assert mask_phone("13812345678") == "138****5678"
     assert mask_phone("025-52711234") == "025-****1234"
     assert mask_name("张三丰") == "张**"
     assert mask_id_number("") == mask_phone("") == mask_name("") == ""
+    assert mask_id_number("G1234567") == "********"  # not an ID number we know: nothing of it is shown
+
+
+def test_the_audit_log_masks_with_the_pages_mask():
+    """django-auditlog's own mask keeps the last half (*****345678): beside the page's 139****5678 that
+    leaves 100 numbers. The log masks with the page's function; its "None" and "" stay readable."""
+    from rongjia.core.masking import mask_logged_value
+
+    assert mask_logged_value("13912345678") == mask_phone("13912345678") == "139****5678"
+    assert mask_logged_value("025-52711234") == "025-****1234"
+    assert mask_logged_value("None") == "None" and mask_logged_value("") == ""
+
+
+def test_an_audited_phone_change_is_stored_with_the_pages_mask(cast):
+    from auditlog.models import LogEntry
+
+    from rongjia.people import services
+    from tests.factories import StaffMemberFactory, person_at, unit_at
+
+    person = person_at(cast.village_worker, phone="13800001111")
+    services.person_update(actor=cast.village_worker, person=person, version=person.version, phone="13912345678")
+    entry = LogEntry.objects.get_for_object(person).filter(action=LogEntry.Action.UPDATE).get()
+    assert entry.changes_dict["phone"] == ["138****1111", "139****5678"]
+    created = LogEntry.objects.get_for_object(person).get(action=LogEntry.Action.CREATE)
+    assert created.changes_dict["phone"] == ["None", "138****1111"]
+    staff = StaffMemberFactory(unit=unit_at(person.station.region_code), phone="13912345678")
+    logged = LogEntry.objects.get_for_object(staff).get(action=LogEntry.Action.CREATE)
+    assert logged.changes_dict["phone"][1] == "139****5678"  # network staff: the same mask

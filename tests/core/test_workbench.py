@@ -12,7 +12,8 @@ from django.conf import settings
 from django.urls import resolve
 from django.utils import timezone
 
-from rongjia.accounts.models import User
+from rongjia.accounts.models import Role, User
+from rongjia.accounts.services import user_update
 from rongjia.core import contributions
 from rongjia.demo.seed import DemoReport, _demo_accounts
 from rongjia.network.models import Rectification
@@ -32,7 +33,7 @@ from tests.factories import (
 )
 
 DEMO = ("jn_county", "jn_street", "jn_village", "jn_village2", "jn_grid", "jn_leader", "nj_city", "sys_admin",
-        "sec_admin", "audit_admin")
+        "js_sys_admin", "sec_admin", "sec_admin2", "audit_admin")
 
 
 @pytest.fixture
@@ -67,6 +68,8 @@ def things_to_do(cast, demo_accounts):
     AccessFailureLog.objects.create(username="jn_village2", attempt_time=timezone.now(), ip_address="127.0.0.1",
                                     user_agent="test")
     User.objects.filter(username="village2_worker").update(must_change_password=True)  # not a demo account: it signs in
+    user_update(actor=User.objects.get(username="sec_admin"), user=cast.leader, full_name="领导",  # sec_admin2 decides
+                org_unit=cast.leader.org_unit, roles=list(Role.objects.filter(code="centre_staff")), is_active=True)
 
 
 def _list_count(client, url: str) -> int:
@@ -104,10 +107,12 @@ def test_each_role_sees_its_own_work(demo_accounts, things_to_do):
     assert county["petitions_overdue"] == 2 and county["transfers"] == 1 and county["mailbox"] == 1
     assert keys("jn_leader") == {key: n for key, n in county.items() if key != "imports"}  # the same, read-only
     assert set(keys("jn_grid")) >= {"lost", "transfers"} and "petitions_overdue" not in keys("jn_grid")
-    assert set(keys("sec_admin")) == {"locked", "password_due"} and keys("sec_admin")["locked"] == 1
+    assert set(keys("sec_admin")) == {"locked", "password_due", "awaiting_approval"}
+    assert keys("sec_admin")["locked"] == 1
+    assert keys("sec_admin")["awaiting_approval"] == 0 and keys("sec_admin2")["awaiting_approval"] == 1
     assert keys("sec_admin")["password_due"] >= 1
     assert set(keys("audit_admin")) == {"failed_sign_ins", "sensitive_reads"}
-    assert set(keys("sys_admin")) == {"holidays"}
+    assert set(keys("sys_admin")) == set(keys("js_sys_admin")) == {"holidays"}  # the county reads the province's
 
 
 def test_the_workbench_is_the_first_screen_and_asks_a_fixed_number_of_queries(

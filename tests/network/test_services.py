@@ -1,6 +1,7 @@
 """The network services refuse what they must, and change nothing when they do."""
 
 from datetime import date, timedelta
+from io import BytesIO
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 from django.test import override_settings
 from django.utils import timezone
+from PIL import Image
 
 from rongjia.demo.network_reference import load_network_reference
 from rongjia.network import services
@@ -16,12 +18,19 @@ from rongjia.network.models import ChecklistEntry, ChecklistItem, Rectification,
 from tests.factories import VILLAGE2_CODE, VILLAGE_CODE, StaffMemberFactory, small_png, unit_at
 
 
+def small_jpeg() -> bytes:
+    """A real JPEG: an image's header is read for its pixel count (magic bytes alone are refused)."""
+    buffer = BytesIO()
+    Image.new("RGB", (2, 2)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
 def upload(content: bytes, name="photo.jpg"):
     return SimpleUploadedFile(name, content, content_type="image/jpeg")
 
 
 @pytest.mark.parametrize("content, extension", [
-    (small_png(), ".png"), (b"\xff\xd8\xff\xe0" + b"\0" * 20, ".jpg"), (b"%PDF-1.7\n...", ".pdf"),
+    (small_png(), ".png"), (small_jpeg(), ".jpg"), (b"%PDF-1.7\n...", ".pdf"),
 ])
 def test_evidence_is_recognised_by_its_content(content, extension):
     assert services.evidence_check(upload(content, name="whatever.txt")) == extension

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from auditlog.context import disable_auditlog
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from rongjia.accounts.models import AccountChange, Role
 from rongjia.core.models import Region
 from rongjia.people.models import ImportJob
 from rongjia.petitions.legal_aid.services import lawyer_save
@@ -38,8 +39,12 @@ def records_in(county: str, director, label: str, village: str | None = None) ->
     with disable_auditlog():
         job = ImportJob.objects.create(uploaded_by=director, file="imports/x.xlsx", original_name=f"{label}.xlsx",
                                        sha256="0" * 64)
+        change = AccountChange.objects.create(kind="role_capabilities", role=Role.objects.get(code="leader"),
+                                              jurisdiction=county, proposed_by=director,
+                                              proposal={"capabilities": ["org.view"]})
     return Records(ids={"person": person.pk, "petition": petition.pk, "feedback": feedback.pk, "lawyer": lawyer.pk,
-                        "station": unit_at(village).pk, "user": director.pk, "job": job.pk, "region": village})
+                        "station": unit_at(village).pk, "user": director.pk, "job": job.pk, "region": village,
+                        "account_change": change.pk})
 
 
 def routes() -> list[tuple[str, tuple]]:
@@ -60,7 +65,8 @@ def routes() -> list[tuple[str, tuple]]:
 # The record a route's first <pk> names, by route (a specific rule) or by namespace (the default).
 PK_BY_ROUTE = {"people:import_job": "job", "people:import_job_commit": "job", "people:transfer_decide": "person",
                "petitions:lawyer_edit": "lawyer", "mailbox:detail": "feedback", "accounts:user_edit": "user",
-               "accounts:user_unlock": "user", "accounts:user_reset_password": "user"}
+               "accounts:user_unlock": "user", "accounts:user_reset_password": "user",
+               "accounts:change_decide": "account_change"}
 PK_BY_NAMESPACE = {"people": "person", "petitions": "petition", "network": "station"}
 STRING_KWARGS = {"kind": "household", "action": "accept"}
 

@@ -25,10 +25,9 @@ PROBED_CAST = ("village_worker", "village2_worker", "grid_worker", "street_worke
 NO_DATA = {403, 404, 405}
 # Routes whose <pk> is not a scoped record, with the reason.
 EXEMPT = {
-    "accounts:role_edit": "roles are one nationwide table, edited by the security administrator only",
+    "accounts:role_edit": "a role is changed for the editor's own jurisdiction only (decision 0010), never another's",
     "network:standard_withdraw": "standards are published per jurisdiction and read by all below it",
-    "people:reference_edit": "categories and tags are nationwide reference data",
-    "core:region_edit": "regions are public reference data, edited by the system administrator only",
+    "people:reference_edit": "categories and tags are nationwide reference data, edited at province level only",
 }
 # Public by design: the supervision mailbox lists any station's name (names are public).
 PUBLIC = {"mailbox:station_options"}

@@ -14,11 +14,13 @@ NAV_ITEMS = [
     ("network.standards", "network:checklists", _("Five haves")),
     ("accounts.manage", "accounts:user_list", _("Accounts")),
     ("accounts.manage", "accounts:role_list", _("Roles")),
+    ("accounts.manage", "accounts:change_list", _("Approvals")),
     ("reference.manage", "core:region_admin", _("Regions")),
     ("reference.manage", "people:reference_lists", _("Categories and tags")),
     ("reference.manage", "core:holidays", _("Holidays")),
     ("audit.view", "audit:log", _("Audit log")),
     ("audit.view", "audit:sign_ins", _("Sign-in records")),
+    ("audit.view", "accounts:change_list", _("Account changes")),
 ]
 
 

@@ -3,6 +3,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import password_validators_help_text_html
 from django.utils.translation import gettext_lazy as _
 
+from rongjia.core.forms import ServiceErrors, Styled
 from rongjia.core.models import OrgUnit
 
 from .models import Role
@@ -92,3 +93,19 @@ class TokenForm(forms.Form):
         widget=forms.TextInput(attrs={"class": "form-control", "inputmode": "numeric", "autocomplete": "one-time-code",
                                       "autofocus": True}),
         help_text=_("The 6 digits your authenticator app shows, or one of your 8-digit recovery codes."))
+
+
+class ApiTokenForm(Styled, ServiceErrors, forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=60,
+                           help_text=_("What you will recognise it by, e.g. “ledger sync”."))
+    purpose = forms.CharField(label=_("Purpose"), max_length=200,
+                              help_text=_("The script or system that will use it, and what for."))
+    otp = forms.CharField(
+        label=_("Authenticator code"), max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+        help_text=_("Your account needs the second factor: the 6 digits your authenticator app shows now."))
+
+    def __init__(self, *args, needs_code: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not needs_code:
+            del self.fields["otp"]

@@ -44,12 +44,15 @@ def password_change_due(user) -> bool:
     return timezone.now() - user.password_changed_at > timedelta(days=settings.PASSWORD_MAX_AGE_DAYS)
 
 
+# What a session whose sign-in is not complete yet (a password or second factor due) may still reach.
+SIGN_IN_NAMES = ("accounts:logout", "accounts:login", "accounts:otp_verify", "accounts:otp_setup", "healthz")
+
+
 class PasswordChangeRequiredMiddleware:
     """Until the password is changed (first sign-in, or older than 90 days) only the
     password-change page, sign-out and static files answer."""
 
-    allowed_names = ("accounts:password_change", "accounts:logout", "accounts:login", "accounts:otp_verify",
-                     "accounts:otp_setup", "healthz")
+    allowed_names = ("accounts:password_change", *SIGN_IN_NAMES)
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -72,9 +75,13 @@ class SecondFactorRequiredMiddleware:
 
     Whether it is needed is worked out once per session: a role or device added later applies
     from the next sign-in.
+
+    The password-change page is no exception: with the password alone one could otherwise change
+    it, lock the owner out and end their sessions. Only a forced change of an account without an
+    authenticator yet (a temporary password at first sign-in) comes before the second factor.
     """
 
-    allowed_names = PasswordChangeRequiredMiddleware.allowed_names
+    allowed_names = SIGN_IN_NAMES
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -86,7 +93,7 @@ class SecondFactorRequiredMiddleware:
 
         user = request.user
         if (user.is_authenticated and not user.is_verified() and not request.session.get(SECOND_FACTOR_DONE_KEY)
-                and not _allowed(request.path, self.allowed_names)):
+                and not _allowed(request.path, self.allowed_names) and not _forced_change_first(request)):
             if not second_factor_needed(user):
                 request.session[SECOND_FACTOR_DONE_KEY] = True
             elif request.path.startswith("/api/"):
@@ -95,6 +102,14 @@ class SecondFactorRequiredMiddleware:
                 target = "accounts:otp_verify" if user_has_device(user, confirmed=True) else "accounts:otp_setup"
                 return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
+
+
+def _forced_change_first(request) -> bool:
+    from django_otp import user_has_device
+
+    user = request.user
+    return (request.path == reverse("accounts:password_change") and password_change_due(user)
+            and not user_has_device(user, confirmed=True))
 
 
 def _allowed(path: str, names) -> bool:

@@ -5,6 +5,7 @@ import hashlib
 
 from axes.utils import reset as axes_reset
 from django.conf import settings
+from django.contrib.auth import authenticate
 from django.contrib.auth.hashers import check_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,8 +17,9 @@ from django.utils.translation import gettext as _
 from rongjia.core.audit import audit_actor
 from rongjia.core.scoping import admin_prefix, admin_subtree_q, code_in_subtree
 
-from .models import ApiToken, PasswordHistory, Role, SecurityNotice, SignInDevice, User
-from .separation import check_role_capabilities, check_role_combination
+from . import approvals
+from .models import PasswordHistory, Role, SecurityNotice, SignInDevice, User
+from .separation import check_role_combination
 
 
 def _require_security_admin(actor, account: User | None = None, *, new_unit=None):
@@ -43,7 +45,8 @@ def managed_users(actor):
 
 
 def user_create(*, actor, username, password, org_unit, roles, full_name="", must_change_password=True) -> User:
-    """A new account. `actor` None means a set-up command (seed_demo)."""
+    """A new account. Given roles by an administrator, it waits inactive for a second one to approve them
+    (accounts.approvals); `actor` None means a set-up command (seed_demo), which needs no approval."""
     _require_security_admin(actor, new_unit=org_unit)
     check_role_combination(role.code for role in roles)
     if User.objects.filter(username__iexact=username).exists():
@@ -54,22 +57,30 @@ def user_create(*, actor, username, password, org_unit, roles, full_name="", mus
         user.set_password(password)
         user.password_changed_at = timezone.now()
         user.full_clean(exclude=["password"])
-        user.save()
-        user.roles.set(roles)
+        if actor is None or not roles:
+            user.save()
+            user.roles.set(roles)
+        else:  # the two-person rule: inactive and without roles until a second administrator approves
+            user.is_active = False
+            user.save()
+            approvals.propose_account_roles(actor=actor, account=user, roles=roles, org_unit=org_unit, new=True)
     return user
 
 
-def user_update(*, actor, user: User, full_name: str, org_unit, roles, is_active: bool) -> User:
+def user_update(*, actor, user: User, full_name: str, org_unit, roles, is_active: bool):
+    """The name and whether the account is active change now; its roles and unit (what it may see and
+    do) only when a second administrator approves. Returns that proposal, if there is one."""
     _require_security_admin(actor, user, new_unit=org_unit)
     check_role_combination(role.code for role in roles)
     if user == actor and not is_active:
         raise ValidationError(_("You cannot deactivate your own account."))
+    access_changes = set(roles) != set(user.roles.all()) or org_unit != user.org_unit
     with transaction.atomic(), audit_actor(actor):
-        user.full_name, user.org_unit, user.is_active = full_name, org_unit, is_active
-        user.save(update_fields=["full_name", "org_unit", "is_active"])
-        user.roles.clear()
-        user.roles.set(roles)
-    return user
+        user.full_name, user.is_active = full_name, is_active
+        user.save(update_fields=["full_name", "is_active"])
+        if access_changes:
+            return approvals.propose_account_roles(actor=actor, account=user, roles=roles, org_unit=org_unit)
+    return None
 
 
 def user_reset_password(*, actor, user: User, password: str) -> None:
@@ -84,12 +95,22 @@ def user_unlock(*, actor, user: User) -> int:
     return axes_reset(username=user.username)
 
 
-def password_change(*, user: User, old_password: str, new_password: str) -> None:
-    if not user.check_password(old_password):
+def password_change(*, user: User, old_password: str, new_password: str, request=None) -> None:
+    """`request`, from the page: the current password is then checked like a sign-in, so that wrong
+    ones count towards the lockout (django-axes) and a locked account cannot go on guessing here."""
+    if not _current_password_right(user, old_password, request):
         raise ValidationError({"old_password": _("The current password is wrong.")})
     if old_password == new_password:
         raise ValidationError({"new_password1": _("The new password must differ from the current one.")})
     _set_password(actor=user, user=user, password=new_password, temporary=False)
+
+
+def _current_password_right(user: User, password: str, request) -> bool:
+    if request is None:  # a script or test: no client to count against
+        return user.check_password(password)
+    # authenticate() asks django-axes first (refused while locked, which its middleware then shows as
+    # the lockout page) and sends user_login_failed on a wrong password, which axes counts.
+    return authenticate(request, username=user.get_username(), password=password) == user
 
 
 def _set_password(*, actor, user: User, password: str, temporary: bool) -> None:
@@ -114,21 +135,16 @@ def _set_password(*, actor, user: User, password: str, temporary: bool) -> None:
         user.save(update_fields=["password", "must_change_password", "password_changed_at"])
 
 
-def role_set_capabilities(*, actor, role: Role, capabilities: list[str]) -> Role:
+def role_set_capabilities(*, actor, role: Role, capabilities: list[str]):
+    """Proposes the role's capabilities for the administrator's own jurisdiction; they apply there when a
+    second administrator approves (accounts.approvals)."""
     _require_security_admin(actor)
-    check_role_capabilities(role.code, capabilities)
-    with transaction.atomic(), audit_actor(actor):
-        role.capabilities = sorted(set(capabilities))
-        role.save(update_fields=["capabilities"])
-    return role
+    if admin_prefix(actor) is None:
+        raise PermissionDenied
+    return approvals.propose_role_capabilities(actor=actor, role=role, capabilities=capabilities)
 
 
-def api_token_create(*, user: User) -> str:
-    """Issue an API token for `user` (by `manage.py create_api_token`); returns the token once."""
-    key = ApiToken.generate()
-    ApiToken.objects.create(user=user, key_hash=ApiToken.hash(key), prefix=key[:8])
-    return key
-
+# API tokens: accounts.services_tokens
 
 
 def sign_in_recorded(*, user: User, user_agent: str, ip: str | None) -> list[str]:

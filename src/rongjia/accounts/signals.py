@@ -5,6 +5,8 @@ from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 
+from rongjia.core.client import client_address
+
 from .models import Role, User
 from .separation import check_role_combination
 
@@ -38,5 +40,5 @@ def note_the_browser(sender, request, user, **kwargs):
     if request is None or not hasattr(request, "META"):
         return
     for notice in sign_in_recorded(user=user, user_agent=request.META.get("HTTP_USER_AGENT", ""),
-                                   ip=request.META.get("REMOTE_ADDR")):
+                                   ip=client_address(request)):
         messages.warning(request, notice, fail_silently=True)  # force_login (tests, scripts) has no messages

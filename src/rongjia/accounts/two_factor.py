@@ -79,6 +79,15 @@ def verify(user, token: str):
     return None
 
 
+def step_up(user, token: str) -> bool:
+    """A fresh app code, asked again before something that outlives the session (an API token).
+
+    Recovery codes are for signing in without the phone, so they are not taken (nor used up) here.
+    """
+    token = _digits(token)
+    return len(token) == 6 and verify(user, token) is not None
+
+
 def _digits(token: str) -> str:
     return "".join(ch for ch in (token or "") if ch.isdigit())[:8]
 

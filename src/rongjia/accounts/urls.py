@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views, views_otp
+from . import views, views_approvals, views_otp, views_tokens
 
 app_name = "accounts"
 urlpatterns = [
@@ -17,4 +17,9 @@ urlpatterns = [
     path("users/<int:pk>/password", views.user_reset_password, name="user_reset_password"),
     path("roles/", views.role_list, name="role_list"),
     path("roles/<int:pk>/", views.role_edit, name="role_edit"),
+    path("changes/", views_approvals.change_list, name="change_list"),
+    path("changes/<int:pk>/<slug:action>", views_approvals.change_decide, name="change_decide"),
+    path("tokens/", views_tokens.api_tokens, name="api_tokens"),
+    path("tokens/revoke", views_tokens.api_token_revoke, name="api_token_revoke"),
+    path("tokens/managed", views_tokens.api_tokens_managed, name="api_tokens_managed"),
 ]

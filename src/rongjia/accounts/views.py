@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 from rongjia.core.decorators import capability_required
 from rongjia.core.pagination import paginate
 
-from . import selectors, services
+from . import approvals, selectors, services
 from .forms import LoginForm, PasswordChangeForm, PasswordResetForm, RoleForm, UserCreateForm, UserEditForm
-from .models import Role
+from .models import AccountChange, Role
 
 
 class LoginView(auth_views.LoginView):
@@ -31,7 +31,7 @@ def password_change(request):
         try:
             services.password_change(
                 user=request.user, old_password=form.cleaned_data["old_password"],
-                new_password=form.cleaned_data["new_password1"],
+                new_password=form.cleaned_data["new_password1"], request=request,
             )
         except ValidationError as exc:
             _add_errors(form, exc)
@@ -70,7 +70,11 @@ def user_create(request):
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, _("Account %(name)s created.") % {"name": user.username})
+            if user.is_active:
+                messages.success(request, _("Account %(name)s created.") % {"name": user.username})
+            else:
+                messages.info(request, _("Account %(name)s created. It can sign in once a second security "
+                                         "administrator approves its roles.") % {"name": user.username})
             return redirect("accounts:user_list")
     return render(request, "accounts/user_form.html", {"form": form, "title": _("New account")})
 
@@ -84,16 +88,19 @@ def user_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.user_update(actor=request.user, user=user, full_name=data["full_name"],
-                                 org_unit=data["org_unit"], roles=list(data["roles"]), is_active=data["is_active"])
+            proposal = services.user_update(actor=request.user, user=user, full_name=data["full_name"],
+                                            org_unit=data["org_unit"], roles=list(data["roles"]),
+                                            is_active=data["is_active"])
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, _("Saved."))
+            messages.success(request, _("Saved. The new roles or unit take effect when a second security "
+                                        "administrator approves them.") if proposal else _("Saved."))
             return redirect("accounts:user_list")
     reset_form = PasswordResetForm()
-    return render(request, "accounts/user_form.html",
-                  {"form": form, "account": user, "reset_form": reset_form, "title": user.username})
+    pending = AccountChange.objects.filter(account=user, state=AccountChange.State.PROPOSED).exists()
+    return render(request, "accounts/user_form.html", {"form": form, "account": user, "reset_form": reset_form,
+                                                       "title": user.username, "pending_change": pending})
 
 
 @require_POST
@@ -123,13 +130,19 @@ def user_reset_password(request, pk):
 
 @capability_required("accounts.manage")
 def role_list(request):
-    return render(request, "accounts/role_list.html", {"roles": Role.objects.all()})
+    """Each role as it applies in the administrator's jurisdiction (a county's own list, if it set one)."""
+    roles = list(Role.objects.all())
+    here = approvals.capabilities_here(roles, request.user)
+    for role in roles:
+        role.capabilities_here = here[role.pk]
+    return render(request, "accounts/role_list.html", {"roles": roles})
 
 
 @capability_required("accounts.manage")
 def role_edit(request, pk):
     role = get_object_or_404(Role, pk=pk)
-    form = RoleForm(request.POST or None, initial={"capabilities": role.capabilities})
+    here = approvals.capabilities_here([role], request.user)[role.pk]
+    form = RoleForm(request.POST or None, initial={"capabilities": here})
     if request.method == "POST" and form.is_valid():
         try:
             capabilities = form.cleaned_data["capabilities"]
@@ -137,8 +150,9 @@ def role_edit(request, pk):
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, _("Saved."))
-            return redirect("accounts:role_list")
+            messages.info(request, _("Proposed: the role changes in your jurisdiction when a second security "
+                                     "administrator approves it."))
+            return redirect("accounts:change_list")
     return render(request, "accounts/role_edit.html", {"form": form, "role": role})
 
 

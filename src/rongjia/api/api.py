@@ -1,4 +1,4 @@
-"""REST API v1: /api/v1/, OpenAPI at /api/v1/openapi.json. Same scoping as the pages."""
+"""REST API v1: /api/v1/, OpenAPI at /api/v1/openapi.json (signed-in callers). Same scoping as the pages."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
@@ -8,6 +8,7 @@ from rongjia.core.errors import StaleVersion
 
 from .auth import AUTH
 from .calendar import router as calendar_router
+from .docs import DOCS, signed_in_only
 from .jobs import router as jobs_router
 from .network import router as network_router
 from .people import router as people_router
@@ -37,14 +38,19 @@ class RongjiaAPI(NinjaAPI):
         schema = super().get_openapi_schema(*args, **kwargs)
         for operations in schema["paths"].values():
             for operation in operations.values():
-                responses = operation.setdefault("responses", {})
+                # ninja keys the responses an operation declares by number (422: dict), these by string:
+                # one key per code, or the JSON names "422" twice. Every error has the one shape above.
+                responses = {str(code): response for code, response in operation.get("responses", {}).items()}
                 for code, description in ERROR_RESPONSES.items():
-                    responses.setdefault(code, {"description": description,
-                                                "content": {"application/json": {"schema": ERROR_SCHEMA}}})
+                    responses[code] = {"description": description,
+                                       "content": {"application/json": {"schema": ERROR_SCHEMA}}}
+                operation["responses"] = responses
         return schema
 
 
-api = RongjiaAPI(title="Rongjia API", version="1", auth=AUTH, urls_namespace="api")
+# The schema and the docs page need a signed-in caller too; the page's assets are our own (decision 0009).
+api = RongjiaAPI(title="Rongjia API", version="1", auth=AUTH, urls_namespace="api", docs=DOCS,
+                 docs_decorator=signed_in_only)
 api.add_router("/regions/", regions_router)
 api.add_router("/stations/", stations_router)
 api.add_router("/network/", network_router)

@@ -45,7 +45,7 @@ _MAIN_TABLES = re.compile(r'FROM "people_person(?:category)?"')
 
 # A fixed page of the list's kind of markup (Chinese text in a table), cut to the size asked for.
 _ROW = ('<tr><td><a href="/people/0/">张卫东</a></td><td class="hide-sm">男</td><td>45</td>'
-        '<td class="hide-sm text-nowrap font-monospace">320115********0012</td>'
+        '<td class="hide-sm text-nowrap font-monospace">32011519800101****</td>'
         '<td class="hide-sm text-nowrap">139****5678</td><td class="hide-sm">古泉社区退役军人服务站</td>'
         '<td><span class="badge badge-soft badge-role me-1">退役士兵</span></td></tr>\n')
 STATIC_PAGE = ('<!doctype html><html lang="zh-hans"><head><meta charset="utf-8"><title>戎家</title></head><body>'

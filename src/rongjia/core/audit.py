@@ -36,3 +36,14 @@ def log_access(*, actor, obj, what: str, reason: str = "", **details) -> LogEntr
     return LogEntry.objects.log_create(
         obj, action=LogEntry.Action.ACCESS, changes=None, force_log=True, actor=actor,
         remote_addr=context.get("remote_addr"), additional_data={"what": what, "reason": reason, **details})
+
+
+def log_export(*, actor, source: str, rows: int, filters: str = "", full: bool = False, reason: str = "") -> LogEntry:
+    """A bulk export of personal data, masked or in full, is an audited read (等保 8.1.4.3): who took how
+    many rows, from where, under which filter. A masked sheet is still names, addresses and birth dates.
+
+    Recorded on the exporting account, since it is about a list rather than one record. `filters` must
+    never hold a full ID number or phone (PersonFilterForm.audit_query gives the search masked).
+    """
+    return log_access(actor=actor, obj=actor, what="export_full" if full else "export", reason=reason,
+                      source=source, rows=rows, filters=filters)

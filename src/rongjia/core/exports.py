@@ -7,18 +7,24 @@ from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 
+from .validators import FORMULA_STARTS
+
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value):
-    """Neutralise text a spreadsheet would run as a formula (CSV/xlsx injection)."""
+    """Neutralise text a spreadsheet would run as a formula (CSV/xlsx injection).
+
+    Every cell value the project writes passes through here (tests/security/test_spreadsheet_cells.py
+    opens every workbook it produces): openpyxl stores text beginning with "=" as a live formula,
+    and a leading "'" keeps it text.
+    """
     if isinstance(value, datetime):
         return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
     if isinstance(value, (int, float, date)) or value is None:
         return value
     text = str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def xlsx_response(*, filename: str, title: str, headers: list[str], rows) -> HttpResponse:

@@ -6,7 +6,10 @@ an injected <script> or on…= attribute does not run (shared behaviour lives in
 Inline style stays allowed: htmx and ECharts set style attributes.
 """
 
+from auditlog.middleware import AuditlogMiddleware as _AuditlogMiddleware
 from django.conf import settings
+
+from .client import client_address, from_trusted_proxy
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -34,3 +37,16 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         return response
+
+
+class AuditlogMiddleware(_AuditlogMiddleware):
+    """django-auditlog's middleware, but the address it gives each entry is client_address's: its own
+    believes any X-Forwarded-For (and X-Forwarded-Port) a client sends (issue 15, finding 8)."""
+
+    @staticmethod
+    def _get_remote_addr(request):
+        return client_address(request)
+
+    @staticmethod
+    def _get_remote_port(request):
+        return _AuditlogMiddleware._get_remote_port(request) if from_trusted_proxy(request) else None

@@ -4,17 +4,17 @@ from django.db.models import Q
 
 from .models import Region
 from .regions import LEVEL_BY_SLUG
-from .scoping import code_search_q
+from .scoping import admin_subtree_q, code_search_q
 
 
 def region_children(user, region: Region):
     return Region.objects.visible_to(user).filter(parent=region).current().order_by("code")
 
 
-def region_admin_list(*, q: str = "", level: str = ""):
-    """Reference data for the system administrator: regions are not personal data and the
-    administrator holds no place in the tree, so this list is not scoped."""
-    regions = Region.objects.select_related("parent")
+def region_admin_list(user, *, q: str = "", level: str = ""):
+    """Reference data for the system administrator: the regions of the subtree it administers
+    (a county's administrator neither edits nor lists its city or a neighbour county)."""
+    regions = Region.objects.filter(admin_subtree_q(user, "code")).select_related("parent")
     if level in LEVEL_BY_SLUG:
         regions = regions.filter(level=LEVEL_BY_SLUG[level])
     if q:

@@ -2,11 +2,14 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.http import Http404
 
 from .audit import audit_actor
 from .errors import StaleVersion
 from .models import CalendarDay, OrgUnit, Region
-from .scoping import get_visible_or_404
+from .regions import COUNTY, PREFIX_LENGTH, PROVINCE
+from .scoping import admin_prefix, admin_subtree_q, get_visible_or_404
+from .validators import validate_reference_name
 
 ORG_UNIT_EDITABLE_FIELDS = ("name", "address", "phone", "opening_hours")
 
@@ -37,12 +40,40 @@ def org_unit_update(*, actor, unit: OrgUnit, version: int, **changes) -> OrgUnit
     return locked
 
 
+def edits_country_wide_reference(user) -> bool:
+    """Whether `user` may change reference data that is one table for every county: categories, tags,
+    holidays, and the regions above the county (province, city). A county's administrator changing
+    them would change every other county's, so that takes a system administrator at province level."""
+    prefix = admin_prefix(user)
+    return prefix is not None and len(prefix) <= PREFIX_LENGTH[PROVINCE] and user.can("reference.manage")
+
+
+def may_edit_region(user, region: Region) -> bool:
+    """Inside the administrator's subtree (checked by the caller), a county, township or village is its own
+    subtree's business; the regions above the county (province, city) are country-wide."""
+    return user.can("reference.manage") and (region.level >= COUNTY or edits_country_wide_reference(user))
+
+
+def refuse_unless_country_wide(actor) -> None:
+    if not edits_country_wide_reference(actor):
+        raise PermissionDenied
+
+
 def region_update(*, actor, region: Region, name: str, valid_to=None) -> Region:
-    """Reference data: rename a region or close it (valid_to) after a boundary change."""
+    """Reference data: rename a region or close it (valid_to) after a boundary change.
+
+    Raises Http404 outside the administrator's subtree, PermissionDenied for a region it may not
+    edit (see may_edit_region) and ValidationError on a bad name; nothing is saved then.
+    """
     if not actor.can("reference.manage"):
         raise PermissionDenied
     with transaction.atomic(), audit_actor(actor):
-        locked = Region.objects.select_for_update().get(pk=region.pk)
+        locked = Region.objects.select_for_update().filter(admin_subtree_q(actor, "code"), pk=region.pk).first()
+        if locked is None:
+            raise Http404
+        if not may_edit_region(actor, locked):
+            raise PermissionDenied
+        validate_reference_name(name.strip(), field="name")
         locked.name = name.strip()
         locked.valid_to = valid_to
         locked.full_clean(exclude=["parent"], validate_unique=False)
@@ -69,9 +100,9 @@ def org_unit_create_extra(*, actor, region: Region, kind: str, name: str, **deta
 
 
 def calendar_day_save(*, actor, day, kind: str, name: str = "") -> CalendarDay:
-    """Enter or change one day of a holiday notice (a holiday, or a 调休 working weekend day)."""
-    if not actor.can("reference.manage"):
-        raise PermissionDenied
+    """Enter or change one day of a holiday notice (a holiday, or a 调休 working weekend day): country-wide."""
+    refuse_unless_country_wide(actor)
+    validate_reference_name(name.strip(), field="name")
     with transaction.atomic(), audit_actor(actor):
         entry = CalendarDay.objects.select_for_update().filter(date=day).first() or CalendarDay(date=day)
         entry.kind, entry.name = kind, name.strip()
@@ -81,7 +112,6 @@ def calendar_day_save(*, actor, day, kind: str, name: str = "") -> CalendarDay:
 
 
 def calendar_day_remove(*, actor, day) -> None:
-    if not actor.can("reference.manage"):
-        raise PermissionDenied
+    refuse_unless_country_wide(actor)
     with transaction.atomic(), audit_actor(actor):
         CalendarDay.objects.filter(date=day).delete()

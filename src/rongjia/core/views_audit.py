@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from .audit import log_export
 from .audit_selectors import (
     ACTION_LABELS,
     SignInFilterForm,
@@ -37,6 +38,8 @@ def audit_log(request):
 @capability_required("audit.export")
 def audit_export(request):
     entries = audit_entries(audit_filter_form(request.GET), request.user)
+    # Names and who-did-what of the subtree's accounts: a bulk export like any other, so recorded.
+    log_export(actor=request.user, source=request.path, rows=entries.count(), filters=request.GET.urlencode())
     rows = (
         (
             e.timestamp, e.actor.username if e.actor else _("system"), e.remote_addr or "",

@@ -16,6 +16,8 @@ import json
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 
+from rongjia.core.masking import mask_logged_value
+
 from .scale_writer import BulkWriter, Clock, Table
 
 ENTRY = Table(LogEntry, ("content_type", "object_pk", "object_id", "object_repr", "action", "changes_text",
@@ -43,9 +45,8 @@ def created(**values) -> str:
 
 
 def mask(value: str) -> str:
-    """auditlog's default mask: the first half of the value starred."""
-    half = len(value) // 2
-    return "*" * half + value[half:]
+    """The mask auditlog applies to a phone (settings.AUDITLOG_MASK_CALLABLE: the pages' mask)."""
+    return mask_logged_value(value)
 
 
 class AuditTrail:

@@ -34,7 +34,9 @@ DEMO_ACCOUNTS = [
     ("jn_leader", "周振华", "leader", "{county}000000"),
     ("nj_city", "郑国华", "centre_director", "{city}00000000"),  # answers 复核 and the county's mailbox
     ("sys_admin", "王磊", "sys_admin", "{county}000000"),
+    ("js_sys_admin", "冯立", "sys_admin", "{province}0000000000"),  # country-wide reference data: the province
     ("sec_admin", "赵敏", "sec_admin", "{county}000000"),
+    ("sec_admin2", "钱进", "sec_admin", "{county}000000"),  # the second of the two-person rule (decision 0010)
     ("audit_admin", "孙丽", "audit_admin", "{county}000000"),
 ]
 
@@ -116,7 +118,7 @@ def _fill_contact_details(county_prefix: str, county_name: str) -> None:
 def _demo_accounts(county_prefix: str, report: DemoReport) -> None:
     roles = {role.code: role for role in Role.objects.all()}
     for username, full_name, role_code, unit_code in DEMO_ACCOUNTS:
-        code = unit_code.format(county=county_prefix, city=county_prefix[:4])
+        code = unit_code.format(county=county_prefix, city=county_prefix[:4], province=county_prefix[:2])
         unit = OrgUnit.objects.get(region_code=code, kind__in=["centre", "station"])
         if not User.objects.filter(username=username).exists():
             user_create(

@@ -4,7 +4,6 @@ atomic, audited by django-auditlog in the same transaction."""
 import uuid
 from datetime import date
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -16,6 +15,7 @@ from rongjia.core.errors import StaleVersion
 from rongjia.core.models import OrgUnit
 from rongjia.core.regions import VILLAGE
 from rongjia.core.scoping import covers_code, get_visible_or_404
+from rongjia.core.uploads import image_open, refuse_if_too_big
 
 from .facts import ChecklistBook
 from .models import (
@@ -61,16 +61,19 @@ def profile_update(*, actor, unit: OrgUnit, version: int, **changes) -> StationP
 
 
 def evidence_check(upload: UploadedFile) -> str:
-    """The file's extension by content; a clear error for anything else or anything too big."""
-    if upload.size > settings.UPLOAD_MAX_BYTES:
-        raise ValidationError(_("The file is larger than %(mb)d MB.") % {"mb": settings.UPLOAD_MAX_BYTES // 2**20},
-                              code="too_big")
+    """The file's extension by content; a clear error for anything else, anything too big, or an image
+    of too many pixels (it is opened in the viewer's browser)."""
+    refuse_if_too_big(upload)
     head = upload.read(16)
     upload.seek(0)
+    wrong_type = _("Only JPEG or PNG photos and PDF files can be uploaded.")
     for signature, extension in EVIDENCE_SIGNATURES.items():
         if head.startswith(signature):
+            if extension != ".pdf":
+                image_open(upload, unreadable=wrong_type)
+                upload.seek(0)
             return extension
-    raise ValidationError(_("Only JPEG or PNG photos and PDF files can be uploaded."), code="file_type")
+    raise ValidationError(wrong_type, code="file_type")
 
 
 def checklist_entry_save(*, actor, unit: OrgUnit, item: ChecklistItem, met: bool, note: str = "",

@@ -7,18 +7,18 @@ members, the survivor matters (SPEC C2).
 
 from io import BytesIO
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
+from PIL import UnidentifiedImageError
 
 from rongjia.core.audit import audit_actor
 from rongjia.core.errors import StaleVersion
 from rongjia.core.idnumber import parse_id_number
 from rongjia.core.scoping import get_visible_or_404
+from rongjia.core.uploads import image_open, refuse_if_too_big
 from rongjia.core.validators import validate_phone
 
 from .models import Award, Category, HouseholdMember, Person, PersonCategory, ServiceRecord, Tag
@@ -125,19 +125,15 @@ def person_tags_set(*, actor, person: Person, tags) -> None:
 
 def person_photo_set(*, actor, person: Person, upload) -> Person:
     """A JPEG or PNG, checked by its content (not its name), re-encoded small, stored outside the web root."""
-    if upload.size > settings.UPLOAD_MAX_BYTES:
-        raise ValidationError({"photo": _("The file is larger than %(mb)d MB.") % {
-            "mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}})
+    refuse_if_too_big(upload, field="photo")
+    unreadable = _("Upload a JPEG or PNG photo.")
     try:
-        image = Image.open(upload)
-        image.verify()  # a damaged or disguised file stops here
-        upload.seek(0)
-        image = Image.open(upload)
-        if image.format not in ("JPEG", "PNG"):
-            raise UnidentifiedImageError
+        image_open(upload, unreadable=unreadable, field="photo").verify()  # a damaged or disguised file stops here
+        image = image_open(upload, unreadable=unreadable, field="photo")  # refused by its pixels before decoding
+        image.draft("RGB", (PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))  # a JPEG decodes at 1/2 to 1/8 scale, no smaller
         image = image.convert("RGB")
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise ValidationError({"photo": _("Upload a JPEG or PNG photo.")}) from None
+        raise ValidationError({"photo": unreadable}) from None
     image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
     buffer = BytesIO()
     image.save(buffer, "JPEG", quality=85)  # re-encoding drops anything hidden in the original file

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rongjia.core import contributions
-from rongjia.core.audit import log_access
+from rongjia.core.audit import log_access, log_export
 from rongjia.core.decorators import capability_required
 from rongjia.core.masking import mask_id_number, mask_phone
 from rongjia.core.scoping import get_visible_or_404
@@ -61,11 +61,14 @@ def person_card(request, pk):
 @capability_required("people.view")
 def cards_sheet(request):
     """Cards for the list's people under its filters, 8 to a page, station by station."""
-    people = PersonFilterForm.from_query(request.GET).people(request.user, timezone.localdate())
+    filters = PersonFilterForm.from_query(request.GET)
+    people = filters.people(request.user, timezone.localdate())
     people = people.filter(status=Person.Status.ACTIVE).order_by("station__region_code", "name_initials", "id")
-    if problem := _sheet_refusal(people.count()):
+    count = people.count()
+    if problem := _sheet_refusal(count):
         messages.error(request, problem)
         return redirect(f"{reverse('people:person_list')}?{request.GET.urlencode()}")
+    log_export(actor=request.user, source=request.path, rows=count, filters=filters.audit_query())  # a bulk print
     pdf = render_pdf(request, "people/print_cards.html", {"pages": _pages(_cards(request, people))})
     return pdf_response(pdf, "服务联系卡.pdf", ascii_name="cards.pdf")
 

@@ -1,14 +1,17 @@
-"""The system administrator's page for the dossiers' reference lists: categories, needs and tags."""
+"""The system administrator's page for the dossiers' reference lists: categories, needs and tags.
+
+Every system administrator reads them; one at province level changes them (they are country-wide)."""
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from rongjia.core.decorators import capability_required
 from rongjia.core.forms import ServiceErrors, Styled
+from rongjia.core.services import edits_country_wide_reference
 
 from .models import Category, Tag
 from .services_reference import REFERENCE_MODELS, reference_save
@@ -31,14 +34,17 @@ FORMS = {"category": CategoryForm, "tag": TagForm}
 
 @capability_required("reference.manage")
 def reference_lists(request):
-    return render(request, "people/reference_lists.html",
-                  {"categories": Category.objects.all(), "tags": Tag.objects.all()})
+    return render(request, "people/reference_lists.html", {
+        "categories": Category.objects.all(), "tags": Tag.objects.all(),
+        "can_edit": edits_country_wide_reference(request.user)})
 
 
 @capability_required("reference.manage")
 def reference_edit(request, kind, entry_id=None):
     if kind not in FORMS:
         raise Http404
+    if not edits_country_wide_reference(request.user):
+        raise PermissionDenied
     instance = REFERENCE_MODELS[kind].objects.filter(pk=entry_id).first() if entry_id else None
     if entry_id and instance is None:
         raise Http404

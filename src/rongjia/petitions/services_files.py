@@ -1,12 +1,12 @@
 """Files on a petition: checked by their content, stored under a random name, removed with audit."""
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from rongjia.core.audit import audit_actor
 from rongjia.core.scoping import get_visible_or_404
+from rongjia.core.uploads import image_open, refuse_if_too_big
 
 from .models import Petition, PetitionAttachment
 
@@ -24,15 +24,16 @@ def attachment_add(*, actor, petition: Petition, kind: str, upload) -> PetitionA
         raise PermissionDenied
     if kind not in PetitionAttachment.Kind.values:
         raise ValidationError({"kind": _("Choose what the file is.")})
-    if upload.size > settings.UPLOAD_MAX_BYTES:
-        raise ValidationError({"file": _("The file is larger than %(mb)d MB.") % {
-            "mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}})
+    refuse_if_too_big(upload, field="file")
     if upload.size == 0:
         raise ValidationError({"file": _("The file is empty.")})
     content_type = sniff_content_type(upload.read(16))
     upload.seek(0)
     if content_type is None:
         raise ValidationError({"file": _("Attach a PDF, JPEG or PNG file.")})
+    if content_type.startswith("image/"):  # stored as it came, but opened by whoever downloads it
+        image_open(upload, unreadable=_("Attach a PDF, JPEG or PNG file."), field="file")
+        upload.seek(0)
     with transaction.atomic(), audit_actor(actor):
         owner = get_visible_or_404(Petition.objects.select_for_update(), actor, pk=petition.pk)
         if owner.attachments.count() >= MAX_FILES_PER_PETITION:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from rongjia.core.audit import log_access
+from rongjia.core.audit import log_export
 from rongjia.core.decorators import capability_required
 from rongjia.core.errors import StaleVersion
 from rongjia.core.exports import xlsx_response
@@ -221,9 +221,10 @@ def as_of_export(request):
     form = _as_of_form(request)
     if not form.is_valid():
         raise Http404
+    books, day = people_on_books(request.user, form.cleaned_data["day"]), form.cleaned_data["day"].isoformat()
+    log_export(actor=request.user, source=request.path, rows=books.count(), filters=f"day={day}")
     rows = ((row.person.name, mask_id_number(row.person.id_number), row.station.name, row.get_kind_display(),
-             row.date) for row in people_on_books(request.user, form.cleaned_data["day"]).iterator(chunk_size=2000))
-    day = form.cleaned_data["day"].isoformat()
+             row.date) for row in books.iterator(chunk_size=2000))
     return xlsx_response(filename=f"people-{day}.xlsx", title=_("On the books on %(day)s") % {"day": day},
                          headers=[_("Name"), _("ID number"), _("Station"), _("Latest change"), _("Date")], rows=rows)
 
@@ -235,8 +236,8 @@ def export_full(request):
     if request.method == "POST" and form.is_valid():
         today, filters = timezone.localdate(), PersonFilterForm.from_query(request.GET)
         people = filters.people(request.user, today)
-        log_access(actor=request.user, obj=request.user, what="export_full",
-                   reason=form.cleaned_data["reason"], filters=filters.query(), rows=people.count())
+        log_export(actor=request.user, source=request.path, rows=people.count(), filters=filters.audit_query(),
+                   full=True, reason=form.cleaned_data["reason"])
         return xlsx_response(filename="people-full.xlsx", title=_("Served people"), headers=exporting.headers(),
                              rows=exporting.rows(people, today, full=True))
     return render(request, "people/history_export_full.html", {"form": form, "query": request.GET.urlencode()})

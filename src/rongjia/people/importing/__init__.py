@@ -8,9 +8,10 @@ passes in `run`.
 
 import hashlib
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
+
+from rongjia.core.uploads import refuse_if_too_big
 
 from ..books.workflows import IMPORT_JOB
 from ..models import ImportJob
@@ -31,9 +32,7 @@ def import_receive(*, actor, uploaded_file) -> ImportJob:
     """Keep the upload (under MEDIA_ROOT, outside the web root); refuse what is not an xlsx."""
     if not actor.can("people.import"):
         raise PermissionDenied
-    if uploaded_file.size > settings.UPLOAD_MAX_BYTES:
-        raise ValidationError({"file": _("The file is larger than %(mb)d MB.") % {
-            "mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)}})
+    refuse_if_too_big(uploaded_file, field="file")
     head = uploaded_file.read(4)
     uploaded_file.seek(0)
     if head != XLSX_SIGNATURE:

@@ -32,7 +32,7 @@ def template_workbook(rows=()) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = SHEET
-    sheet.append([column.header for column in COLUMNS])
+    sheet.append([safe_cell(column.header) for column in COLUMNS])
     for row in rows:
         sheet.append([safe_cell(value) for value in row])
     blank = sheet.max_row == 1
@@ -59,7 +59,8 @@ def _add_lists(workbook, sheet) -> None:
     for list_index, (key, values) in enumerate(_lists().items(), start=1):
         letter = get_column_letter(list_index)
         for row, value in enumerate(values, start=1):
-            lists_sheet.cell(row=row, column=list_index, value=value)
+            # reference names an administrator typed: a category "=HYPERLINK(…)" would run here
+            lists_sheet.cell(row=row, column=list_index, value=safe_cell(value))
         column_index = next(i for i, c in enumerate(COLUMNS, start=1) if c.key == key)
         target = get_column_letter(column_index)
         validation = DataValidation(type="list", formula1=f"'{LISTS}'!${letter}$1:${letter}${max(len(values), 1)}",

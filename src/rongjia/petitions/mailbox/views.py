@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from rongjia.core.client import client_address
 from rongjia.core.decorators import capability_required
 from rongjia.core.errors import StaleVersion
 from rongjia.core.models import OrgUnit
@@ -32,7 +33,7 @@ def feedback_new(request):
         try:
             feedback, receipt = services.feedback_submit(
                 about=data.pop("station"), source="terminal" if request.GET.get("via") == "terminal" else "portal",
-                client=request.META.get(settings.MAILBOX_CLIENT_IP_HEADER, ""), **data)
+                client=_client(request), **data)
         except ValidationError as exc:
             form.add_service_error(exc)
         else:
@@ -40,6 +41,14 @@ def feedback_new(request):
             request.session[RECEIPT_SESSION_KEY] = [receipt, feedback.routed_to.name]
             return redirect("mailbox:thanks")
     return render(request, "petitions/mailbox_new.html", {"form": form})
+
+
+def _client(request) -> str:
+    """Whom the throttle counts: core's client address (X-Forwarded-For from RONGJIA_TRUSTED_PROXIES only),
+    unless the deployment names the header its proxy sets (RONGJIA_MAILBOX_CLIENT_IP_HEADER)."""
+    if settings.MAILBOX_CLIENT_IP_HEADER == "REMOTE_ADDR":
+        return client_address(request) or ""
+    return request.META.get(settings.MAILBOX_CLIENT_IP_HEADER, "")
 
 
 @never_cache

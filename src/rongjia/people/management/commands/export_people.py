@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from rongjia.accounts.models import User
-from rongjia.core.audit import log_access
+from rongjia.core.audit import log_export
 from rongjia.people.importing.export import ledger_rows
 from rongjia.people.importing.template import template_workbook
 from rongjia.people.models import Person
@@ -27,8 +27,6 @@ class Command(BaseCommand):
         if full and not actor.can("people.export_full"):
             raise CommandError(f"账号 {username} 没有导出完整信息的权限。")
         people = Person.objects.visible_to(actor).order_by("station__region_code", "name_initials", "id")
-        if full:
-            log_access(actor=actor, obj=actor, what="export_full", reason="manage.py export_people",
-                       rows=people.count())
+        log_export(actor=actor, source="manage.py export_people", rows=people.count(), full=full)  # masked too
         Path(out).write_bytes(template_workbook(ledger_rows(people, full=full)))
         self.stdout.write(f"已导出 {people.count()} 人到 {out}")

