@@ -69,6 +69,8 @@ def test_the_region_list_offers_only_what_the_administrator_may_edit(cast, clien
     assert "/reference/regions/320100000000/edit" not in city_page
     province_page = client_for(province_admin).get("/reference/regions/?q=南京").content.decode()
     assert "/reference/regions/320100000000/edit" in province_page
+    county_page = client_for(cast.system_admin).get("/reference/regions/?q=江宁").content.decode()
+    assert f"/reference/regions/{HOME_COUNTY}000000/edit" in county_page  # its own county, as it may
 
 
 def test_country_wide_reference_data_is_edited_at_province_level(cast, client_for, province_admin):

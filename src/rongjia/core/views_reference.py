@@ -23,8 +23,9 @@ def region_admin(request):
     return render(request, "core/region_admin.html", {
         "page": page, "q": q, "level": level, "query": query,
         "level_choices": [(SLUG_BY_LEVEL[number], label) for number, label in LEVEL_CHOICES],
-        # the county and above are country-wide (services.may_edit_region): no Edit link below province level
-        "editable_from_level": PROVINCE if services.edits_country_wide_reference(request.user) else COUNTY + 1,
+        # the regions above the county are country-wide (services.may_edit_region): below province level,
+        # Edit links from the county down
+        "editable_from_level": PROVINCE if services.edits_country_wide_reference(request.user) else COUNTY,
     })
 
 
