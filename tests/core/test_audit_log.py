@@ -95,3 +95,15 @@ def test_auditor_reads_sign_ins_and_failures(cast, client_for):
     assert "wrong#Pass1" not in failed.content.decode()
     assert client_for(cast.system_admin).get("/audit/sign-ins/").status_code == 403
     assert client_for(cast.county_director).get("/audit/sign-ins/").status_code == 403
+
+
+def test_a_state_reads_as_its_label_not_its_code(cast, client_for):
+    from rongjia.accounts.approvals import decide
+    from rongjia.accounts.models import Role
+    from rongjia.accounts.services import user_update
+
+    change = user_update(actor=cast.security_admin, user=cast.leader, full_name="领导", org_unit=cast.leader.org_unit,
+                         roles=[Role.objects.get(code="centre_staff")], is_active=True)
+    decide(actor=cast.second_security_admin, pk=change.pk, action="reject", note="无此岗位")
+    page = client_for(cast.auditor).get("/audit/?actor=second_security_admin").content.decode()
+    assert "待批准 → 已驳回" in page and "proposed" not in page

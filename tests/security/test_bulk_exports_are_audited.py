@@ -96,3 +96,9 @@ def test_an_outsiders_export_holds_nobody_of_ours(cast, client_for, people):
     response = client_for(cast.outsider).get("/people/export.xlsx")
     assert response.status_code == 200 and "周建国".encode() not in response.content
     assert exports().get().additional_data["rows"] == 0
+
+
+def test_the_auditor_reads_an_export_in_words_with_its_count_and_filter(cast, client_for, people):
+    client_for(cast.grid_worker).get("/people/export.xlsx?status=active&q=周")
+    page = client_for(cast.auditor).get("/audit/?actor=grid_worker").content.decode()
+    assert "导出（已脱敏）" in page and "行数" in page and "q=周" in page and "/people/export.xlsx" in page

@@ -1,3 +1,5 @@
+from urllib.parse import unquote_plus
+
 from auditlog.models import LogEntry
 from axes.models import AccessFailureLog, AccessLog
 from django import forms
@@ -67,12 +69,32 @@ def audit_entries(form: AuditFilterForm, viewer):
     return _between(entries, "timestamp", data)
 
 
+# What an audited read (core.audit.log_access) was, in words; an unknown kind shows as stored.
+READS = {
+    "reveal:id_number": _("full ID number revealed"), "reveal:phone": _("full phone revealed"),
+    "reveal:household:id_number": _("a household member's full ID number revealed"),
+    "reveal:household:phone": _("a household member's full phone revealed"),
+    "booklet": _("一人一册 printed"), "export": _("exported (masked)"), "export_full": _("exported with full values"),
+    "priority_view": _("dossier of a priority person viewed"),
+    "number_check": _("its ID number was checked by a registration elsewhere"),
+}
+# The details a read records beside its kind, in the order the auditor reads them.
+READ_DETAILS = (("reason", _("Reason")), ("rows", _("Rows")), ("filters", _("Filter")), ("source", _("Where")))
+
+
+def describe_read(what: str) -> str:
+    return str(READS.get(what, what))
+
+
 def describe_changes(entry: LogEntry) -> list[tuple[str, str, str]]:
     """(field label, before, after) rows of one entry, for the page and the export alike.
 
     Field names become the model's translated verbose names; a many-to-many change (roles)
-    reads as the operation and the objects it touched.
+    reads as the operation and the objects it touched; an audited read, as what was read, why,
+    and for an export how many rows under which filter.
     """
+    if entry.action == LogEntry.Action.ACCESS:
+        return _describe_access(entry.additional_data or {})
     model = entry.content_type.model_class() if entry.content_type else None
     rows = []
     for name, values in (entry.changes_dict or {}).items():
@@ -83,7 +105,25 @@ def describe_changes(entry: LogEntry) -> list[tuple[str, str, str]]:
             rows.append((label, "", f"{operation}：{'、'.join(map(str, values.get('objects', [])))}"))
         else:
             before, after = (list(values) + ["", ""])[:2]
-            rows.append((label, _blank_if_none(before), _blank_if_none(after)))
+            words = _choice_labels(model, name)  # a state or kind as its label, not its stored code
+            rows.append((label, words.get(before, _blank_if_none(before)), words.get(after, _blank_if_none(after))))
+    return rows
+
+
+def _choice_labels(model, name: str) -> dict[str, str]:
+    try:
+        field = model._meta.get_field(name) if model else None
+    except Exception:  # noqa: BLE001 - as in _field_label
+        return {}
+    return {str(value): str(label) for value, label in (getattr(field, "flatchoices", None) or [])}
+
+
+def _describe_access(data: dict) -> list[tuple[str, str, str]]:
+    rows = [(str(_("Read")), "", describe_read(data.get("what", "")))]
+    for key, label in READ_DETAILS:
+        if data.get(key) not in (None, ""):
+            value = unquote_plus(data[key]) if key == "filters" else str(data[key])
+            rows.append((str(label), "", value))
     return rows
 
 

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rongjia.core import contributions
-from rongjia.core.audit_selectors import describe_changes
+from rongjia.core.audit_selectors import describe_changes, describe_read
 from rongjia.core.contributions import Entry
 
 from .models import Person, PersonCategory, PersonMerge, StatusChange, Transfer
@@ -61,7 +61,7 @@ def audit_entries(person, pks):
     for entry in entries:
         if entry.action == LogEntry.Action.ACCESS:
             what = (entry.additional_data or {}).get("what", "")
-            yield Entry(entry.timestamp, "access", _("Sensitive read: %(what)s") % {"what": _describe_read(what)},
+            yield Entry(entry.timestamp, "access", _("Sensitive read: %(what)s") % {"what": describe_read(what)},
                         (entry.additional_data or {}).get("reason", ""), _name(entry.actor))
             continue
         changed = "；".join(f"{label}：{before or '—'} → {after or '—'}"
@@ -69,15 +69,6 @@ def audit_entries(person, pks):
         yield Entry(entry.timestamp, "edited" if entry.action == LogEntry.Action.UPDATE else "created",
                     titles.get(entry.action, ""), changed if entry.action == LogEntry.Action.UPDATE else "",
                     _name(entry.actor))
-
-
-def _describe_read(what: str) -> str:
-    return {"reveal:id_number": _("full ID number revealed"), "reveal:phone": _("full phone revealed"),
-            "reveal:household:id_number": _("a household member's full ID number revealed"),
-            "reveal:household:phone": _("a household member's full phone revealed"),
-            "booklet": _("一人一册 printed"), "export_full": _("exported with full values"),
-            "priority_view": _("dossier of a priority person viewed"),
-            "number_check": _("its ID number was checked by a registration elsewhere")}.get(what, what)
 
 
 def category_entries(person, pks):
