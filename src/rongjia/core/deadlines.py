@@ -54,6 +54,11 @@ class Deadline:
     years_without_table: tuple[int, ...]
 
 
+def years_with_table(years) -> set[int]:
+    """Of these years, those the holiday table covers (one query)."""
+    return {day.year for day in CalendarDay.objects.filter(date__year__in=list(years)).dates("date", "year")}
+
+
 def deadline(start: date, days: int, kind: str = CALENDAR, calendar: WorkCalendar | None = None) -> Deadline:
     """The last day of a period of `days` calendar or working days after `start`."""
     if kind not in (CALENDAR, WORKING):

@@ -9,6 +9,7 @@ from .errors import StaleVersion
 from .models import CalendarDay, OrgUnit, Region
 from .regions import COUNTY, PREFIX_LENGTH, PROVINCE
 from .scoping import admin_prefix, admin_subtree_q, get_visible_or_404
+from .signals import announce_holidays_changed
 from .validators import validate_reference_name
 
 ORG_UNIT_EDITABLE_FIELDS = ("name", "address", "phone", "opening_hours")
@@ -108,6 +109,7 @@ def calendar_day_save(*, actor, day, kind: str, name: str = "") -> CalendarDay:
         entry.kind, entry.name = kind, name.strip()
         entry.full_clean(validate_unique=False)
         entry.save()
+        transaction.on_commit(lambda: announce_holidays_changed([entry.date.year]))
     return entry
 
 
@@ -115,3 +117,4 @@ def calendar_day_remove(*, actor, day) -> None:
     refuse_unless_country_wide(actor)
     with transaction.atomic(), audit_actor(actor):
         CalendarDay.objects.filter(date=day).delete()
+        transaction.on_commit(lambda: announce_holidays_changed([day.year]))

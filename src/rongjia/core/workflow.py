@@ -35,8 +35,8 @@ class Period:
     days: int
     kind: str = "calendar"  # or "working"
 
-    def due(self, start: date, extra_days: int = 0) -> date:
-        return deadline(start, self.days + extra_days, self.kind).due
+    def due(self, start: date, extra_days: int = 0, calendar=None) -> date:
+        return deadline(start, self.days + extra_days, self.kind, calendar=calendar).due
 
     def __str__(self):
         return _("%(days)d working days") % {"days": self.days} if self.kind == "working" else \
@@ -85,6 +85,9 @@ class Machine:
     initial: str
     state_field: str = "state"
     due_field: str = ""  # the record's field that holds the running deadline, if any
+    # (record) -> date | None: the running deadline recomputed from the record's own dates, when a step's
+    # `next_due` from today is not the whole rule (an extension, a paused clock, a second unit's clock)
+    due_of: Callable | None = None
     check_above: Callable | None = None  # (record, step, actor) -> None or ValidationError
     record_event: Callable | None = None  # (record, actor, step, from_state, note, data, today): before the save
     saved_fields: tuple[str, ...] = ()  # save only these (with the state and version), if given
@@ -152,7 +155,9 @@ def transition(machine: Machine, *, actor, queryset, pk, action: str, note: str 
         extra = step.effect(record, actor, today, {**(data or {}), "note": note}) if step.effect else {}
         if step.target:
             setattr(record, machine.state_field, step.target)
-        if step.next_due and machine.due_field:
+        if machine.due_of:
+            setattr(record, machine.due_field, machine.due_of(record))
+        elif step.next_due and machine.due_field:
             setattr(record, machine.due_field, step.next_due.due(today))
         if hasattr(record, "version"):
             record.version += 1

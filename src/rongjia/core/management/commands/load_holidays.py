@@ -9,6 +9,7 @@ from django.db import transaction
 
 from rongjia.core.holidays import days_from_package, package_years
 from rongjia.core.models import CalendarDay
+from rongjia.core.signals import announce_holidays_changed
 
 
 class Command(BaseCommand):
@@ -30,3 +31,8 @@ class Command(BaseCommand):
             days = [CalendarDay(date=day, kind=kind, name=name) for day, kind, name in days_from_package(years)]
             CalendarDay.objects.bulk_create(days)
         self.stdout.write(f"已载入 {len(days)} 天（{'、'.join(map(str, years))}）。")
+        # Deadlines counted before these years had a table (weekends only) are counted again.
+        changed = announce_holidays_changed(years)
+        self.stdout.write(f"重新计算后变动的期限：{len(changed)} 项。")
+        for line in changed:
+            self.stdout.write(f"  {line}")
