@@ -274,6 +274,8 @@ FILE_UPLOAD_HANDLERS = ["rongjia.core.uploads.UploadLimitHandler",
 # or name another header it sets with the client's address (e.g. HTTP_X_REAL_IP).
 MAILBOX_PER_HOUR = env_int("MAILBOX_PER_HOUR", 10)
 MAILBOX_CLIENT_IP_HEADER = env("MAILBOX_CLIENT_IP_HEADER", "REMOTE_ADDR")
+# Calendar days a centre has to answer mailbox feedback (and a follow-up), from the day it is received.
+MAILBOX_ANSWER_DAYS = env_int("MAILBOX_ANSWER_DAYS", 15)
 # The cache (the mailbox throttle's counts) lives in each process unless RONGJIA_CACHE_URL names a
 # Redis shared by every app server, as several stateless app servers need (docs/scale.md).
 if env("CACHE_URL"):

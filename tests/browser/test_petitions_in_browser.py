@@ -24,7 +24,7 @@ def check(page, name: str, width: int) -> list[str]:
 def test_petition_pages(new_page, demo_url, width, height):
     page = new_page("jn_county", width=width, height=height)
     problems = []
-    assert page.goto(f"{demo_url}/petitions/?state=assigned").status == 200
+    assert page.goto(f"{demo_url}/petitions/?state=taken_on").status == 200
     detail = demo_url + page.locator("table a[href^='/petitions/']").first.get_attribute("href")
     for name, url in (("petition-list", f"{demo_url}/petitions/"), ("petition", detail),
                       ("petition-dashboard", f"{demo_url}/petitions/dashboard"),
@@ -100,4 +100,38 @@ def test_the_second_factor_page(new_page, demo_url):
     with page.expect_navigation():
         page.click("form.card button[type=submit]")
     assert "/accounts/otp/" not in page.url and page.goto(f"{demo_url}/mailbox/inbox/").status == 200
+    assert not problems, "\n".join(problems)
+
+
+def test_the_desk_a_backlog_case_and_a_petitioner_from_the_dossiers(new_page, demo_url):
+    """A director's desk filtered to 已逾期 (PC), a 积案 with its 包案 leader, and the new-petition form on a
+    phone with the petitioner picked from the dossiers."""
+    page = new_page("jn_county")
+    assert page.goto(f"{demo_url}/petitions/?due=overdue&order=due").status == 200
+    rows = page.locator("table tbody tr")
+    assert rows.count() > 0 and page.locator("table .badge-bad").count() > 0  # every row is marked overdue
+    problems = check(page, "petition-desk-overdue", 1366)
+    assert page.goto(f"{demo_url}/petitions/backlog/").status == 200
+    page.locator("table a[href*='/backlog/']").first.click()
+    page.wait_for_load_state()
+    assert "/backlog/" in page.url and page.locator("main").inner_text().count("包案") >= 1
+    problems += check(page, "backlog-case", 1366)
+    for name, url in (("meetings", "/petitions/outreach/"), ("mediations", "/petitions/mediation/")):
+        assert page.goto(demo_url + url).status == 200
+        problems += check(page, name, 1366)
+
+    phone = new_page("jn_village", width=360, height=740)
+    phone.goto(f"{demo_url}/people/")  # a name on file in the village, as the worker would know it
+    known = phone.locator("#person-results tbody a[href^='/people/']").first.inner_text().strip()
+    assert phone.goto(f"{demo_url}/petitions/new").status == 200
+    require_htmx(phone)
+    picker = phone.locator("[data-testid=petitioner-picker] input[type=search]")
+    picker.fill(known)
+    option = phone.locator("#petitioner-options button").first
+    option.wait_for()
+    chosen_name = option.locator("strong").inner_text()
+    option.click()
+    phone.locator("#chosen-petitioners li").first.wait_for()
+    assert chosen_name in phone.locator("#chosen-petitioners").inner_text()
+    problems += check(phone, "petition-new-picker", 360)
     assert not problems, "\n".join(problems)

@@ -133,12 +133,13 @@ def test_a_petition_under_review_shows_where_it_stands(new_page, demo_url):
         assert "复查中" in current.text_content()
         problems += look(page, f"petition-review-workflow-{size}")
 
-    # The centre above the county answers the review: its step is drawn open, and offered in the form.
-    city = new_page("nj_city", width=DESKTOP["width"], height=DESKTOP["height"])
-    assert city.goto(petition).status == 200
-    assert city.locator("[data-testid=workflow] path[data-open-step=yes]").count()
-    labels = city.evaluate("""[...document.querySelectorAll('[data-testid=workflow] path[data-open-step=yes]')]
+    # The level directly above the street station that answered (the county centre) answers the review
+    # (信访工作条例 Art. 35): its step is drawn open, and offered in the form.
+    county = new_page("jn_county", width=DESKTOP["width"], height=DESKTOP["height"])
+    assert county.goto(petition).status == 200
+    assert county.locator("[data-testid=workflow] path[data-open-step=yes]").count()
+    labels = county.evaluate("""[...document.querySelectorAll('[data-testid=workflow] path[data-open-step=yes]')]
         .map(p => p.nextElementSibling?.tagName === 'text' ? p.nextElementSibling.textContent : '')""")
     assert "复查答复" in labels  # the label drawn beside the open arrow
-    assert city.locator("#id_action option[value=review_reply]").count() == 1
+    assert county.locator("#id_action option[value=review_reply]").count() == 1
     assert not problems, "\n".join(problems)

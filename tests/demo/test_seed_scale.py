@@ -3,7 +3,7 @@ the workflow, audit entries the ORM reads, resumable and deterministic, and bad 
 
 import csv
 from collections import Counter, defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
 from io import StringIO
 
 import pytest
@@ -16,15 +16,16 @@ from django.db.models import Count
 from django.utils import timezone
 
 from rongjia.accounts.models import User
-from rongjia.core.deadlines import deadline
 from rongjia.core.idnumber import parse_id_number
 from rongjia.core.models import OrgUnit, Region
+from rongjia.core.regions import CITY, COUNTY, VILLAGE
 from rongjia.demo import scale_petitions, scale_writer
 from rongjia.demo.scale_run import TABLES
 from rongjia.people.models import Person, StatusChange, Transfer
 from rongjia.people.services import id_index, phone_index
 from rongjia.petitions import workflow
-from rongjia.petitions.models import Petition
+from rongjia.petitions.models import Petition, PetitionEvent, PetitionReply
+from rongjia.petitions.services import REPRESENTATIVES_MAX
 
 COUNTIES = ("620102", "620103", "620104")  # 城关区, 七里河区, 西固区; the run writes the first two
 ARGS = ("--region", "6201", "--counties", "2", "--people", "2400", "--years", "1")
@@ -76,7 +77,9 @@ def test_seed_scale_writes_people_books_petitions_and_audit_that_agree(db, fast)
     _assert_references_resolve()
     _assert_books_add_up()
     _assert_transfers_match_the_books()
-    _assert_petitions_follow_the_workflow()
+    _assert_petitions_follow_the_workflow(
+        states_seen=("registered", "accepted", "replied", "closed", "not_accepted"),
+        actions_seen=("assign", "take_on", "deliver"))
     _assert_audit_entries(people)
     _assert_viewers()
 
@@ -84,6 +87,27 @@ def test_seed_scale_writes_people_books_petitions_and_audit_that_agree(db, fast)
     again = seed()
     assert _table_counts() == before
     assert again.count("此前已写入，跳过") == 2
+
+
+def test_contested_answers_go_to_the_level_directly_above(db, fast, monkeypatch):
+    """Every period extended, every answer contested, every 复查 answer taken to 复核 with a hearing: the rare
+    paths, run for all.
+    Only an answer given by a street station or a centre goes on (seed_scale has no account at a street
+    station, the level directly above a village's); the county reviews a street's answer, the city rechecks."""
+    monkeypatch.setattr(scale_petitions, "CONTESTED", 1.0)
+    monkeypatch.setattr(scale_petitions, "RECHECKED", 1.0)
+    monkeypatch.setattr(scale_petitions, "HEARD", 1.0)
+    monkeypatch.setattr(scale_petitions, "EXTENDED", 1.0)
+    seed()
+    _assert_petitions_follow_the_workflow(
+        actions_seen=("extend", "request_review", "review_reply", "request_recheck", "hearing", "recheck_reply"))
+    twice = PetitionEvent.objects.filter(action="extend").values("petition").annotate(n=Count("id")).filter(n=2)
+    assert twice.exists()  # extended again while the extended period ran, 30 days at most in all
+    _assert_references_resolve()
+    reviewed = PetitionReply.objects.filter(stage="review").select_related("unit")
+    assert reviewed and {reply.unit.level for reply in reviewed} <= {CITY, COUNTY}
+    assert not PetitionReply.objects.filter(stage="answer", unit__level=VILLAGE,
+                                            petition__replies__stage="review").exists()
 
 
 def _assert_valid_people(people):
@@ -152,62 +176,140 @@ def _assert_transfers_match_the_books():
     assert Transfer.objects.filter(state="proposed", decided_at__isnull=False).count() == 0
 
 
-def _assert_petitions_follow_the_workflow():
-    petitions = Petition.objects.filter(region_code__startswith="6201").prefetch_related("events", "petitioners")
+def _assert_petitions_follow_the_workflow(*, states_seen=(), actions_seen=()):
+    """Each petition's events, replayed as the steps of workflow.PETITION would take them, end where its row
+    ends; its deadline is the machine's running deadline; each answer is its own record, consistent with its
+    event (unit, outcome, deadline answered, delivery); 复查 and 复核 answered by the unit directly above."""
+    petitions = (Petition.objects.filter(region_code__startswith="6201")
+                 .prefetch_related("events", "petitioners", "replies").select_related("unit"))
     assert petitions.count() >= 70  # one for ten people in three years: 80 for 2,400 people in one
-    states = Counter()
-    for petition in petitions.select_related("unit"):
+    states, actions = Counter(), Counter()
+    for petition in petitions:
         events = sorted(petition.events.all(), key=lambda event: event.pk)
         first, rest = events[0], events[1:]
         assert (first.action, first.from_state, first.to_state) == ("register", "", "registered")
         assert first.on == petition.registered_on
-        state, day = "registered", first.on
-        due = deadline(first.on, workflow.ACCEPT_NOTICE_DAYS).due
-        dates = {}
+        replayed = _Replay(petition)
+        replies = {reply.stage: reply for reply in petition.replies.all()}
+        answered = []
         for event in rest:
             step = workflow.STEPS[event.action]
-            assert event.from_state == state and state in step.sources
-            assert event.to_state == (step.target or state)
-            assert event.on >= day
-            if step.window:
-                assert event.on <= step.window.period.due(dates[step.window.anchor])
-            dates.update(_dates_set_by(event))
-            due = _due_after(event, due, dates)
-            state, day = event.to_state, event.on
-        assert petition.state == state
+            assert event.from_state == replayed.state and replayed.state in step.sources
+            assert event.to_state == (step.target or replayed.state)
+            assert event.on >= replayed.day
+            assert event.note or not step.needs_note
+            if step.window and getattr(replayed, step.window.anchor):  # no window while its start is unknown
+                assert event.on <= step.window.period.due(getattr(replayed, step.window.anchor))
+            running = workflow.running_deadline(replayed)
+            if event.action == "extend":
+                assert event.on <= running  # only while the period runs (Art. 32)
+            if event.action in STAGES:
+                reply = replies[STAGES[event.action]]
+                assert (reply.replied_on, reply.due_on, reply.unit_id) == (event.on, running, event.data["by_unit"])
+                assert (reply.outcome, reply.text) == (event.data["outcome"], event.data["reply_text"])
+                assert event.data.get("delivered_on") in (None, event.on.isoformat())
+                answered.append(reply)
+            if event.action == "deliver":
+                reply = answered[-1]
+                assert (event.data["stage"], event.data["delivery_method"]) == (reply.stage, reply.delivery_method)
+                assert reply.replied_on <= reply.delivered_on <= event.on
+                assert event.data["delivered_on"] == reply.delivered_on.isoformat()
+            replayed.take(event)
+            if event.action == "extend":
+                assert event.data["due"] == workflow.running_deadline(replayed).isoformat()
+            actions[event.action] += 1
+        assert petition.state == replayed.state
         assert petition.region_code == petition.unit.region_code
-        assert petition.accepted_on == dates.get("accepted_on")
-        assert petition.replied_on == dates.get("replied_on")
-        assert petition.assigned_on == dates.get("assigned_on")
-        assert petition.due_on == due
+        for name in _Replay.DATES + _Replay.DAYS + ("unit_id",):
+            assert getattr(petition, name) == getattr(replayed, name), (petition.pk, name)
+        assert petition.extended_days <= workflow.MAX_EXTENSION.days
+        assert petition.assignee_extended_days <= workflow.MAX_EXTENSION.days
+        assert petition.due_on == workflow.running_deadline(petition)  # the machine's due_of, for every state
         assert petition.version == len(events)
-        petitioners = petition.petitioners.all()
-        assert petitioners and petition.collective == (len(petitioners) >= workflow.COLLECTIVE_SIZE)
-        states[state] += 1
-    assert {"registered", "accepted", "replied", "closed", "not_accepted"} <= set(states)
+        assert [reply.pk for reply in answered] == sorted(reply.pk for reply in replies.values())
+        if "answer" in replies:
+            assert petition.replied_on == replies["answer"].replied_on  # the first answer, never a later one
+            latest = answered[-1]
+            assert (petition.outcome, petition.reply_text) == (latest.outcome, latest.text)
+            assert petition.reply_delivered_on == latest.delivered_on
+        else:
+            assert petition.replied_on is None and not replies
+        _assert_answered_from_directly_above(replies)
+        _assert_headcount(petition, list(petition.petitioners.all()))
+        states[petition.state] += 1
+    assert set(states_seen) <= set(states) and set(actions_seen) <= set(actions), (states, actions)
 
 
-def _dates_set_by(event) -> dict:
-    if event.action == "accept":
-        return {"accepted_on": event.on}
-    if event.action == "assign":
-        return {"assigned_on": event.on}
-    if event.action in ("reply", "review_reply", "recheck_reply"):
-        return {"replied_on": event.on}
-    return {}
+STAGES = {"reply": "answer", "review_reply": "review", "recheck_reply": "recheck"}
 
 
-def _due_after(event, due, dates):
-    step = workflow.STEPS[event.action]
-    if event.action == "extend":
-        return workflow.HANDLING.due(dates["accepted_on"], extra_days=event.data["days"])
-    if event.action in ("reply", "review_reply", "recheck_reply"):
-        return None
-    return step.next_due.due(event.on) if step.next_due else due
+def _assert_answered_from_directly_above(replies):
+    """复查 by the unit directly above the one that answered (Art. 35), 复核 by the one above the 复查's (Art. 36)."""
+    if "review" in replies:
+        assert replies["review"].unit == workflow.unit_above(replies["answer"].unit)
+    if "recheck" in replies:
+        assert replies["recheck"].unit == workflow.unit_above(replies["review"].unit)
+
+
+def _assert_headcount(petition, petitioners):
+    """As petition_register records it: a visit counts the people present, naming at most 5 representatives
+    (Art. 18); 集体访 is five or more present at a visit, or five or more named in writing."""
+    assert petitioners
+    if petition.channel == "visit":
+        assert len(petitioners) <= REPRESENTATIVES_MAX and petition.headcount >= len(petitioners)
+        assert petition.collective == (petition.headcount >= workflow.COLLECTIVE_SIZE)
+    else:
+        assert petition.headcount is None
+        assert petition.collective == (len(petitioners) >= workflow.COLLECTIVE_SIZE)
+
+
+class _Replay:
+    """A petition rebuilt from its events alone, as each step's effect in petitions/workflow.py writes it."""
+
+    DATES = ("accepted_on", "assigned_on", "taken_on", "replied_on", "reply_delivered_on", "review_requested_on",
+             "recheck_requested_on")
+    DAYS = ("extended_days", "assignee_extended_days", "hearing_days")
+
+    def __init__(self, petition):
+        self.state, self.day, self.registered_on = "registered", petition.registered_on, petition.registered_on
+        self.unit_id, self.assigned_by = petition.registered_at_unit_id, []
+        for name in self.DATES:
+            setattr(self, name, None)
+        for name in self.DAYS:
+            setattr(self, name, 0)
+
+    def take(self, event):
+        action, data, day = event.action, event.data, event.on
+        if action == "accept":
+            self.accepted_on = day
+        elif action == "assign":
+            self.assigned_by.append(data["from_unit"])
+            self.unit_id, self.assigned_on, self.taken_on, self.assignee_extended_days = data["unit"], day, None, 0
+        elif action == "take_on":
+            self.taken_on = day
+        elif action == "object":
+            self.unit_id, self.taken_on = self.assigned_by[-1], None
+        elif action == "extend":
+            field = "extended_days" if self.state == "accepted" else "assignee_extended_days"
+            setattr(self, field, getattr(self, field) + data["days"])
+        elif action in STAGES:
+            self.replied_on = self.replied_on or day
+            self.reply_delivered_on = _day(data.get("delivered_on"))
+        elif action == "deliver":
+            self.reply_delivered_on = _day(data["delivered_on"])
+        elif action in ("request_review", "request_recheck"):
+            setattr(self, f"{action[len('request_'):]}_requested_on", day)
+        elif action == "hearing":
+            self.hearing_days += data["days"]
+        self.state, self.day = event.to_state, day
+
+
+def _day(text):
+    return date.fromisoformat(text) if text else None
 
 
 def _assert_audit_entries(people):
-    kinds = ContentType.objects.get_for_models(Person, StatusChange, Petition)
+    kinds = ContentType.objects.get_for_models(Person, StatusChange, Petition, PetitionReply)
     entries = LogEntry.objects.filter(actor__username__startswith="scale_")
     created = entries.filter(content_type=kinds[Person], action=LogEntry.Action.CREATE)
     assert created.count() == len(people)
@@ -219,6 +321,16 @@ def _assert_audit_entries(people):
     assert entry.object_repr == person.name and entry.changes["name"] == ["None", person.name]
     updates = entries.filter(content_type=kinds[Petition], action=LogEntry.Action.UPDATE)
     assert all("state" in change or "version" in change for change in updates.values_list("changes", flat=True))
+    steps = PetitionEvent.objects.filter(petition__region_code__startswith="6201").exclude(action="register")
+    assert updates.count() == steps.count()  # one saved change per step
+    # each answer's record is created by its step, and changed by its delivery (PetitionReply is audited)
+    replies = entries.filter(content_type=kinds[PetitionReply])
+    assert replies.filter(action=LogEntry.Action.CREATE).count() == PetitionReply.objects.count()
+    delivered = replies.filter(action=LogEntry.Action.UPDATE)
+    assert delivered.count() == steps.filter(action="deliver").count()
+    for entry in delivered:
+        reply = PetitionReply.objects.get(pk=entry.object_id)
+        assert entry.changes["delivered_on"] == ["None", reply.delivered_on.isoformat()]
 
 
 def _assert_viewers():
@@ -256,14 +368,16 @@ def test_an_interrupted_county_leaves_nothing_and_a_rerun_writes_what_one_run_wo
 
 
 def _table_counts():
-    return [model.objects.count() for model in (Person, StatusChange, Transfer, Petition, LogEntry, User, OrgUnit)]
+    return [model.objects.count() for model in (Person, StatusChange, Transfer, Petition, PetitionReply, LogEntry,
+                                                User, OrgUnit)]
 
 
 def _fingerprint():
     people = sorted(written().values_list("id_hash", "name", "status", "station__region_code", "phone_hash"))
     changes = sorted(StatusChange.objects.values_list("person__id_hash", "kind", "date", "region_code"))
     petitions = sorted(Petition.objects.values_list("subject", "state", "registered_on", "region_code", "due_on"))
-    return people, changes, petitions, LogEntry.objects.filter(actor__username__startswith="scale_").count()
+    replies = sorted(PetitionReply.objects.values_list("stage", "unit__region_code", "replied_on", "delivered_on"))
+    return people, changes, petitions, replies, LogEntry.objects.filter(actor__username__startswith="scale_").count()
 
 
 @pytest.mark.parametrize("args, message", [

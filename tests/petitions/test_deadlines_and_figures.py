@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.utils import timezone
 
-from rongjia.petitions.models import Petition, PetitionNotice
+from rongjia.petitions import workflow
+from rongjia.petitions.models import Petition, PetitionNotice, PetitionReply
 from rongjia.petitions.selectors_stats import petition_dashboard
 from rongjia.petitions.services import petition_transition
 from tests.factories import STREET_CODE, VILLAGE_CODE
@@ -54,12 +55,18 @@ def test_supervision_by_a_centre_above_only(cast):
     assert pressed.events.filter(action="supervise", note="限期办结").exists()
 
 
+def _answered(petition, *, accepted_on, replied_on):
+    """As the reply step records it: the answer with the deadline it was due by (60 days from 受理)."""
+    Petition.objects.filter(pk=petition.pk).update(state="replied", accepted_on=accepted_on, replied_on=replied_on)
+    PetitionReply.objects.create(petition=petition, stage="answer", unit=petition.unit, outcome="support",
+                                 text="已答复", replied_on=replied_on, due_on=workflow.HANDLING.due(accepted_on))
+
+
 def test_the_dashboard_counts_and_the_on_time_rate(cast):
     on_time, late = register(cast.village_worker, subject="按期"), register(cast.village_worker, subject="超期")
     for petition, replied_after in ((on_time, 20), (late, 80)):
         start = TODAY - timedelta(days=100)
-        Petition.objects.filter(pk=petition.pk).update(state="replied", accepted_on=start,
-                                                       replied_on=start + timedelta(days=replied_after))
+        _answered(petition, accepted_on=start, replied_on=start + timedelta(days=replied_after))
     open_one = register(cast.village_worker, subject="未办")
     due_in(open_one, -1)
     figures = petition_dashboard(cast.county_director)
@@ -69,15 +76,14 @@ def test_the_dashboard_counts_and_the_on_time_rate(cast):
     assert petition_dashboard(cast.outsider)["total"] == 0
 
 
-def test_the_on_time_rate_reads_the_holiday_table_once(cast, django_assert_max_num_queries):
+def test_the_on_time_rate_is_one_query_whatever_the_number_of_answers(cast, django_assert_max_num_queries):
     from rongjia.petitions.selectors_stats import on_time_by_unit
 
     start = TODAY - timedelta(days=100)
     for n in range(12):
         petition = register(cast.village_worker, subject=f"答复{n}")
-        Petition.objects.filter(pk=petition.pk).update(state="replied", accepted_on=start + timedelta(days=n),
-                                                       replied_on=start + timedelta(days=n + 30))
-    with django_assert_max_num_queries(4):  # the same for 12 petitions as for 1200
+        _answered(petition, accepted_on=start + timedelta(days=n), replied_on=start + timedelta(days=n + 30))
+    with django_assert_max_num_queries(2):  # the viewer's scope and one count: the same for 12 answers as for 12,000
         [row] = on_time_by_unit(Petition.objects.visible_to(cast.county_director))
     assert (row["on_time"], row["answered"]) == (12, 12)
 
@@ -90,8 +96,9 @@ def test_the_warnings_page_shows_each_unit_its_own_and_those_below(cast, client_
     village = client_for(cast.village_worker).get("/petitions/notices/").content.decode()
     assert "快到期事项" in village and "逾期事项" not in village  # the escalation is told to the street
     street_client = client_for(cast.street_worker)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):  # +1: which years have a holiday table (provisional deadlines)
         street = street_client.get("/petitions/notices/?kind=overdue").content.decode()
     assert "逾期事项" in street and "快到期事项" not in street
-    assert "事项" not in client_for(cast.village2_worker).get("/petitions/notices/").content.decode()
+    neighbour = client_for(cast.village2_worker).get("/petitions/notices/").content.decode()
+    assert "快到期事项" not in neighbour and "逾期事项" not in neighbour
     assert client_for(cast.auditor).get("/petitions/notices/").status_code == 403

@@ -11,7 +11,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import translation
 
-from rongjia.petitions import documents, forms, selectors, workflow
+from rongjia.petitions import clocks, documents, forms, workflow
 from rongjia.petitions.workflow import PETITION
 
 DOC = Path(settings.BASE_DIR) / "docs" / "deadlines.md"
@@ -43,18 +43,21 @@ def step_table() -> str:
                 f"{step.label} (`{step.action}`)", "、".join(states[s] for s in step.sources),
                 states.get(step.target, "不变"), f"`{step.capability}`", "是" if step.needs_note else "",
                 "、".join(f"`{name}`" for name in step.fields), window, _period(step.next_due),
-                {"unit": "承办单位的上级", "reviewer": "复查机关的上级"}.get(step.above, ""),
+                {"unit": "承办单位以上的中心", "answerer": "答复单位的上一级",
+                 "reviewer": "复查机关的上一级"}.get(step.above, ""),
                 step.document.title if step.document else "", step.rule]) + " |")
     return "\n".join(rows)
 
 
 def period_table() -> str:
     rows = ["| 期限 | 天数 | 起算 |", "|---|---|---|",
-            f"| 告知受理与否 | {_period(workflow.ACCEPT_NOTICE)} | 登记之日 |",
+            f"| 告知受理与否 | {_period(workflow.ACCEPT_NOTICE)} | 登记之日；交办/转办的，承办单位收到之日 |",
             f"| 异议 | {_period(workflow.OBJECTION)} | 交办之日 |",
-            f"| 办理 | {_period(workflow.HANDLING)}，经批准延长不超过 {_period(workflow.MAX_EXTENSION)} | 受理之日 |",
-            f"| 申请复查、复核 | {_period(workflow.REQUEST_AGAIN)} | 书面答复之日 |",
-            f"| 复查、复核答复 | {_period(workflow.ANSWER_AGAIN)} | 收到请求之日 |"]
+            f"| 办理 | {_period(workflow.HANDLING)}，期限内经负责人批准延长，合计不超过 "
+            f"{_period(workflow.MAX_EXTENSION)} | 受理之日；交办/转办的，承办单位受理之日 |",
+            f"| 申请复查、复核 | {_period(workflow.REQUEST_AGAIN)} "
+            "| 收到书面答复之日（送达日期；未登记送达的，尚未起算） |",
+            f"| 复查、复核答复 | {_period(workflow.ANSWER_AGAIN)} | 收到请求之日（复核听证所需时间不计入） |"]
     return "\n".join(rows)
 
 
@@ -81,7 +84,7 @@ def test_forms_documents_and_deadlines_read_the_one_definition():
     assert forms.StepForm.base_fields["days"].max_value == workflow.MAX_EXTENSION.days
     assert workflow.ACTION_LABELS["reply"] == PETITION.step("reply").label
     # the petition page's deadline strip counts the handling period the machine declares
-    assert selectors.workflow.HANDLING is PETITION.step("accept").next_due
+    assert clocks.workflow.HANDLING is PETITION.step("accept").next_due
 
 
 def test_no_period_of_the_petition_lifecycle_is_typed_twice():

@@ -12,16 +12,16 @@ from rongjia.petitions import workflow
 from rongjia.petitions.models import Petition
 from rongjia.petitions.services import IllegalStep, petition_register, petition_transition
 from tests.api.conftest import api
-from tests.factories import STREET_CODE, VILLAGE_CODE, UserFactory, unit_at, valid_id_number
+from tests.factories import STREET_CODE, VILLAGE_CODE, unit_at, valid_id_number
 
 PETITIONER_ID = valid_id_number("19600101", sequence=31)
 REPLY = "经调查核实，已按政策予以落实。"
 
 
-def register(actor, *, code=VILLAGE_CODE, category="placement", subject="安置待遇未落实", people=None):
+def register(actor, *, code=VILLAGE_CODE, category="placement", subject="安置待遇未落实", people=None, **extra):
     people = people or [{"name": "王建国", "id_number": PETITIONER_ID}]
-    return petition_register(actor=actor, unit=unit_at(code), channel="visit", type="claim", category=category,
-                             subject=subject, petitioners=people)
+    return petition_register(actor=actor, unit=unit_at(code), channel=extra.pop("channel", "visit"), type="claim",
+                             category=category, subject=subject, petitioners=people, **extra)
 
 
 def step(actor, petition, action, **data):
@@ -29,11 +29,12 @@ def step(actor, petition, action, **data):
 
 
 def test_the_whole_lifecycle_is_recorded_with_who_when_why(cast):
-    petition = register(cast.village_worker)
+    petition = register(cast.street_worker, code=STREET_CODE)
     assert petition.state == "registered" and petition.due_on == deadline(petition.registered_on, 15).due
-    petition = step(cast.village_worker, petition, "accept")
+    petition = step(cast.street_worker, petition, "accept")
     assert petition.due_on == deadline(timezone.localdate(), 60).due
     petition = step(cast.street_worker, petition, "assign", unit=unit_at(VILLAGE_CODE))
+    petition = step(cast.village_worker, petition, "take_on")  # the receiving unit's own 受理 (Art. 23)
     with pytest.raises(ValidationError, match="reply|答复"):  # the written reply is required
         step(cast.village_worker, petition, "reply", outcome="support", note="已落实")
     petition = step(cast.village_worker, petition, "reply", outcome="support", note="已落实", reply_text=REPLY)
@@ -42,8 +43,9 @@ def test_the_whole_lifecycle_is_recorded_with_who_when_why(cast):
     petition = step(cast.village_worker, petition, "close")
     assert petition.state == "closed"
     events = list(petition.events.values_list("action", "actor__username"))
-    assert events == [("register", "village_worker"), ("accept", "village_worker"), ("assign", "street_worker"),
-                      ("reply", "village_worker"), ("revisit", "village_worker"), ("close", "village_worker")]
+    assert events == [("register", "street_worker"), ("accept", "street_worker"), ("assign", "street_worker"),
+                      ("take_on", "village_worker"), ("reply", "village_worker"), ("revisit", "village_worker"),
+                      ("close", "village_worker")]
 
 
 @pytest.mark.parametrize("state", list(workflow.STATES))
@@ -70,7 +72,7 @@ def test_roles(cast):
         step(cast.county_director, petition, "extend", note="案情复杂", days=31)
     petition = step(cast.county_director, petition, "extend", note="案情复杂", days=30)
     assert petition.due_on == deadline(petition.accepted_on, 90).due
-    with pytest.raises(ValidationError):  # once only
+    with pytest.raises(ValidationError):  # 30 days at most in all (Art. 32)
         step(cast.county_director, petition, "extend", note="再延", days=5)
     with pytest.raises(ValidationError):  # a refusal needs its reason
         step(cast.village_worker, register(cast.village_worker, subject="另一件事"), "reject")
@@ -90,24 +92,25 @@ def test_objection_within_five_working_days_only(cast):
 def test_review_and_recheck_windows_and_no_repeat_after_recheck(cast):
     petition = step(cast.village_worker, register(cast.village_worker), "accept")
     petition = step(cast.village_worker, petition, "reply", outcome="refuse", reply_text=REPLY)
-    Petition.objects.filter(pk=petition.pk).update(replied_on=timezone.localdate() - timedelta(days=45))
-    with pytest.raises(ValidationError):  # 复查 must be asked within 30 days of the reply
+    # 复查 must be asked within 30 days of receiving the written reply (Art. 35)
+    Petition.objects.filter(pk=petition.pk).update(reply_delivered_on=timezone.localdate() - timedelta(days=45))
+    with pytest.raises(ValidationError):
         step(cast.village_worker, petition, "request_review", note="不服")
-    Petition.objects.filter(pk=petition.pk).update(replied_on=timezone.localdate() - timedelta(days=3))
+    Petition.objects.filter(pk=petition.pk).update(reply_delivered_on=timezone.localdate() - timedelta(days=3))
     petition = step(cast.village_worker, petition, "request_review", note="不服")
     assert petition.due_on == deadline(timezone.localdate(), 30).due
-    with pytest.raises(ValidationError, match="above|上级|以上"):  # 复查 is answered by the level above
+    with pytest.raises(ValidationError, match="above|上级|以上|上一级"):  # 复查 is answered by the level above
         step(cast.village_worker, petition, "review_reply", outcome="refuse", reply_text=REPLY)
-    petition = step(cast.county_director, petition, "review_reply", outcome="refuse", reply_text=REPLY)
-    petition = step(cast.county_director, petition, "request_recheck", note="仍不服")
-    with pytest.raises(ValidationError, match="above|上级|以上"):  # 复核: above the centre that answered the 复查
-        step(cast.county_director, petition, "recheck_reply", outcome="refuse", reply_text=REPLY)
-    city_director = UserFactory(org_unit=unit_at("320100000000"), roles=["centre_director"])
-    petition = step(city_director, petition, "recheck_reply", outcome="refuse", reply_text=REPLY)
-    assert petition.state == "rechecked" and workflow.allowed_actions("rechecked") == []
-    with pytest.raises(ValidationError, match="复核"):
-        register(cast.village_worker, subject="同一事项再次反映")
-    register(cast.village_worker, category="medical", subject="另一事项")  # another matter is accepted
+    petition = step(cast.street_worker, petition, "review_reply", outcome="refuse", reply_text=REPLY)
+    petition = step(cast.street_worker, petition, "request_recheck", note="仍不服")
+    with pytest.raises(ValidationError, match="above|上级|以上|上一级"):  # 复核: directly above the 复查's answerer
+        step(cast.street_worker, petition, "recheck_reply", outcome="refuse", reply_text=REPLY)
+    petition = step(cast.county_director, petition, "recheck_reply", outcome="refuse", reply_text=REPLY)
+    assert petition.state == "rechecked" and workflow.allowed_actions("rechecked") == ["deliver"]  # only its 送达
+    # Art. 36: only the same facts and reasons are not accepted again, and never silently: registered and answered
+    again = register(cast.village_worker, subject="同一事项再次反映", same_facts_as=petition.pk)
+    assert again.state == "not_accepted" and again.events.last().action == "reject"
+    assert register(cast.village_worker, subject="同类新事项").state == "registered"  # a new matter, same category
 
 
 def test_repeats_collective_and_above_county_are_flagged(cast):
@@ -115,8 +118,10 @@ def test_repeats_collective_and_above_county_are_flagged(cast):
     again = register(cast.village_worker, subject="再次反映")
     assert list(again.repeat_of.all()) == [first]
     crowd = [{"name": f"群众{n}", "id_number": valid_id_number("19700101", sequence=40 + n)} for n in range(5)]
-    assert register(cast.village_worker, subject="集体反映", people=crowd).collective
-    assert not register(cast.village_worker, subject="四人", people=crowd[:4]).collective
+    # 集体访 counts people: at a visit those present (the named are representatives, Art. 18), in a letter the names
+    assert register(cast.village_worker, subject="集体反映", people=crowd[:2], headcount=5).collective
+    assert register(cast.village_worker, subject="联名信", people=crowd, channel="letter").collective
+    assert not register(cast.village_worker, subject="四人", people=crowd[:4], channel="letter").collective
     assert not first.above_county
     city = petition_register(actor=cast.county_director, unit=unit_at("320115000000"), channel="letter",
                              type="claim", category="other", subject="区里", petitioners=[{"name": "李", "id_number":

@@ -4,15 +4,20 @@ kwargs name, and the text a response shows a person (page, xlsx or PDF)."""
 import io
 import zipfile
 from dataclasses import dataclass
+from datetime import time
 
 from auditlog.context import disable_auditlog
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from rongjia.accounts.models import AccountChange, Role
 from rongjia.core.models import Region
 from rongjia.people.models import ImportJob
+from rongjia.petitions.backlog.models import BacklogCase
 from rongjia.petitions.legal_aid.services import lawyer_save
 from rongjia.petitions.mailbox.services import feedback_submit
+from rongjia.petitions.mediation.services import mediation_open
+from rongjia.petitions.outreach.services import meeting_plan, reception_day_save, sensitive_period_save
 from rongjia.petitions.services import petition_register
 from tests.factories import person_at, unit_at, valid_id_number
 
@@ -36,7 +41,12 @@ def records_in(county: str, director, label: str, village: str | None = None) ->
     feedback, _receipt = feedback_submit(about=unit_at(village), topic="attitude", rating="fairly",
                                          content=f"{label}意见内容")
     lawyer = lawyer_save(actor=director, station=unit_at(county + "000000"), name=f"{label}律师", firm=f"{label}律所")
+    outreach = _outreach_records(director, county, village, label)
     with disable_auditlog():
+        # the petition as a 积案 of the county's centre, with its 包案 leader (the pages reach it by the petition)
+        BacklogCase.objects.create(petition=petition, reason="overdue", centre=unit_at(county + "000000"),
+                                   region_code=county + "000000", opened_on=timezone.localdate(),
+                                   leader_name=f"{label}包案领导", plan=f"{label}化解方案")
         job = ImportJob.objects.create(uploaded_by=director, file="imports/x.xlsx", original_name=f"{label}.xlsx",
                                        sha256="0" * 64)
         change = AccountChange.objects.create(kind="role_capabilities", role=Role.objects.get(code="leader"),
@@ -44,7 +54,21 @@ def records_in(county: str, director, label: str, village: str | None = None) ->
                                               proposal={"capabilities": ["org.view"]})
     return Records(ids={"person": person.pk, "petition": petition.pk, "feedback": feedback.pk, "lawyer": lawyer.pk,
                         "station": unit_at(village).pk, "user": director.pk, "job": job.pk, "region": village,
-                        "account_change": change.pk})
+                        "account_change": change.pk, **outreach})
+
+
+def _outreach_records(director, county: str, village: str, label: str) -> dict:
+    """A meeting and a mediation about the person (names carry the label), a reception day and a sensitive period."""
+    today, centre = timezone.localdate(), unit_at(county + "000000")
+    meeting = meeting_plan(actor=director, unit=unit_at(village), kind="appointment", petitioner_name=f"{label}张三",
+                           scheduled_on=today, place=f"{label}接待室", leader="副局长")
+    mediation = mediation_open(actor=director, unit=unit_at(village), parties=f"{label}张三\n{label}某公司",
+                               mediator=f"{label}调解员", matter=f"{label}纠纷")
+    day = reception_day_save(actor=director, unit=centre, day=today, starts_at=time(9), ends_at=time(11),
+                             leader_name=f"{label}张三", leader_title="局长", place=f"{label}大厅")
+    period = sensitive_period_save(actor=director, unit=centre, name=f"{label}敏感时段", starts_on=today,
+                                   ends_on=today)
+    return {"meeting": meeting.pk, "mediation": mediation.pk, "reception_day": day.pk, "sensitive_period": period.pk}
 
 
 def routes() -> list[tuple[str, tuple]]:
@@ -64,9 +88,16 @@ def routes() -> list[tuple[str, tuple]]:
 
 # The record a route's first <pk> names, by route (a specific rule) or by namespace (the default).
 PK_BY_ROUTE = {"people:import_job": "job", "people:import_job_commit": "job", "people:transfer_decide": "person",
-               "petitions:lawyer_edit": "lawyer", "mailbox:detail": "feedback", "accounts:user_edit": "user",
+               "petitions:lawyer_edit": "lawyer", "mailbox:detail": "feedback", "mailbox:about_detail": "feedback",
+               "accounts:user_edit": "user",
                "accounts:user_unlock": "user", "accounts:user_reset_password": "user",
-               "accounts:change_decide": "account_change"}
+               "accounts:change_decide": "account_change",
+               "petitions:petitioner_pick": "person",  # a dossier picked as a petitioner on the registration form
+               **{f"petitions:{name}": "meeting" for name in ("meeting_detail", "meeting_edit", "meeting_step",
+                                                              "meeting_petition")},
+               **{f"petitions:{name}": "mediation" for name in ("mediation_detail", "mediation_session_add",
+                                                                "mediation_step")},
+               "petitions:reception_day_edit": "reception_day", "petitions:sensitive_period_edit": "sensitive_period"}
 PK_BY_NAMESPACE = {"people": "person", "petitions": "petition", "network": "station"}
 STRING_KWARGS = {"kind": "household", "action": "accept"}
 

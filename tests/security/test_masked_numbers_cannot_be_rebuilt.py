@@ -247,6 +247,10 @@ PLACES: dict[str, tuple[str, Callable[[World], str]]] = {
     "household member's edit form": (MEMBER_ID, lambda w: page(
         w, f"/people/{w.person.pk}/household/{household_member(w).pk}/edit")),
     "household member in the booklet": (MEMBER_ID, lambda w: booklet_text(with_member(w))),
+    "petitioner suggestions": (PERSON_ID, lambda w: page(w, "/petitions/new/petitioners?q=周建国")),
+    "petitioner suggestions searched by the number": (PERSON_ID, lambda w: page(
+        w, f"/petitions/new/petitioners?q={PERSON_ID}")),
+    "petitioner picked on the form": (PERSON_ID, lambda w: page(w, f"/petitions/new/petitioners/{w.person.pk}")),
 }
 
 

@@ -56,16 +56,37 @@ def planted(cast):
 
 def _workbooks(cast, client_for) -> dict[str, bytes]:
     director, today = client_for(cast.county_director), date.today().isoformat()
+    _petition_and_feedback_with_formulas(cast)
     return {
         "audit:export": client_for(cast.auditor).get(reverse("audit:export")),
         "insights:dashboard_export": director.get(reverse("insights:dashboard_export")),
+        "mailbox:inbox_export": director.get(reverse("mailbox:inbox_export")),
         "network:network_stats_export": director.get(reverse("network:network_stats_export") + "?region=320115"),
         "network:station_export": director.get(reverse("network:station_export")),
         "people:as_of_export": director.get(reverse("people:as_of_export") + f"?day={today}"),
         "people:export_full": director.post(reverse("people:export_full"), {"reason": "核对", "confirm": "on"}),
         "people:import_template": client_for(cast.village_worker).get(reverse("people:import_template")),
         "people:person_export": director.get(reverse("people:person_export")),
+        "petitions:backlog_export": director.get(reverse("petitions:backlog_export")),
+        "petitions:petition_export": director.get(reverse("petitions:petition_export")),
     }
+
+
+def _petition_and_feedback_with_formulas(cast) -> None:
+    """A petitioner's name and a feedback's words as a sender typed them; the poisoned village unit holds both, and
+    the petition is a 积案 (overdue) with a leader whose name begins like a formula."""
+    from rongjia.petitions.backlog.services import backlog_assign
+    from rongjia.petitions.mailbox.services import feedback_submit
+    from rongjia.petitions.models import Petition
+    from rongjia.petitions.services import petition_register
+
+    petition = petition_register(actor=cast.county_director, unit=unit_at(VILLAGE_CODE), channel="letter",
+                                 type="claim", category="housing", subject="安置待遇",
+                                 petitioners=[{"name": POISON}])
+    Petition.objects.filter(pk=petition.pk).update(subject="-1+1", due_on=date(2000, 1, 1))
+    backlog_assign(actor=cast.county_director, petition=petition, leader_name="+领导", plan="=1+1")
+    feedback_submit(about=unit_at(VILLAGE_CODE), topic="attitude", rating="fairly", content=POISON,
+                    sender_name="@张三")
 
 
 def test_every_workbook_holds_no_formula(planted, cast, client_for, tmp_path):

@@ -11,16 +11,22 @@ from rongjia.api.pagination import Pages
 from rongjia.core.models import OrgUnit
 from rongjia.core.scoping import get_visible_or_404
 from rongjia.petitions import services, services_files
+from rongjia.petitions.clocks import petition_deadlines, provisional_years
 from rongjia.petitions.models import Petition
-from rongjia.petitions.selectors import petition_deadlines, petition_list, repeats_seen_by
+from rongjia.petitions.selectors import petition_list, repeats_seen_by
 from rongjia.petitions.workflow import allowed_actions
 
 router = Router(tags=["petitions"])
 
 
 class PetitionerIn(Schema):
-    name: str
+    """Someone on file (`person_id`, a dossier in the caller's scope), or someone who is not (`name`, with the
+    ID number and the code of the region where they live if known)."""
+
+    person_id: int | None = None
+    name: str = ""
     id_number: str = ""
+    home_region_code: str = ""
 
 
 class PetitionIn(Schema):
@@ -31,6 +37,10 @@ class PetitionIn(Schema):
     subject: str
     content: str = ""
     petitioners: list[PetitionerIn]
+    headcount: int | None = None  # the people present at a visit (走访) only; the named are its representatives
+    # the 复核-concluded petition this one repeats with the same facts and reasons (Art. 36): it is then registered
+    # and answered 不予受理 at once; null: a new matter
+    same_facts_as: int | None = None
 
 
 class PetitionOut(Schema):
@@ -43,7 +53,9 @@ class PetitionOut(Schema):
     subject: str
     registered_on: date
     due_on: date | None
+    due_provisional: bool  # due_on falls in a year without a holiday table: counted with weekends only
     collective: bool
+    headcount: int | None
     above_county: bool
     repeat_of: list[int]  # the earlier petitions it repeats that the caller may open
     repeats_outside: int  # and how many others, handled outside the caller's area
@@ -61,6 +73,17 @@ class PetitionOut(Schema):
         return _repeats(petition, context)[1]
 
     @staticmethod
+    def resolve_due_provisional(petition, context) -> bool:
+        if not petition.due_on:
+            return False
+        # one look at the holiday table per year and response, not per petition
+        known = context["request"].__dict__.setdefault("_provisional_years", {})
+        year = petition.due_on.year
+        if year not in known:
+            known[year] = bool(provisional_years([petition.due_on]))
+        return known[year]
+
+    @staticmethod
     def resolve_allowed_actions(petition) -> list[str]:
         return allowed_actions(petition.state)
 
@@ -74,13 +97,19 @@ class TransitionIn(Schema):
     outcome: str = ""
     satisfaction: str = ""
     reply_text: str = ""  # the written reply: required with reply, review_reply and recheck_reply
+    delivery_method: str = ""  # with a reply or `deliver`: in_person, post or electronic
+    delivered_on: date | None = None  # the 复查/复核 window runs from this day (Arts. 35–36)
+    hearing_from: date | None = None  # with `hearing`: the 复核 hearing's days (Art. 36)
+    hearing_to: date | None = None
 
 
 class PetitionDeadlineOut(Schema):
     name: str
-    start: date
-    due: date
+    start: date | None  # None: a request window that has not started (the reply's delivery is not recorded)
+    due: date | None
     rule: str
+    running: bool
+    provisional: bool
 
 
 def _repeats(petition, context):
@@ -107,7 +136,8 @@ def petition_create(request, payload: PetitionIn):
     unit = get_visible_or_404(OrgUnit.objects.all(), request.auth, pk=payload.unit_id)
     petition = services.petition_register(
         actor=request.auth, unit=unit, channel=payload.channel, type=payload.type, category=payload.category,
-        subject=payload.subject, content=payload.content, petitioners=[p.model_dump() for p in payload.petitioners])
+        subject=payload.subject, content=payload.content, petitioners=[p.model_dump() for p in payload.petitioners],
+        headcount=payload.headcount, same_facts_as=payload.same_facts_as)
     return Status(201, petition)
 
 

@@ -7,26 +7,33 @@ so deadlines fall in the past, the present and the future.
 import random
 from datetime import timedelta
 
-from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from rongjia.accounts.models import User
 from rongjia.core.models import OrgUnit
+from rongjia.core.regions import STREET, VILLAGE
 from rongjia.core.scoping import subtree_q
 from rongjia.people.models import Person
 from rongjia.petitions.legal_aid.services import lawyer_save, referral_create, referral_step
 from rongjia.petitions.mailbox.services import feedback_answer, feedback_submit
-from rongjia.petitions.models import Petition
+from rongjia.petitions.models import Petition, PetitionReply
 from rongjia.petitions.services import petition_register, petition_transition
 
 SUBJECTS = {"placement": ["安置待遇未落实", "转业安置岗位争议"], "preferential": ["优抚金发放延迟", "伤残等级评定异议"],
             "employment": ["就业推荐无回音", "创业补贴申请"], "medical": ["医疗费用报销困难", "慢性病就医补助"],
             "housing": ["住房困难求助", "危房改造申请"], "social": ["社保接续问题", "养老保险缴费年限"],
             "other": ["服务站态度问题", "政策咨询"]}
-# How far each petition goes: (the steps taken in order, weight)
-PATHS = [((), 30), (("accept",), 40), (("accept", "assign"), 60), (("accept", "assign", "reply"), 40),
-         (("accept", "assign", "reply", "revisit", "close"), 60), (("reject",), 15),
-         (("accept", "reply", "request_review"), 20), (("accept", "reply", "request_review", "review_reply"), 10),
-         (("accept", "reply", "request_review", "review_reply", "request_recheck", "recheck_reply"), 5)]
+# How far each petition goes: (the steps taken in order, weight). The county centre registers and accepts;
+# it assigns to a station, which takes it on with its own clock (Art. 23). A station's answer is reviewed
+# by the level directly above it and rechecked by the one above that (Arts. 35–36): the review paths are
+# assigned to a street, so the county reviews and the city rechecks.
+ANSWERED = ("accept", "assign", "take_on", "reply", "deliver")
+PATHS = [((), 30), (("accept",), 40), (("accept", "assign"), 30), (("accept", "assign", "take_on"), 40),
+         (("accept", "assign", "take_on", "reply"), 30), ((*ANSWERED, "revisit", "close"), 60), (("reject",), 15),
+         (("accept", "reply", "deliver"), 20), ((*ANSWERED, "request_review"), 15),
+         ((*ANSWERED, "request_review", "review_reply"), 10),
+         ((*ANSWERED, "request_review", "review_reply", "deliver", "request_recheck", "recheck_reply"), 5)]
+DELIVERY = ("in_person", "post", "electronic")
 
 REPLIES = {"support": "经调查核实，你反映的情况属实。本机关已协调相关部门，按政策予以落实。",
            "explain": "经调查核实，现将有关政策规定向你解释说明如下：相关待遇按现行标准执行，已向你当面说明。",
@@ -39,25 +46,26 @@ def seed_petitions(*, county_prefix: str, total: int = 280) -> int:
     if city is None or actor is None or Petition.objects.filter(subtree_q("region_code", county_prefix)).exists():
         return 0
     rng = random.Random(f"petitions-{county_prefix}")
-    villages = list(OrgUnit.objects.filter(subtree_q("region_code", county_prefix), level=5,
-                                           kind=OrgUnit.Kind.STATION))
+    centre = OrgUnit.objects.get(region_code=f"{county_prefix}000000", kind=OrgUnit.Kind.CENTRE)
+    stations = {level: list(OrgUnit.objects.filter(subtree_q("region_code", county_prefix), level=level,
+                                                   kind=OrgUnit.Kind.STATION)) for level in (STREET, VILLAGE)}
     people = list(Person.objects.filter(subtree_q("station__region_code", county_prefix)).order_by("?")[:400])
     made = 0
     for _n in range(total):
-        unit = rng.choice(villages)
         category = rng.choice(list(SUBJECTS))
-        crowd = 6 if rng.random() < 0.04 else 1
-        petitioners = [_petitioner(rng, people) for _ in range(crowd)]
-        try:
-            petition = petition_register(actor=actor, unit=unit, type="claim", category=category,
-                                         channel=rng.choice(["visit", "letter", "online", "phone"]),
-                                         subject=rng.choice(SUBJECTS[category]), petitioners=petitioners)
-        except ValidationError:  # the same matter after 复核: refused, as it should be
-            continue
+        channel = rng.choice(["visit", "letter", "online", "phone"])
+        # now and then a 集体访: a dozen people came, three representatives named (Art. 18)
+        crowd = {"channel": "visit", "headcount": 12} if rng.random() < 0.04 else {"channel": channel}
+        petitioners = [_petitioner(rng, people) for _ in range(3 if "headcount" in crowd else 1)]
+        # a ledger's subject names who raised it: the same subject at the centre is then the same matter
+        subject = f"{petitioners[0]['name']}反映{rng.choice(SUBJECTS[category])}"
+        petition = petition_register(actor=actor, unit=centre, type="claim", category=category, subject=subject,
+                                     petitioners=petitioners, **crowd)
         path = rng.choices([p for p, _w in PATHS], weights=[w for _p, w in PATHS])[0]
+        station = rng.choice(stations[STREET if "request_review" in path else VILLAGE])
         for action in path:
             petition = petition_transition(actor=city if action == "recheck_reply" else actor, petition=petition,
-                                           action=action, note="演示", **_step_data(rng, action, unit))
+                                           action=action, note="演示", **_step_data(rng, action, station))
         _date_back(petition, rng.randint(0, 90))
         made += 1
     _seed_legal_aid(actor, county_prefix, rng)
@@ -120,6 +128,8 @@ def _step_data(rng, action, unit) -> dict:
     if action in ("reply", "review_reply", "recheck_reply"):
         outcome = rng.choice(["support", "explain", "refuse"])
         return {"outcome": outcome, "reply_text": REPLIES[outcome]}
+    if action == "deliver":
+        return {"delivery_method": rng.choice(DELIVERY), "delivered_on": timezone.localdate()}
     if action == "revisit":
         return {"satisfaction": rng.choice(["satisfied", "satisfied", "fairly", "unsatisfied"])}
     return {}
@@ -128,6 +138,12 @@ def _step_data(rng, action, unit) -> dict:
 def _date_back(petition: Petition, days: int) -> None:
     """Move the petition's dates `days` into the past, so some deadlines have passed."""
     shift = timedelta(days=days)
-    fields = {name: getattr(petition, name) - shift for name in ("registered_on", "accepted_on", "assigned_on",
-                                                                "replied_on", "due_on") if getattr(petition, name)}
-    Petition.objects.filter(pk=petition.pk).update(**fields)
+    names = ("registered_on", "accepted_on", "assigned_on", "taken_on", "replied_on", "reply_delivered_on",
+             "review_requested_on", "recheck_requested_on", "due_on")
+    Petition.objects.filter(pk=petition.pk).update(
+        **{name: getattr(petition, name) - shift for name in names if getattr(petition, name)})
+    for reply in PetitionReply.objects.filter(petition=petition):
+        for name in ("replied_on", "due_on", "delivered_on"):
+            if getattr(reply, name):
+                setattr(reply, name, getattr(reply, name) - shift)
+        reply.save(update_fields=["replied_on", "due_on", "delivered_on"])

@@ -19,6 +19,8 @@ from rongjia.core.services import org_unit_create_extra
 from .network_seed import NetworkSeedReport, seed_network
 from .people_records import seed_people_records
 from .people_seed import seed_people
+from .petitions_backlog_seed import seed_backlog
+from .petitions_outreach_seed import seed_mediation, seed_outreach
 from .petitions_seed import seed_petitions
 
 # Meets the password rules (8+ characters, 3 character classes); printed by seed_demo.
@@ -90,6 +92,9 @@ def seed_demo(*, county_prefix: str, people: int = 35_000) -> DemoReport:
     if report.people:
         seed_people_records(county_prefix=county_prefix)
         report.petitions = seed_petitions(county_prefix=county_prefix)
+        seed_backlog(county_prefix=county_prefix)
+        seed_outreach(county_prefix=county_prefix)
+        seed_mediation(county_prefix=county_prefix)
     return report
 
 

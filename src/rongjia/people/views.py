@@ -77,7 +77,9 @@ def person_detail(request, pk):
 
 @capability_required("people.edit")
 def person_register(request):
-    form, request_form = PersonRegisterForm(request.POST or None, user=request.user), None
+    # a petitioner not on file comes with the name from the petition page (为其建档)
+    form = PersonRegisterForm(request.POST or None, user=request.user, initial={"name": request.GET.get("name", "")})
+    request_form = None
     if request.method == "POST" and form.is_valid():
         try:
             person = services.person_register(actor=request.user, **form.registration())

@@ -10,19 +10,28 @@ class PetitionsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from .models import Feedback, Lawyer, LegalAidReferral, Petition, PetitionAttachment, Petitioner
+        from .models import Feedback, Lawyer, LegalAidReferral, Petition, PetitionAttachment, Petitioner, PetitionReply
 
         auditlog.register(Petition)
+        auditlog.register(PetitionReply)
         auditlog.register(Petitioner, exclude_fields=["id_hash"])
         auditlog.register(PetitionAttachment, exclude_fields=["file"])
         auditlog.register(Lawyer)
         auditlog.register(LegalAidReferral)
         auditlog.register(Feedback, exclude_fields=["receipt_hash"])
+        from .mediation.models import Mediation, MediationSession
+        from .outreach.models import Meeting, ReceptionDay, SensitivePeriod
 
+        for model in (Meeting, ReceptionDay, SensitivePeriod, Mediation, MediationSession):
+            auditlog.register(model)
         from rongjia.core import contributions
+        from rongjia.core.signals import holidays_changed
 
         from . import dossier, workbench
+        from .recompute import recompute_deadlines
 
         contributions.register_dossier(dossier.DOSSIER)
         for contribution in workbench.CONTRIBUTIONS:
             contributions.register_workbench(contribution)
+        # Deadlines counted before their year's holidays were loaded are counted again when they are.
+        holidays_changed.connect(recompute_deadlines, dispatch_uid="petitions.recompute_deadlines")

@@ -7,20 +7,15 @@ from django.db import transaction
 from rongjia.core.models import OrgUnit
 
 from .models import Petition, PetitionNotice
+from .workflow import State, unit_above
 
-OPEN_STATES = ("registered", "accepted", "assigned", "review", "recheck")
+# The states whose step has a running deadline (workflow.running_deadline)
+OPEN_STATES = (State.REGISTERED, State.ACCEPTED, State.ASSIGNED, State.TAKEN_ON, State.REVIEW, State.RECHECK)
 
 
 def _escalation_unit(unit: OrgUnit) -> OrgUnit:
     """The centre one level up (overdue goes to the level above), or the unit itself at the top."""
-    parent = unit.region.parent
-    while parent is not None:
-        centre = OrgUnit.objects.filter(region=parent, kind=OrgUnit.Kind.CENTRE).first() or \
-            OrgUnit.objects.filter(region=parent, kind=OrgUnit.Kind.STATION).first()
-        if centre:
-            return centre
-        parent = parent.parent
-    return unit
+    return unit_above(unit) or unit
 
 
 def notices_for(petition: Petition, today: date) -> list[tuple[str, OrgUnit]]:

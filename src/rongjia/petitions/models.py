@@ -65,9 +65,16 @@ class Petition(models.Model):
     state = models.CharField(_("state"), max_length=20, default="registered")
     registered_on = models.DateField(_("registered on"))
     accepted_on = models.DateField(null=True, blank=True)
-    assigned_on = models.DateField(null=True, blank=True)
-    replied_on = models.DateField(null=True, blank=True)
-    extended_days = models.PositiveSmallIntegerField(default=0)
+    assigned_on = models.DateField(null=True, blank=True)  # the receiving unit's receipt of a 交办/转办
+    taken_on = models.DateField(null=True, blank=True)  # the receiving unit's own 受理: its clock starts
+    replied_on = models.DateField(null=True, blank=True)  # the first answer (答复) only; later answers: `replies`
+    reply_delivered_on = models.DateField(null=True, blank=True)  # the latest written reply delivered
+    review_requested_on = models.DateField(null=True, blank=True)
+    recheck_requested_on = models.DateField(null=True, blank=True)
+    extended_days = models.PositiveSmallIntegerField(default=0)  # of the registering unit's handling period
+    assignee_extended_days = models.PositiveSmallIntegerField(default=0)  # of the receiving unit's handling period
+    hearing_days = models.PositiveSmallIntegerField(default=0)  # 复核 听证: not counted in its period (Art. 36)
+    headcount = models.PositiveIntegerField(_("people present"), null=True, blank=True)  # of a visit (走访)
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
     satisfaction = models.CharField(_("satisfaction"), max_length=12, choices=Satisfaction.choices, blank=True)
     due_on = models.DateField(_("due"), null=True, blank=True, db_index=True)  # the current step's deadline
@@ -92,6 +99,52 @@ class Petition(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+class ThroughPetitionQuerySet(ScopedQuerySet):
+    """Records of a petition: seen by whoever may open the petition."""
+
+    scope_field = "petition__region_code"
+
+
+class PetitionReply(models.Model):
+    """One written answer: the 答复, the 复查意见 or the 复核意见, each with its own deadline and its delivery.
+
+    The 复查/复核 request windows run from the delivery (自收到书面答复之日起30日内, Arts. 35–36), and
+    each answer's timeliness is measured against its own deadline."""
+
+    class Stage(models.TextChoices):
+        ANSWER = "answer", pgettext_lazy("petition reply", "Answer")
+        REVIEW = "review", pgettext_lazy("petition reply", "Review opinion")
+        RECHECK = "recheck", pgettext_lazy("petition reply", "Recheck opinion")
+
+    class Delivery(models.TextChoices):
+        IN_PERSON = "in_person", pgettext_lazy("delivery", "In person")
+        POST = "post", pgettext_lazy("delivery", "By post")
+        ELECTRONIC = "electronic", pgettext_lazy("delivery", "Electronic")
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="replies")
+    stage = models.CharField(_("stage"), max_length=8, choices=Stage.choices)
+    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("answered by"))
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Petition.Outcome.choices)
+    text = models.TextField(_("written reply"))
+    replied_on = models.DateField(_("answered on"))
+    due_on = models.DateField(_("due"), null=True, blank=True)  # the deadline this answer was due by
+    delivery_method = models.CharField(_("delivered by"), max_length=10, choices=Delivery.choices, blank=True)
+    delivered_on = models.DateField(_("delivered on"), null=True, blank=True)
+
+    objects = ThroughPetitionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["replied_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["petition", "stage"], name="one_reply_per_stage")]
+
+    def __str__(self):
+        return f"{self.petition_id} {self.stage}"
+
+    @property
+    def on_time(self) -> bool | None:
+        return None if self.due_on is None else self.replied_on <= self.due_on
 
 
 class Petitioner(models.Model):
@@ -136,6 +189,9 @@ class PetitionNotice(models.Model):
         # A later petition repeats this one (same person or subject): the unit that holds this one is told,
         # and learns nothing of the new one beyond the day it was registered.
         REPEATED = "repeated", _("Lodged again (repeat petition)")
+        SENSITIVE = "period", _("Registered in a sensitive period")  # to the declaring centre (outreach/)
+        # A holiday table loaded later moved the deadline (`due_on` is the new one)
+        MOVED = "moved", _("Deadline recomputed (holidays loaded)")
 
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="notices")
     kind = models.CharField(max_length=8, choices=Kind.choices)
@@ -159,10 +215,6 @@ def attachment_path(instance, filename):
     return f"petitions/{instance.petition_id}/{uuid.uuid4().hex}{instance.extension}"
 
 
-class AttachmentQuerySet(ScopedQuerySet):
-    scope_field = "petition__region_code"
-
-
 class PetitionAttachment(models.Model):
     """A file on the petition: the petitioner's letter or evidence, or the signed written reply (a scan)."""
 
@@ -179,7 +231,7 @@ class PetitionAttachment(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
-    objects = AttachmentQuerySet.as_manager()
+    objects = ThroughPetitionQuerySet.as_manager()
 
     class Meta:
         ordering = ["uploaded_at", "id"]
@@ -192,5 +244,8 @@ class PetitionAttachment(models.Model):
         return {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}.get(self.content_type, "")
 
 
+from .backlog.models import BacklogCase, BacklogProgress  # noqa: E402,F401
 from .legal_aid.models import Lawyer, LegalAidReferral  # noqa: E402,F401 - the app's models, split by subject
 from .mailbox.models import Feedback  # noqa: E402,F401
+from .mediation.models import Mediation, MediationSession  # noqa: E402,F401
+from .outreach.models import Meeting, ReceptionDay, SensitivePeriod  # noqa: E402,F401

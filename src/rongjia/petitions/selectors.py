@@ -2,12 +2,13 @@
 
 from datetime import date, timedelta
 
-from django.db.models import F
+from django.db.models import BooleanField, Case, CharField, ExpressionWrapper, F, Q, Value, When
 from django.utils import timezone
 
-from rongjia.core.deadlines import deadline
+from rongjia.core.regions import PROVINCE
 
 from . import workflow
+from .backlog.selectors import backlog_q, not_yet_a_case_q, unassigned_q
 from .deadlines import OPEN_STATES
 from .models import Feedback, Petition, PetitionNotice
 
@@ -15,18 +16,58 @@ from .models import Feedback, Petition, PetitionNotice
 # within the 5 days of the first warning, petitions/deadlines.py).
 DUE_FILTERS = ("overdue", "soon")
 WARNING_DAYS = 5
+# `backlog=`: "1" every 积案 (an open case, or a petition that qualifies), "unassigned" those without a leader.
+BACKLOG_FILTERS = ("1", "unassigned")
+# `sort=`: by the running deadline (open petitions without one last) or by the day of registration.
+SORTS = ("-registered", "registered", "due", "-due")
 
 
-def petition_list(user, *, state: str = "", due: str = ""):
-    petitions = Petition.objects.visible_to(user).select_related("unit").prefetch_related("petitioners")
-    if state:
-        petitions = petitions.filter(state=state)
+def due_window(due: str, today: date) -> Q:
+    """Open petitions past their deadline, or due today or within WARNING_DAYS: the list's, the dashboard's,
+    the warnings' and the workbench's one definition."""
+    window = {"overdue": Q(due_on__lt=today),
+              "soon": Q(due_on__gte=today, due_on__lte=today + timedelta(days=WARNING_DAYS))}[due]
+    return Q(state__in=OPEN_STATES) & window
+
+
+def desk_q(today: date, *, state: str = "", due: str = "", channel: str = "", category: str = "", backlog: str = "",
+           collective="", repeat="", unit=None) -> Q:
+    """The desk's filters as one condition (the list filters with it, the dashboard counts with it: the same rows).
+    A value it does not know filters nothing. No filter joins a many-valued relation, so no row is counted twice."""
+    q = Q()
+    if state in workflow.STATES:
+        q &= Q(state=state)
     if due in DUE_FILTERS:
-        today = timezone.localdate()
-        window = {"overdue": {"due_on__lt": today},
-                  "soon": {"due_on__gte": today, "due_on__lte": today + timedelta(days=WARNING_DAYS)}}[due]
-        petitions = petitions.filter(state__in=OPEN_STATES, **window)
-    return petitions
+        q &= due_window(due, today)
+    if channel in Petition.Channel.values:
+        q &= Q(channel=channel)
+    if category in Petition.Category.values:
+        q &= Q(category=category)
+    if backlog in BACKLOG_FILTERS:
+        q &= backlog_q(today) if backlog == "1" else unassigned_q(today)
+    if str(collective) == "1":
+        q &= Q(collective=True)
+    if str(repeat) == "1":
+        q &= Q(pk__in=Petition.repeat_of.through.objects.values("from_petition"))
+    if unit is not None:
+        q &= Q(unit=unit)
+    return q
+
+
+def petition_list(user, *, sort: str = "", today: date | None = None, **filters):
+    """The petitions of the viewer's area under the desk's filters (`desk_q`), sorted. `unit` is an OrgUnit the
+    caller took from the viewer's area (PetitionFilterForm); the scope holds whatever it is."""
+    today = today or timezone.localdate()
+    petitions = (Petition.objects.visible_to(user).select_related("unit", "backlog_case")
+                 .prefetch_related("petitioners")
+                 # a 积案 by its facts that nobody has taken up yet: the desk offers to name its 包案 leader
+                 .annotate(qualifies=ExpressionWrapper(not_yet_a_case_q(today), output_field=BooleanField())))
+    return petitions.filter(desk_q(today, **filters)).order_by(*_ordering(sort))
+
+
+def _ordering(sort: str) -> tuple:
+    return {"registered": ("registered_on", "id"), "due": (F("due_on").asc(nulls_last=True), "id"),
+            "-due": (F("due_on").desc(nulls_last=True), "-id")}.get(sort, ("-registered_on", "-id"))
 
 
 def repeats_seen_by(viewer, petition: Petition) -> tuple[list[Petition], int]:
@@ -36,25 +77,34 @@ def repeats_seen_by(viewer, petition: Petition) -> tuple[list[Petition], int]:
     return visible, petition.repeat_of.count() - len(visible)
 
 
-def petition_deadlines(petition: Petition) -> list[dict]:
-    """Each deadline of the petition so far, with the rule that set it."""
-    rows = []
+# The warnings as `notices_for` (deadlines.py) words them, computed from the stored deadlines at each reading.
+WARNING_KINDS = ("warn5", "warn1", "overdue")
 
-    def add(name: str, start: date | None, period: workflow.Period, extra_days: int = 0):
-        if start:
-            result = deadline(start, period.days + extra_days, period.kind)
-            rows.append({"name": name, "start": start, "due": result.due, "rule": result.rule})
 
-    add("告知受理与否", petition.registered_on, workflow.ACCEPT_NOTICE)
-    add("异议期限", petition.assigned_on, workflow.OBJECTION)
-    add("办理期限", petition.accepted_on, workflow.HANDLING, petition.extended_days)
-    if petition.state in (*workflow.REPLIED_STATES, workflow.State.REVIEWED):
-        add("申请复查/复核期限", petition.replied_on, workflow.REQUEST_AGAIN)
-    return rows
+def warnings_live(user, *, kind: str = "", today: date | None = None):
+    """Open petitions due within 5 days or overdue, each with its `warning`, as the viewer's unit is told it:
+    a warning goes to the responsible unit (and the centres above), an overdue escalation to the level above
+    it (so the responsible unit reads it on its list and workbench, not here). Needs no `run_deadlines`."""
+    today = today or timezone.localdate()
+    unit = getattr(user, "org_unit", None)
+    petitions = Petition.objects.visible_to(user).filter(state__in=OPEN_STATES,
+                                                         due_on__lte=today + timedelta(days=WARNING_DAYS))
+    if unit is None:
+        return petitions.none()
+    # Escalated above the responsible unit; one at the top of the tree is told itself (deadlines._escalation_unit).
+    petitions = petitions.filter(Q(due_on__gte=today) | Q(unit__level__gt=unit.level) | Q(unit__level=PROVINCE))
+    kinds = {"warn1": Q(due_on__gte=today, due_on__lte=today + timedelta(days=1)),
+             "warn5": Q(due_on__gt=today + timedelta(days=1)), "overdue": Q(due_on__lt=today)}
+    if kind in kinds:
+        petitions = petitions.filter(kinds[kind])
+    return (petitions.select_related("unit")
+            .annotate(warning=Case(*(When(q, then=Value(k)) for k, q in kinds.items()), output_field=CharField()))
+            .order_by("due_on", "id"))
 
 
 def notice_list(user, *, kind: str = ""):
-    """Deadline warnings and overdue escalations addressed to the viewer's unit or any unit below it."""
+    """The record of the notices made (warnings and escalations sent by `run_deadlines`, repeat notices made at
+    registration) addressed to the viewer's unit or any unit below it."""
     notices = PetitionNotice.objects.visible_to(user).select_related("petition", "unit")
     return notices.filter(kind=kind) if kind else notices
 

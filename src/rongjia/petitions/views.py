@@ -5,33 +5,73 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from django.views.decorators.http import require_GET
 
+from rongjia.core.audit import log_export
 from rongjia.core.decorators import capability_required
 from rongjia.core.errors import StaleVersion
-from rongjia.core.pagination import paginate
-from rongjia.core.scoping import get_visible_or_404
+from rongjia.core.exports import xlsx_response
+from rongjia.core.pagination import PAGE_SIZE, paginate
+from rongjia.core.scoping import covers_code, get_visible_or_404
 from rongjia.core.workflow import steps_open_to
 from rongjia.core.workflow_picture import draw
 
 from . import services
+from .clocks import mark_provisional, petition_deadlines, replies_of
+from .deadlines import OPEN_STATES
 from .documents import DOCUMENTS
 from .forms import AttachmentForm, PetitionForm, ReferralForm, ReferralStepForm, StepForm
+from .forms_desk import PetitionFilterForm
 from .legal_aid.services import lawyers_for
+from .mediation.selectors import mediation_figures
 from .models import Petition, PetitionNotice
-from .selectors import notice_list, petition_deadlines, petition_list, repeats_seen_by
+from .selectors import WARNING_KINDS, notice_list, petition_list, repeats_seen_by, warnings_live
 from .selectors_stats import petition_dashboard
 from .workflow import ACTION_LABELS, PETITION, STATES
 
 
 @capability_required("petitions.view")
 def petition_list_page(request):
-    state, due = request.GET.get("state", ""), request.GET.get("due", "")
-    page, query = paginate(request, petition_list(request.user, state=state if state in STATES else "", due=due))
+    """The desk: the area's petitions under validated filters (an unknown value or a unit outside the area is
+    ignored, shown as the filter's error), 积案 marked, and those that qualify offered a 包案 leader."""
+    form = PetitionFilterForm(request.GET, user=request.user)
+    today = timezone.localdate()
+    page, query = paginate(request, petition_list(request.user, today=today, **form.filters()))
     for petition in page.object_list:
         petition.state_label = STATES.get(petition.state, petition.state)
-    return render(request, "petitions/petition_list.html", {"page": page, "query": query, "state": state,
-                                                            "states": STATES, "due": due,
-                                                            "today": timezone.localdate()})
+        case = getattr(petition, "backlog_case", None)  # the case's page only where the viewer's area owns it
+        petition.open_case = case if case is not None and case.state == "open" else None
+        petition.case_reachable = petition.open_case is not None and covers_code(request.user, case.region_code)
+    mark_provisional(page.object_list)
+    return render(request, "petitions/petition_list.html", {"page": page, "query": query, "form": form,
+                                                            "today": today})
+
+
+@require_GET
+@capability_required("petitions.view")
+def petition_export(request):
+    """The list's rows under the same filters, every page, with the petitioners' names: an audited bulk export."""
+    form, today = PetitionFilterForm(request.GET, user=request.user), timezone.localdate()
+    petitions = petition_list(request.user, today=today, **form.filters())
+    log_export(actor=request.user, source=request.path, rows=petitions.count(), filters=request.GET.urlencode())
+    headers = [_("Subject"), _("State"), _("Channel"), _("Type"), pgettext("petition problem category", "Category"),
+               _("Responsible unit"),
+               _("Registered on"), _("Due"), _("Overdue"), _("Petitioners"), _("Collective (集体访)"),
+               _("Backlog (积案)"), _("Leader in charge (包案领导)")]
+    return xlsx_response(filename=f"petitions-{today.isoformat()}.xlsx", title=_("Petitions"), headers=headers,
+                         rows=_export_rows(petitions, today))
+
+
+def _export_rows(petitions, today):
+    yes = _("yes")
+    for p in petitions.iterator(chunk_size=1000):  # prefetches the petitioners chunk by chunk
+        case = getattr(p, "backlog_case", None)
+        late = p.state in OPEN_STATES and p.due_on is not None and p.due_on < today
+        yield (p.subject, STATES.get(p.state, p.state), p.get_channel_display(), p.get_type_display(),
+               p.get_category_display(), p.unit.name, p.registered_on, p.due_on, yes if late else "",
+               "、".join(person.name for person in p.petitioners.all()), yes if p.collective else "",
+               case.get_state_display() if case else "", case.leader_name if case else "")
 
 
 @capability_required("petitions.handle")
@@ -75,7 +115,8 @@ def _record(user, petition) -> dict:
     for event in events:
         event.label = ACTION_LABELS.get(event.action, event.action)
         event.document = DOCUMENTS.get(event.action)
-    return {"deadlines": petition_deadlines(petition), "events": events, "petitioners": petition.petitioners.all(),
+    return {"deadlines": petition_deadlines(petition), "replies": replies_of(petition), "events": events,
+            "petitioners": petition.petitioners.all(),
             "repeats": repeats[0], "repeats_outside": repeats[1], "today": timezone.localdate(),
             "state_label": STATES.get(petition.state, petition.state),
             "workflow_picture": draw(PETITION, current=petition.state,
@@ -94,13 +135,19 @@ def _legal_aid_and_files(user, petition) -> dict:
 
 @capability_required("petitions.view")
 def notice_list_page(request):
-    kind = request.GET.get("kind", "")
+    """The warnings computed now from the stored deadlines, and below them the record of the notices sent."""
+    kind, today = request.GET.get("kind", ""), timezone.localdate()
     kinds = dict(PetitionNotice.Kind.choices)
-    page, query = paginate(request, notice_list(request.user, kind=kind if kind in kinds else ""))
-    return render(request, "petitions/notice_list.html", {"page": page, "query": query, "kind": kind,
-                                                          "kinds": kinds, "today": timezone.localdate()})
+    live = kind if kind in WARNING_KINDS else ("none" if kind in kinds else "")
+    warnings = warnings_live(request.user, kind=live, today=today) if live != "none" else Petition.objects.none()
+    page, query = paginate(request, warnings)
+    mark_provisional(page.object_list)
+    sent = notice_list(request.user, kind=kind if kind in kinds else "")[:PAGE_SIZE]  # the latest, as a record
+    return render(request, "petitions/notice_list.html", {"page": page, "query": query, "kind": kind, "sent": sent,
+                                                          "kinds": kinds, "today": today})
 
 
 @capability_required("petitions.view")
 def dashboard(request):
-    return render(request, "petitions/dashboard.html", {"figures": petition_dashboard(request.user)})
+    return render(request, "petitions/dashboard.html", {"figures": petition_dashboard(request.user),
+                                                        "mediation": mediation_figures(request.user)})

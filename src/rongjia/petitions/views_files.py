@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -79,6 +80,7 @@ def document_pdf(request, pk, event_pk):
     document = DOCUMENTS[event.action]
     context = {"petition": petition, "event": event, "document": document,
                "petitioners": petition.petitioners.all(), "outcome": dict(Petition.Outcome.choices).get(
-                   event.data.get("outcome", ""), ""), "reply_text": event.data.get("reply_text", "")}
+                   event.data.get("outcome", ""), ""), "reply_text": event.data.get("reply_text", ""),
+               "extended_due": parse_date(event.data.get("due") or "")}
     pdf = render_pdf(request, "petitions/document_pdf.html", context)
     return pdf_response(pdf, f"{document.title}-{petition.pk}.pdf", ascii_name=f"petition-{petition.pk}.pdf")

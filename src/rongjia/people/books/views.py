@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from rongjia.core.audit import log_export
@@ -226,7 +227,8 @@ def as_of_export(request):
     rows = ((row.person.name, mask_id_number(row.person.id_number), row.station.name, row.get_kind_display(),
              row.date) for row in books.iterator(chunk_size=2000))
     return xlsx_response(filename=f"people-{day}.xlsx", title=_("On the books on %(day)s") % {"day": day},
-                         headers=[_("Name"), _("ID number"), _("Station"), _("Latest change"), _("Date")], rows=rows)
+                         headers=[pgettext("person name", "Name"), _("ID number"), _("Station"), _("Latest change"),
+                                  _("Date")], rows=rows)
 
 
 @capability_required("people.export_full")

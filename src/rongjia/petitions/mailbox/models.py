@@ -14,6 +14,13 @@ class FeedbackQuerySet(ScopedQuerySet):
     scope_field = "region_code"  # the answering unit's: the station commented on does not see it
 
 
+class FeedbackAboutQuerySet(ScopedQuerySet):
+    """The same feedback as the station commented on (and the centres above it) sees it: scoped by the
+    station's code. Pages reached this way never show the sender (mailbox/selectors.py, about_list)."""
+
+    scope_field = "about_code"
+
+
 class Feedback(models.Model):
     class Topic(models.TextChoices):
         ATTITUDE = "attitude", _("Service attitude")
@@ -34,6 +41,7 @@ class Feedback(models.Model):
     routed_to = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+",
                                   verbose_name=_("answered by"))
     region_code = models.CharField(max_length=12, db_index=True, editable=False)
+    about_code = models.CharField(max_length=12, db_index=True, editable=False, default="")  # about's region code
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.PORTAL)
     topic = models.CharField(_("topic"), max_length=12, choices=Topic.choices)
     rating = models.CharField(_("rating"), max_length=12, choices=Rating.choices)
@@ -44,9 +52,20 @@ class Feedback(models.Model):
     answer = models.TextField(_("answer"), blank=True)
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     answered_at = models.DateTimeField(null=True, blank=True)
+    # The running answer deadline (RONGJIA_MAILBOX_ANSWER_DAYS from the day received, or from the follow-up).
+    due_on = models.DateField(_("answer due"), null=True, blank=True)
+    # The sender's rating of the current answer, given once with the receipt code.
+    answer_rating = models.CharField(_("rating of the answer"), max_length=12, choices=Rating.choices, blank=True)
+    # The one follow-up: it reopens the feedback; the answer it followed is kept with its rating.
+    follow_up = models.TextField(_("follow-up"), blank=True)
+    followed_up_at = models.DateTimeField(null=True, blank=True)
+    first_answer = models.TextField(_("first answer"), blank=True)
+    first_answered_at = models.DateTimeField(null=True, blank=True)
+    first_answer_rating = models.CharField(max_length=12, choices=Rating.choices, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     objects = FeedbackQuerySet.as_manager()
+    seen_by_station = FeedbackAboutQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
