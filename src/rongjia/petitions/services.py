@@ -12,7 +12,7 @@ from rongjia.core.audit import audit_actor
 from rongjia.core.crypto import blind_index
 from rongjia.core.idnumber import parse_id_number
 from rongjia.core.models import OrgUnit, Region
-from rongjia.core.regions import CITY, PREFIX_LENGTH
+from rongjia.core.regions import CITY, PREFIX_LENGTH, subtree_prefix
 from rongjia.core.scoping import code_in_subtree, get_visible_or_404
 from rongjia.core.workflow import IllegalStep, transition  # noqa: F401  (IllegalStep: callers catch it from here)
 from rongjia.people.models import Person
@@ -217,14 +217,13 @@ def _above_county(unit: OrgUnit, channel: str, people: list[Petitioner]) -> bool
     """
     if channel != Petition.Channel.VISIT or unit.level >= CITY:
         return False
-    unit_prefix = unit.region_code[:PREFIX_LENGTH[unit.level]]
-    return any(_home_city(p.home_region_code) and code_in_subtree(_home_city(p.home_region_code), unit_prefix)
-               for p in people)
+    unit_prefix = subtree_prefix(unit.region_code, unit.level)
+    return any(_home_city(p.home_region_code) and code_in_subtree(p.home_region_code, unit_prefix) for p in people)
 
 
 def _home_city(code: str) -> str:
     """The city prefix of a home region code, or "" when the home is not known down to its city."""
-    city = code[:PREFIX_LENGTH[CITY]]
+    city = subtree_prefix(code, CITY)
     return city if len(city) == PREFIX_LENGTH[CITY] and not city.endswith("00") else ""
 
 

@@ -6,7 +6,7 @@ The periods are read once per request (one query, whatever the length of the lis
 from django import template
 from django.utils import timezone
 
-from rongjia.core.regions import PREFIX_LENGTH
+from rongjia.core.regions import PREFIX_LENGTH, subtree_prefix
 from rongjia.core.scoping import code_in_subtree
 
 from ..outreach.selectors import sensitive_periods_for
@@ -32,7 +32,7 @@ def _running(request) -> list:
 def in_sensitive_period(context, petition):
     """The running period that covers the petition's unit, if the petition was registered since it began."""
     for period in _running(context.get("request")):
-        prefix = period.region_code[:PREFIX_LENGTH[period.unit.level]]
-        if code_in_subtree(petition.region_code, prefix) and petition.registered_on >= period.starts_on:
+        covered = code_in_subtree(petition.region_code, subtree_prefix(period.region_code, period.unit.level))
+        if covered and petition.registered_on >= period.starts_on:
             return period
     return None
