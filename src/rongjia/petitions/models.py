@@ -64,16 +64,22 @@ class Petition(models.Model):
     content = models.TextField(_("content"), blank=True)
     state = models.CharField(_("state"), max_length=20, default="registered")
     registered_on = models.DateField(_("registered on"))
-    accepted_on = models.DateField(null=True, blank=True)
-    assigned_on = models.DateField(null=True, blank=True)  # the receiving unit's receipt of a 交办/转办
-    taken_on = models.DateField(null=True, blank=True)  # the receiving unit's own 受理: its clock starts
-    replied_on = models.DateField(null=True, blank=True)  # the first answer (答复) only; later answers: `replies`
-    reply_delivered_on = models.DateField(null=True, blank=True)  # the latest written reply delivered
-    review_requested_on = models.DateField(null=True, blank=True)
-    recheck_requested_on = models.DateField(null=True, blank=True)
-    extended_days = models.PositiveSmallIntegerField(default=0)  # of the registering unit's handling period
-    assignee_extended_days = models.PositiveSmallIntegerField(default=0)  # of the receiving unit's handling period
-    hearing_days = models.PositiveSmallIntegerField(default=0)  # 复核 听证: not counted in its period (Art. 36)
+    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
+    # the receiving unit's receipt of a 交办/转办
+    assigned_on = models.DateField(_("received by the assigned unit on"), null=True, blank=True)
+    # the receiving unit's own 受理: its clock starts
+    taken_on = models.DateField(_("accepted by the assigned unit on"), null=True, blank=True)
+    # the first answer (答复) only; later answers: `replies`
+    replied_on = models.DateField(_("first answered on"), null=True, blank=True)
+    reply_delivered_on = models.DateField(_("written reply delivered on"), null=True, blank=True)
+    review_requested_on = models.DateField(_("review requested on"), null=True, blank=True)
+    recheck_requested_on = models.DateField(_("recheck requested on"), null=True, blank=True)
+    # of the registering unit's handling period
+    extended_days = models.PositiveSmallIntegerField(_("days extended"), default=0)
+    # of the receiving unit's handling period
+    assignee_extended_days = models.PositiveSmallIntegerField(_("days extended by the assigned unit"), default=0)
+    # 复核 听证: not counted in its period (Art. 36)
+    hearing_days = models.PositiveSmallIntegerField(_("hearing days"), default=0)
     headcount = models.PositiveIntegerField(_("people present"), null=True, blank=True)  # of a visit (走访)
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
     satisfaction = models.CharField(_("satisfaction"), max_length=12, choices=Satisfaction.choices, blank=True)
