@@ -295,6 +295,18 @@ def test_the_on_time_rate_keeps_the_first_answer_and_each_later_answer_its_own(c
     assert stages == {"answer": (1, 1), "review": (0, 1), "recheck": (0, 0)}
 
 
+@pytest.mark.django_db
+def test_the_dashboard_shows_each_answer_s_own_rate(cast, clock, client_for):
+    petition = replied(cast, clock, day=date(2026, 1, 5))
+    step(cast.village_worker, petition, "request_review", note="不服")
+    clock.set(date(2026, 2, 20))
+    step(cast.street_worker, Petition.objects.get(pk=petition.pk), "review_reply", outcome="refuse", reply_text=REPLY)
+    page = client_for(cast.county_director).get("/petitions/dashboard").content.decode()
+    card = page[page.index('data-testid="on-time-by-stage"'):]
+    card = card[:card.index("</table>")]
+    assert "1 / 1" in card and "0 / 1" in card and "0 / 0" in card
+
+
 # --- a year without a holiday table -------------------------------------------------------------------------
 
 @pytest.mark.django_db
