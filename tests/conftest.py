@@ -6,7 +6,8 @@ from tests.factories import build_world, load_cast
 
 # Background jobs run inside the call that queues them, so a test sees their outcome at once
 # (set before any task backend is first used; django-tasks caches it).
-settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+IMMEDIATE = {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
+settings.TASKS = {name: IMMEDIATE for name in ("default", "imports")}
 
 
 @pytest.fixture(scope="session")

@@ -75,11 +75,28 @@ def test_import_through_the_api_and_the_job_report(cast, client, token_for, tmp_
     content = workbook_bytes([good_row(1), good_row(2, 身份证号="123")])
     with override_settings(MEDIA_ROOT=tmp_path):
         response = client.post("/api/v1/people/import", {"file": SimpleUploadedFile("l.xlsx", content)}, **headers)
-    assert response.status_code == 202
-    job = api(client, "get", f"/api/v1/jobs/{response.json()['job']}", token).json()
-    assert job["state"] == "invalid" and job["errors"][0]["row"] == 3 and job["errors"][0]["column"] == "身份证号"
+        assert response.status_code == 202
+        job_id = response.json()["job"]
+        assert api(client, "get", f"/api/v1/jobs/{job_id}", token).json()["state"] == "mapping"  # columns proposed
+        assert api(client, "post", f"/api/v1/jobs/{job_id}/columns", token).status_code == 202
+    job = api(client, "get", f"/api/v1/jobs/{job_id}", token).json()
+    assert job["state"] == "valid" and (job["created_count"], job["held_count"]) == (1, 1)
+    assert job["errors"][0]["row"] == 3 and job["errors"][0]["column"] == "身份证号"
     assert api(client, "get", f"/api/v1/jobs/{job['id']}", token_for(cast.county_director)).status_code == 404
     assert api(client, "get", f"/api/v1/jobs/{job['id']}", token_for(cast.outsider)).status_code == 404
+
+
+def test_a_file_that_is_no_spreadsheet_is_refused_with_422_and_nothing_kept(cast, client, token_for, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from rongjia.people.models import ImportJob
+
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token_for(cast.village_worker)}"}
+    with override_settings(MEDIA_ROOT=tmp_path):
+        response = client.post("/api/v1/people/import",
+                               {"file": SimpleUploadedFile("l.xlsx", b"\x89PNG\r\n\x1a\n" + b"\0" * 64)}, **headers)
+    assert response.status_code == 422 and "file" in response.json()["errors"]
+    assert not ImportJob.objects.exists() and not any(tmp_path.rglob("*.*"))
 
 
 def test_the_openapi_schema_still_generates(client, cast, token_for):

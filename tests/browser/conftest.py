@@ -87,7 +87,8 @@ def demo_url(chromium_path, tmp_path_factory) -> str:
         RONGJIA_DATABASE_URL=f"sqlite:///{tmp / 'demo.sqlite3'}",
         RONGJIA_VAR_DIR=str(tmp / "var"),
         RONGJIA_DEBUG="0",  # as deployed: static files must come from WhiteNoise, not DEBUG serving
-        RONGJIA_TASKS="immediate",  # no separate worker process here: jobs run inside the request
+        RONGJIA_TASKS="immediate",  # jobs run inside the request that queues them…
+        RONGJIA_IMPORT_TASKS="database",  # …but ledger imports in the worker below, as deployed
     )
     _manage(env, "migrate", "--noinput", "-v", "0")
     _manage(env, "import_regions", "--prefix", DEMO_COUNTY)
@@ -100,6 +101,10 @@ def demo_url(chromium_path, tmp_path_factory) -> str:
         server = subprocess.Popen(
             [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
             cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+        worker = subprocess.Popen(
+            [sys.executable, "manage.py", "db_worker", "--backend", "imports", "--no-startup-delay",
+             "--interval", "0.2"], cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -119,12 +124,13 @@ def demo_url(chromium_path, tmp_path_factory) -> str:
             time.sleep(0.2)
         yield url
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        for process in (worker, server):
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 @pytest.fixture(scope="session")

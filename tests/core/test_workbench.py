@@ -66,8 +66,11 @@ def things_to_do(cast, demo_accounts):
     Petition.objects.filter(pk=late.pk).update(due_on=today - timedelta(days=1))
     feedback_submit(about=unit_at(VILLAGE_CODE), topic="attitude", rating="fairly", content="服务态度一般")
     Rectification.objects.create(unit=unit_at(VILLAGE_CODE), reason="面积不足")
-    ImportJob.objects.create(uploaded_by=User.objects.get(username="jn_village"), file="imports/x.xlsx",
-                             original_name="台账.xlsx", sha256="0" * 64, state=ImportJob.State.VALID)
+    # jn_village's imports: one checked and ready, one whose columns wait to be confirmed (both wait for the
+    # uploader), one imported already (waits for nobody)
+    for state in (ImportJob.State.VALID, ImportJob.State.MAPPING, ImportJob.State.DONE):
+        ImportJob.objects.create(uploaded_by=User.objects.get(username="jn_village"), file="imports/x.xlsx",
+                                 original_name="台账.xlsx", sha256="0" * 64, state=state)
     AccessAttempt.objects.create(username="jn_village2", failures_since_start=settings.AXES_FAILURE_LIMIT,
                                  attempt_time=timezone.now(), ip_address="127.0.0.1", user_agent="test")
     AccessFailureLog.objects.create(username="jn_village2", attempt_time=timezone.now(), ip_address="127.0.0.1",
@@ -107,7 +110,7 @@ def test_each_role_sees_its_own_work(demo_accounts, things_to_do):
     village = keys("jn_village")
     assert village["petitions_overdue"] == 2 and village["petitions_soon"] == 1  # not the neighbour's, not outside
     assert village["backlog_unassigned"] == 2 and village["backlog_no_progress"] == 0  # the cases are the county's
-    assert village["lost"] == 1 and village["rectifications"] == 1 and village["imports"] == 1
+    assert village["lost"] == 1 and village["rectifications"] == 1 and village["imports"] == 2
     assert keys("jn_village2")["transfers"] == 1  # the receiving station decides
     county = keys("jn_county")
     assert county["petitions_overdue"] == 3 and county["transfers"] == 1 and county["mailbox"] == 1
@@ -147,7 +150,7 @@ def test_the_outsider_counts_nothing_of_ours(cast, things_to_do):
     assert Person.objects.filter(status="lost").count() == 1
 
 
-NEW_LISTS = ("/stations/rectifications/?status=open", "/people/import/jobs/?state=valid",
+NEW_LISTS = ("/stations/rectifications/?status=open", "/people/import/jobs/?state=waiting",
              "/people/transfers/?direction=in&state=proposed", "/petitions/?due=overdue", "/petitions/?due=soon",
              "/petitions/?backlog=unassigned", "/petitions/backlog/?progress=missing")
 
@@ -166,6 +169,7 @@ def test_the_lists_the_workbench_opens_are_scoped_bounded_and_shrug_off_bad_filt
     outsider = client_for(cast.outsider)
     assert _list_count(outsider, "/stations/rectifications/?status=open") == 0  # the village's is not theirs
     assert _list_count(outsider, "/petitions/?due=overdue") == 1  # only the outsider county's own
-    assert _list_count(client_for(cast.village_worker), "/people/import/jobs/") == 0  # jn_village's job only
-    assert _list_count(client_for(demo_accounts["jn_village"]), "/people/import/jobs/") == 1
+    assert _list_count(client_for(cast.village_worker), "/people/import/jobs/") == 0  # jn_village's jobs only
+    assert _list_count(client_for(demo_accounts["jn_village"]), "/people/import/jobs/") == 3
+    assert _list_count(client_for(demo_accounts["jn_village"]), "/people/import/jobs/?state=waiting") == 2
     assert client_for(demo_accounts["jn_grid"]).get("/people/import/jobs/").status_code == 403  # no people.import

@@ -87,7 +87,11 @@ def routes() -> list[tuple[str, tuple]]:
 
 
 # The record a route's first <pk> names, by route (a specific rule) or by namespace (the default).
-PK_BY_ROUTE = {"people:import_job": "job", "people:import_job_commit": "job", "people:transfer_decide": "person",
+# Every route of a ledger import names its job first (a held row or an update second, as row_pk).
+IMPORT_JOB_ROUTES = ("import_job", "import_columns", "import_places", "import_changes_accept", "import_job_commit",
+                     "import_held", "import_held_workbook", "import_held_fix", "import_held_skip",
+                     "import_held_unskip", "import_updates", "import_update_accept")
+PK_BY_ROUTE = {**{f"people:{name}": "job" for name in IMPORT_JOB_ROUTES}, "people:transfer_decide": "person",
                "petitions:lawyer_edit": "lawyer", "mailbox:detail": "feedback", "mailbox:about_detail": "feedback",
                "accounts:user_edit": "user",
                "accounts:user_unlock": "user", "accounts:user_reset_password": "user",

@@ -12,14 +12,17 @@ from datetime import date
 
 import pytest
 from django.core.management import call_command
-from django.urls import reverse
-from openpyxl import load_workbook
+from django.test import override_settings
+from django.urls import NoReverseMatch, reverse
+from openpyxl import Workbook, load_workbook
 
 from rongjia.core.exports import safe_cell
 from rongjia.core.models import Region
-from rongjia.people.models import Category
+from rongjia.people.importing.columns import HEADERS
+from rongjia.people.models import Category, ImportRow
 from tests.factories import STREET_CODE, VILLAGE_CODE, person_at, unit_at
-from tests.security.probes import routes
+from tests.people.ledgers import check, good_row
+from tests.security.probes import STRING_KWARGS, routes
 
 # What a spreadsheet runs as a formula (OWASP "CSV injection"); a cell beginning with "'" is neutralised.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -112,9 +115,44 @@ def test_every_workbook_holds_no_formula(planted, cast, client_for, tmp_path):
     assert "'" + POISON in [cell.value for cell in lists["D"]]
 
 
-def test_the_walk_sees_a_formula_when_there_is_one():
-    from openpyxl import Workbook
+def workbook_routes_of_a_record() -> set[str]:
+    """The .xlsx routes that name a record (their kwargs filled with placeholders): fetched one by one below."""
+    found = set()
+    for name, kwargs in routes():
+        if not kwargs:
+            continue
+        try:
+            url = reverse(name, kwargs={kwarg: STRING_KWARGS.get(kwarg, 1) for kwarg in kwargs})
+        except NoReverseMatch:
+            continue
+        if url.endswith(".xlsx"):
+            found.add(name)
+    return found
 
+
+def test_the_held_rows_come_back_without_a_formula(cast, client_for, tmp_path):
+    """The held rows go back to the uploader as their own cells (issue 17), and a ledger's cells are what anyone
+    typed: text that a spreadsheet would run is written behind a ', as in every other workbook."""
+    assert workbook_routes_of_a_record() == {"people:import_held_workbook"}, "a workbook route not walked: add it"
+    sheet = Workbook()
+    sheet.active.append(HEADERS)
+    cells = {"姓名": "+cmd|' /C calc'!A0", "联系电话": "@SUM(1+1)", "详细地址": POISON}
+    sheet.active.append([good_row(1, **cells).get(header) for header in HEADERS])
+    for cell in sheet.active[2]:
+        cell.data_type = "s" if isinstance(cell.value, str) else cell.data_type  # typed text, not formulas
+    buffer = io.BytesIO()
+    sheet.save(buffer)
+    with override_settings(MEDIA_ROOT=tmp_path):
+        job = check(cast.village_worker, buffer.getvalue(), "ledger.xlsx")
+        assert job.rows.filter(kind=ImportRow.Kind.HELD).count() == 1
+        response = client_for(cast.village_worker).get(reverse("people:import_held_workbook", args=[job.pk]))
+    assert response.status_code == 200
+    assert not formula_cells(response.content)
+    written = [cell.value for row in load_workbook(io.BytesIO(response.content)).active.iter_rows() for cell in row]
+    assert all("'" + value in written for value in cells.values()), written
+
+
+def test_the_walk_sees_a_formula_when_there_is_one():
     workbook = Workbook()
     workbook.active.append(["=1+1", "'=1+1", "ok"])
     hidden = workbook.create_sheet("hidden")

@@ -156,6 +156,19 @@ def test_the_api_refuses_an_upload_over_the_limit_with_its_reason(cast, client, 
     assert stored["bytes"] <= 100_000 and not PetitionAttachment.objects.exists()
 
 
+@override_settings(UPLOAD_MAX_BYTES=100_000, FILE_UPLOAD_MAX_MEMORY_SIZE=0)
+def test_the_api_refuses_a_ledger_over_the_limit_with_its_reason(cast, client, token_for, dirs, stored):
+    """A ledger sent to the API (issue 17 takes .xlsx, .xls and .csv): over the limit, no job and no file."""
+    headers = {"Authorization": f"Bearer {token_for(cast.village_worker)}"}
+    for size in (600_000, 2 * MB):  # cut off while streaming; refused by its declared length
+        upload = SimpleUploadedFile("台账.csv", "姓名,身份证号\n".encode() + b"0" * size)
+        response = client.post("/api/v1/people/import", {"file": upload}, headers=headers)
+        assert response.status_code == 422 and response.json()["errors"]["file"] == [too_big_message(100_000)]
+    media, temp = dirs
+    assert stored["bytes"] <= 100_000 and not ImportJob.objects.exists()
+    assert not any(temp.iterdir()) and not any(media.rglob("*.*"))
+
+
 # --- images: refused by the pixels their header declares, before anything decodes them -------------------
 
 def pixel_refusal(error: ValidationError) -> bool:

@@ -32,10 +32,10 @@ PROPOSED, ACCEPTED, REFUSED, CANCELLED = (str(state.value) for state in (
     Transfer.State.PROPOSED, Transfer.State.ACCEPTED, Transfer.State.REFUSED, Transfer.State.CANCELLED))
 
 PERSON = Table(Person, ("station", "name", "name_initials", "id_number", "id_hash", "birth_date", "sex", "phone",
-                        "phone_hash", "address_region", "address_detail", "ethnicity", "political_status",
+                        "phone_hash", "phone_alt", "address_region", "address_detail", "ethnicity", "political_status",
                         "education", "health", "photo", "disability_grade", "disability_cause",
                         "disability_certificate", "priority", "deceased_on", "status", "version", "created_by",
-                        "created_at", "updated_at"), ids=True)
+                        "created_at", "updated_at", "notes"), ids=True)
 SPAN = Table(PersonCategory, ("person", "category", "start_date"), ids=True)
 CHANGE = Table(StatusChange, ("person", "kind", "date", "reason", "station", "region_code", "created_by",
                               "created_at"), ids=True)
@@ -130,12 +130,12 @@ class PeopleWriter:
         ctx.writer.add(PERSON, (
             pk, life.station.pk, name, self._initials_of(name), encrypt(id_number), id_hash, ctx.clock.day(born),
             "M" if male else "F", encrypt(phone) if phone else "",
-            hmac.new(self._phone_key, phone.encode(), hashlib.sha256).hexdigest() if phone else "",
+            hmac.new(self._phone_key, phone.encode(), hashlib.sha256).hexdigest() if phone else "", "",
             village.region_id, _address(rng, number), rng.choices(*self._ethnic)[0],
             rng.choice(("01", "01", "13", "13", "13", "03")), "", "", "", grade[0] if grade else None,
             grade[1] if grade else "", grade[2] if grade else "", rng.random() < 0.03,
             ctx.clock.day(life.deceased_on), life.status, life.version, actor, ctx.clock.at(entry, seconds),
-            ctx.clock.at(life.day, life.seconds)))
+            ctx.clock.at(life.day, life.seconds), ""))
         self.refs.append((pk, name, id_hash, entry, village))
 
     def _sequence(self, born: date, male: bool) -> tuple[date, int]:

@@ -204,12 +204,15 @@ class PersonEditForm(PersonFields):
                                          choices=[("", "—"), *DISABILITY_CAUSE_CHOICES])
     disability_certificate = forms.CharField(label=_("Disability certificate no."), max_length=40, required=False)
     priority = forms.BooleanField(label=_("Priority person (一人一册)"), required=False)
+    phone_alt = forms.CharField(label=_("Alternate phone"), max_length=40, required=False,
+                                validators=[validate_phone], widget=forms.TextInput(attrs={"inputmode": "tel"}))
+    notes = forms.CharField(label=_("Notes"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    field_order = ["name", "phone", "clear_phone"]
+    field_order = ["name", "phone", "clear_phone", "phone_alt"]
 
     def __init__(self, *args, person: Person, **kwargs):
         initial = {name: getattr(person, name) for name in EDITABLE + EDIT_ONLY
-                   if name not in ("phone", "address_region")}
+                   if name not in ("phone", "phone_alt", "address_region")}
         kwargs["initial"] = initial | {"address_region": person.address_region.code, "version": person.version}
         super().__init__(*args, **kwargs)
         self.had_phone = bool(person.phone)
@@ -218,10 +221,16 @@ class PersonEditForm(PersonFields):
                 "masked": escape(mask_phone(person.phone))}  # _form.html marks help text safe
         else:
             del self.fields["clear_phone"]
+        self.had_phone_alt = bool(person.phone_alt)
+        if self.had_phone_alt:  # shown masked like the phone; blank keeps it
+            self.fields["phone_alt"].help_text = _("Now %(masked)s. Leave blank to keep it.") % {
+                "masked": escape(mask_phone(person.phone_alt))}
 
     def changes(self) -> dict:
         """Keyword arguments for services.person_update: a blank phone keeps the stored one."""
         data = {name: self.cleaned_data[name] for name in EDITABLE + EDIT_ONLY}
         if self.had_phone and not data["phone"] and not self.cleaned_data.get("clear_phone"):
             del data["phone"]
+        if self.had_phone_alt and not data["phone_alt"]:
+            del data["phone_alt"]
         return data

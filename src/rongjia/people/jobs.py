@@ -5,7 +5,7 @@ from django_tasks import task
 from rongjia.core.audit import audit_actor
 
 
-@task()
+@task(backend="imports")  # settings.TASKS["imports"]: the default backend unless RONGJIA_IMPORT_TASKS says otherwise
 def run_import(job_id: int, commit: bool = False) -> str:
     """Check (or commit) one uploaded ledger; the job row carries progress and the per-row report."""
     from .importing.run import check_job, commit_job

@@ -96,11 +96,14 @@ class Person(models.Model):
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, editable=False)
     phone = EncryptedTextField(_("phone"), blank=True)
     phone_hash = models.CharField(max_length=64, db_index=True, blank=True, editable=False)
+    # A second number: ledgers often write two in one cell ("138…/0931…"); the import keeps both.
+    phone_alt = EncryptedTextField(_("alternate phone"), blank=True, default="")
     address_region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+",
                                        verbose_name=_("address region"))
     address_detail = models.CharField(_("address"), max_length=200, blank=True)
-    ethnicity = models.CharField(_("ethnicity"), max_length=2, choices=ETHNIC_CHOICES, default="01")
-    political_status = models.CharField(_("political status"), max_length=2, choices=POLITICAL_CHOICES,
+    # Blank when a ledger did not say: an import never guesses 汉族 or 群众 for a whole file.
+    ethnicity = models.CharField(_("ethnicity"), max_length=2, choices=ETHNIC_CHOICES, default="01", blank=True)
+    political_status = models.CharField(_("political status"), max_length=2, choices=POLITICAL_CHOICES, blank=True,
                                         default="13")
     education = models.CharField(_("education"), max_length=10, choices=EDUCATION_CHOICES, blank=True)
     health = models.CharField(_("health"), max_length=100, blank=True)
@@ -111,6 +114,7 @@ class Person(models.Model):
                                         blank=True)
     disability_certificate = models.CharField(_("disability certificate no."), max_length=40, blank=True)
     priority = models.BooleanField(_("priority person (一人一册)"), default=False)
+    notes = models.CharField(_("notes"), max_length=500, blank=True, default="")
     deceased_on = models.DateField(_("date of death"), null=True, blank=True, editable=False)
     tags = models.ManyToManyField(Tag, blank=True, related_name="people", verbose_name=_("needs and tags"))
     categories = models.ManyToManyField(Category, through="PersonCategory", related_name="people",
@@ -354,6 +358,7 @@ class ImportJob(models.Model):
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")
         VALIDATING = "validating", _("Checking")
+        MAPPING = "mapping", _("Columns to confirm")
         INVALID = "invalid", _("Errors found")
         VALID = "valid", _("Ready to import")
         UNCHANGED = "unchanged", _("Nothing new")
@@ -366,6 +371,17 @@ class ImportJob(models.Model):
     original_name = models.CharField(max_length=200)
     sha256 = models.CharField(max_length=64, db_index=True)
     state = models.CharField(max_length=12, choices=State.choices, default=State.QUEUED)
+    kind = models.CharField(max_length=4, blank=True)  # xlsx, xls or csv: what the content was, not the name
+    # What the uploader chose: {"include_hidden": [sheet indexes whose hidden rows count], "all_or_nothing": bool}
+    options = models.JSONField(default=dict, blank=True)
+    # The sheets as read: name, hidden, header rows, columns (header, proposed field, samples), skipped rows.
+    layout = models.JSONField(default=list, blank=True)
+    mapping = models.JSONField(default=dict, blank=True)  # {sheet index: {column index: field key}}, confirmed
+    places = models.JSONField(default=dict, blank=True)  # {place text as written: region code or ""}, answered
+    changes = models.JSONField(default=dict, blank=True)  # {field: [[was, now, rows], ...]}: what normalising did
+    changes_accepted = models.BooleanField(default=False)
+    held_count = models.PositiveIntegerField(default=0)
+    update_count = models.PositiveIntegerField(default=0)
     total_rows = models.PositiveIntegerField(default=0)
     processed_rows = models.PositiveIntegerField(default=0)
     created_count = models.PositiveIntegerField(default=0)
@@ -384,16 +400,64 @@ class ImportJob(models.Model):
         return self.original_name
 
 
+class ImportRow(models.Model):
+    """A row of an upload that needs the uploader: held with its reasons, or an update to a person on file.
+
+    New rows that pass are not stored: the commit reads them from the file again. A held row keeps
+    its cells as the uploader edits them (encrypted: they hold ID numbers in clear).
+    """
+
+    class Kind(models.TextChoices):
+        HELD = "held", _("Held")
+        FIXED = "fixed", _("Fixed")
+        SKIPPED = "skipped", _("Not imported")
+        UPDATE = "update", _("Update")
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="rows")
+    sheet = models.PositiveSmallIntegerField()
+    row = models.PositiveIntegerField()
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    data = EncryptedTextField(blank=True)  # JSON {field key: text}
+    reasons = models.JSONField(default=list, blank=True)  # [[field, message], ...]
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    differences = models.JSONField(default=list, blank=True)  # [[field, on file, in the ledger], ...]
+    accepted = models.JSONField(default=list, blank=True)  # fields of `differences` the uploader accepted
+    confirmed = models.BooleanField(default=False)  # the uploader checked an ID number ending in 000
+
+    class Meta:
+        ordering = ["sheet", "row", "id"]
+        constraints = [models.UniqueConstraint(fields=["job", "sheet", "row"], name="import_row_once")]
+
+    def __str__(self):
+        return f"{self.job_id}:{self.sheet}:{self.row}"
+
+
+class ColumnMemory(models.Model):
+    """How a unit's ledgers name their columns: offered again at its next upload and to the units below."""
+
+    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)  # the header as importing.fields.header_key normalises it
+    field = models.CharField(max_length=30, blank=True)  # "" = the unit chose not to import this column
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "key"], name="column_memory_once")]
+
+    def __str__(self):
+        return f"{self.key} → {self.field}"
+
+
 class ImportRowError(models.Model):
-    """One bad cell of an upload: the row number and column a worker can find in Excel, and why."""
+    """One bad cell of an upload: the sheet, row number and column a worker can find in Excel, and why."""
 
     job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="errors")
+    sheet = models.CharField(max_length=100, blank=True)
     row = models.PositiveIntegerField()
     column = models.CharField(max_length=40, blank=True)
     message = models.CharField(max_length=300)
 
     class Meta:
-        ordering = ["row", "id"]
+        ordering = ["id"]
 
     def __str__(self):
         return f"{self.row} {self.column}: {self.message}"

@@ -20,7 +20,7 @@ from .on_file import NumberOnFile, audit_refusals, numbers_on_file, on_file_at
 EDITABLE = ("name", "phone", "address_region", "address_detail", "ethnicity", "political_status", "education",
             "health")
 # Edited on the dossier's edit page, not asked at registration.
-EDIT_ONLY = ("disability_grade", "disability_cause", "disability_certificate", "priority")
+EDIT_ONLY = ("phone_alt", "notes", "disability_grade", "disability_cause", "disability_certificate", "priority")
 
 
 def initials(name: str) -> str:
@@ -54,8 +54,9 @@ def _check(actor, person: Person) -> None:
 def _fill(person: Person, fields: dict) -> None:
     for name, value in fields.items():
         setattr(person, name, value.strip() if isinstance(value, str) else value)
-    if person.phone:
-        validate_phone(person.phone)
+    for number in (person.phone, person.phone_alt):
+        if number:
+            validate_phone(number)
     person.name_initials = initials(person.name)
     person.phone_hash = phone_index(person.phone or "")
 

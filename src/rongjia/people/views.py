@@ -33,6 +33,7 @@ def _present(person: Person, today: date) -> Person:
     person.age = age_on(person.birth_date, today)
     person.masked_id = mask_id_number(person.id_number)
     person.masked_phone = mask_phone(person.phone)
+    person.masked_phone_alt = mask_phone(person.phone_alt)
     return person
 
 

@@ -27,8 +27,8 @@ def requests_to_decide(viewer):
 
 
 def import_jobs_waiting(viewer):
-    """The viewer's own ledger imports that were checked and wait to be imported."""
-    return ImportJob.objects.filter(uploaded_by=viewer, state=ImportJob.State.VALID)
+    """The viewer's own ledger imports waiting for them: columns to confirm, or checked and ready to import."""
+    return ImportJob.objects.filter(uploaded_by=viewer, state__in=(ImportJob.State.MAPPING, ImportJob.State.VALID))
 
 
 def people_items(viewer) -> list[WorkItem]:
@@ -45,7 +45,7 @@ def people_items(viewer) -> list[WorkItem]:
     if viewer.can("people.import"):
         items.append(WorkItem("imports", _("Ledger imports waiting to be imported"),
                               import_jobs_waiting(viewer).count(),
-                              reverse("people:import_jobs") + f"?state={ImportJob.State.VALID}"))
+                              reverse("people:import_jobs") + "?state=waiting"))
     return items
 
 

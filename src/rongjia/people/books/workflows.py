@@ -128,7 +128,12 @@ IMPORT_JOB = Machine(
     steps=(
         Step("check", pgettext_lazy("import step", "Check every row"), (J.QUEUED, J.VALIDATING, J.COMMITTING),
              J.VALIDATING),
+        Step("columns", pgettext_lazy("import step", "Columns read: confirm them"), (J.VALIDATING,), J.MAPPING),
+        Step("confirm_columns", pgettext_lazy("import step", "Check with the confirmed columns"),
+             (J.MAPPING, J.VALID, J.INVALID, J.UNCHANGED), J.QUEUED, "people.import"),
         Step("errors", pgettext_lazy("import step", "Errors found"), (J.VALIDATING,), J.INVALID),
+        Step("rows_fixed", pgettext_lazy("import step", "Held rows fixed: ready to import"), (J.INVALID,), J.VALID,
+             "people.import"),
         Step("ready", pgettext_lazy("import step", "Ready to import"), (J.VALIDATING,), J.VALID),
         Step("nothing_new", pgettext_lazy("import step", "Nothing new"), (J.VALIDATING,), J.UNCHANGED),
         Step("import", pgettext_lazy("import step", "Import (the uploader presses it)"), (J.VALID,), J.QUEUED,

@@ -1,12 +1,15 @@
-"""Import of the people ledgers stations keep in Excel (SPEC C2).
+"""Ledger intake 台账导入 (SPEC C2, issue 17): the Excel ledgers stations already keep, as they are.
 
-upload → `import_start` (stores the file, queues the check) → the preview lists every bad row
-with its row number, column and reason → `import_commit` (queues the all-or-nothing commit).
-Pages, the API and `manage.py import_people` all go through these two functions and the
-passes in `run`.
+upload → `import_start` (the file is opened at once, so a file that cannot be read is refused with
+nothing written, then the read pass is queued) → the uploader confirms the columns
+(`services_intake.confirm_columns`) → the check sorts every row (run.check_job) → the uploader
+accepts the normalisations, answers unclear places, fixes held rows and accepts updates →
+`import_commit` queues the commit. Pages, the API and `manage.py import_people` all go through here.
 """
 
 import hashlib
+import tempfile
+from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
@@ -14,13 +17,12 @@ from django.utils.translation import gettext as _
 from rongjia.core.uploads import refuse_if_too_big
 
 from ..books.workflows import IMPORT_JOB
-from ..models import ImportJob
-
-XLSX_SIGNATURE = b"PK\x03\x04"
+from ..models import ImportJob, ImportRow
+from .workbook import FileRefused, open_ledger
 
 
 def import_start(*, actor, uploaded_file) -> ImportJob:
-    """Keep the upload and queue its check (pages and the API)."""
+    """Keep the upload and queue its read pass (pages and the API)."""
     job = import_receive(actor=actor, uploaded_file=uploaded_file)
     from ..jobs import run_import
 
@@ -29,30 +31,37 @@ def import_start(*, actor, uploaded_file) -> ImportJob:
 
 
 def import_receive(*, actor, uploaded_file) -> ImportJob:
-    """Keep the upload (under MEDIA_ROOT, outside the web root); refuse what is not an xlsx."""
+    """Keep the upload (under MEDIA_ROOT, outside the web root) once it opens as a ledger; else refuse it."""
     if not actor.can("people.import"):
         raise PermissionDenied
     refuse_if_too_big(uploaded_file, field="file")
-    head = uploaded_file.read(4)
-    uploaded_file.seek(0)
-    if head != XLSX_SIGNATURE:
-        raise ValidationError({"file": _("This is not an Excel workbook (.xlsx). Save the ledger as .xlsx and upload "
-                                         "it again.")})
+    name = (getattr(uploaded_file, "name", "") or "ledger").rsplit("/", 1)[-1][:200]
     digest = hashlib.sha256()
-    for chunk in uploaded_file.chunks():
-        digest.update(chunk)
+    with tempfile.TemporaryDirectory() as folder:
+        probe = Path(folder) / "upload"
+        with probe.open("wb") as out:
+            for chunk in uploaded_file.chunks():
+                digest.update(chunk)
+                out.write(chunk)
+        try:
+            kind = open_ledger(probe, original_name=name).kind
+        except FileRefused as refused:
+            raise ValidationError({"file": str(refused)}) from None
     uploaded_file.seek(0)
-    name = (getattr(uploaded_file, "name", "") or "ledger.xlsx").rsplit("/", 1)[-1][:200]
-    job = ImportJob(uploaded_by=actor, original_name=name, sha256=digest.hexdigest())
-    job.file.save(f"{digest.hexdigest()[:16]}.xlsx", uploaded_file, save=False)
+    job = ImportJob(uploaded_by=actor, original_name=name, sha256=digest.hexdigest(), kind=kind)
+    job.file.save(f"{digest.hexdigest()[:16]}.{kind}", uploaded_file, save=False)
     job.save()
     return job
 
 
 def import_commit(*, actor, job: ImportJob) -> ImportJob:
-    """Queue the commit of a checked file; only its uploader, only when the check found it ready."""
+    """Queue the commit of a checked file: only its uploader, once the normalisations are accepted."""
     if job.uploaded_by_id != actor.pk or not actor.can("people.import"):
         raise PermissionDenied
+    if job.changes and not job.changes_accepted:
+        raise ValidationError(_("Accept the changes the check made to the values (was → now) before importing."))
+    if job.options.get("all_or_nothing") and job.rows.filter(kind=ImportRow.Kind.HELD).exists():
+        raise ValidationError(_("“All or nothing” is chosen and rows are held: fix them or set them aside first."))
     step = IMPORT_JOB.step("import")
     # Claimed by a conditional update from the step's own source states: two presses queue one commit.
     if not ImportJob.objects.filter(pk=job.pk, state__in=step.sources).update(state=step.target):

@@ -1,9 +1,13 @@
-"""The two passes over an uploaded ledger: check (writes only the report) and commit (all or nothing).
+"""The passes over an uploaded ledger: read (the sheets and columns), check (every row, nothing written)
+and commit (one pass re-reading the file, one transaction, bulk writes).
 
-The commit checks every row again inside its transaction, because the books may have changed
-since the preview (another station registered the same person meanwhile); one bad row then
-rolls everything back and the job shows the new report.
+The check's outcome is a function of the file, the confirmed columns, the uploader's answers about
+places and the rows fixed in the grid: whenever one of those changes the check runs again, and the
+commit sorts every row by the same class (verdicts.RowSorter), so it does what the preview showed.
 """
+
+import json
+from collections import Counter
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,32 +17,35 @@ from rongjia.core.audit import audit_actor
 from rongjia.core.workflow import step_between
 
 from ..books.workflows import IMPORT_JOB
-from ..models import ImportJob, ImportRowError, Person, PersonCategory, StatusChange
-from ..services import first_line_on_the_books, person_build
-from .checks import LedgerChecker, RowResult
-from .reader import FileRefused, rows
+from ..models import ImportJob, ImportRow, ImportRowError
+from . import progress
+from .fields import BY_KEY
+from .layout import masked_sample, read_layout
+from .mapping import remembered_for
+from .rows import job_rows
+from .updates import apply_update
+from .verdicts import RowSorter, stored_text
+from .workbook import FileRefused, open_ledger
+from .writer import write_new
 
 PROGRESS_EVERY = 500
-MAX_STORED_ERRORS = 1000  # every bad row is counted; the first thousand are listed
-WRITE_BATCH = 1000
+WRITE_BATCH = 2000
+MASKED = ("id_number", "phone", "phone_alt")
+MAX_CHANGES_PER_FIELD = 200  # distinct "was → now" pairs listed per field; every row is still counted
+
+RUNNING = (ImportJob.State.VALIDATING, ImportJob.State.COMMITTING)
+# The uploaded file holds ID numbers in clear: it is kept only while a check or commit may still read it.
+KEEPS_FILE = (ImportJob.State.QUEUED, ImportJob.State.VALIDATING, ImportJob.State.MAPPING, ImportJob.State.VALID,
+              ImportJob.State.INVALID, ImportJob.State.COMMITTING)
 
 
 class _Refused(Exception):
-    """Raised inside the commit's transaction to roll it back when a row has become bad."""
+    """Raised inside an all-or-nothing commit to roll it back when a row has become bad since the check."""
 
 
-def _progress(job: ImportJob, processed: int) -> None:
-    ImportJob.objects.filter(pk=job.pk).update(processed_rows=processed)
-
-
-RUNNING = (ImportJob.State.VALIDATING, ImportJob.State.COMMITTING)
-# The uploaded file holds ID numbers in clear: it is kept only while a commit may still need it.
-KEEPS_FILE = (ImportJob.State.QUEUED, ImportJob.State.VALIDATING, ImportJob.State.VALID, ImportJob.State.COMMITTING)
-
-
-def _finish(job: ImportJob, state: str, message: str = "", **counts) -> ImportJob:
+def _finish(job: ImportJob, state: str, message: str = "", **fields) -> ImportJob:
     step_between(IMPORT_JOB, job.state, state)  # only a move books.workflows.IMPORT_JOB declares
-    for name, value in counts.items():
+    for name, value in fields.items():
         setattr(job, name, value)
     job.state, job.message, job.finished_at = state, message[:300], timezone.now()
     if state in RUNNING:
@@ -46,105 +53,213 @@ def _finish(job: ImportJob, state: str, message: str = "", **counts) -> ImportJo
     if state not in KEEPS_FILE and job.file:
         job.file.delete(save=False)
     job.save()
+    if state not in RUNNING:
+        progress.clear(job.pk)
     return job
 
 
-def _report(job: ImportJob, results) -> dict:
-    """Walk the checked rows, store the first errors, count everything; yields nothing, returns counts."""
-    counts = {"total_rows": 0, "created_count": 0, "unchanged_count": 0, "error_count": 0}
-    stored = []
-    for result in results:
-        counts["total_rows"] += 1
-        if result.errors:
-            counts["error_count"] += 1
-            stored += [ImportRowError(job=job, row=result.row, column=column, message=message[:300])
-                       for column, message in result.errors][: max(0, MAX_STORED_ERRORS - len(stored))]
-        elif result.unchanged:
-            counts["unchanged_count"] += 1
-        else:
-            counts["created_count"] += 1
-        if counts["total_rows"] % PROGRESS_EVERY == 0:
-            _progress(job, counts["total_rows"])
-    ImportRowError.objects.bulk_create(stored)
-    return counts
+def _open(job: ImportJob):
+    return open_ledger(job.file.path, original_name=job.original_name)
 
 
-def _state_after_check(counts: dict) -> tuple[str, str]:
-    if counts["error_count"]:
-        return ImportJob.State.INVALID, (_("%(n)d rows have errors; nothing was imported.")
-                                         % {"n": counts["error_count"]})
-    if counts["total_rows"] == 0:
-        return ImportJob.State.INVALID, _("The file has no rows under its header.")
-    if counts["created_count"] == 0:
-        return ImportJob.State.UNCHANGED, _("All %(n)d people in this file are already registered; nothing was "
-                                            "changed.") % {"n": counts["unchanged_count"]}
-    return ImportJob.State.VALID, _("%(new)d people to register, %(same)d already registered.") % {
-        "new": counts["created_count"], "same": counts["unchanged_count"]}
+# --- pass one: the sheets and their columns ------------------------------------------------------------
+
+def read_job(job: ImportJob) -> ImportJob:
+    """Read every sheet's header and propose a field per column; the uploader confirms them next."""
+    _finish(job, ImportJob.State.VALIDATING, processed_rows=0)
+    try:
+        ledger = _open(job)
+        unit = job.uploaded_by.org_unit
+        layout = read_layout(ledger, remembered=remembered_for(unit) if unit else {})
+    except FileRefused as refused:
+        return _finish(job, ImportJob.State.FAILED, str(refused), error_count=1)
+    if all(entry["no_header"] for entry in layout):
+        return _finish(job, ImportJob.State.FAILED, _(
+            "No sheet has a header row with 姓名 or 身份证号 in its first 20 rows. Check that this is the people "
+            "ledger."), error_count=1, layout=layout, kind=ledger.kind)
+    total = sum(entry["rows"] for entry in layout if not entry["hidden"])
+    sheets = sum(1 for entry in layout if not entry["no_header"])
+    return _finish(job, ImportJob.State.MAPPING, _("%(sheets)d sheets with %(rows)d rows read: confirm the columns.")
+                   % {"sheets": sheets, "rows": total}, layout=layout, kind=ledger.kind, total_rows=total)
+
+
+# --- pass two: every row checked, nothing written ------------------------------------------------------
+
+class _Tally:
+    """What the check found: counts, the normalisations, the rows that need the uploader."""
+
+    def __init__(self, job: ImportJob, earlier_updates: dict):
+        self.job, self.earlier_updates = job, earlier_updates
+        self.counts = Counter()
+        self.changes: dict[str, Counter] = {}
+        self.keep: list[ImportRow] = []  # held and update rows, written in bulk at the end
+        self.errors: list[ImportRowError] = []
+        # ID hash → (sheet, row, sheet name) of the first row that gave it, while it is new: held after all if a
+        # later row repeats the number. Only the position is kept, so the check's memory stays flat in the file's
+        # size; the few rows held this way are read again at the end.
+        self.firsts: dict[str, tuple[int, int, str]] = {}
+
+    def add(self, verdict) -> None:
+        self.counts["total"] += 1
+        self.counts[verdict.kind] += 1
+        for change in verdict.clean.changes:
+            was, now = change.was, change.now
+            if change.field in MASKED:  # the summary is stored in clear: numbers masked as on every page
+                was, now = masked_sample(was), masked_sample(now)
+            self.changes.setdefault(change.field, Counter())[(was, now)] += 1
+        source = verdict.source
+        if verdict.kind == "new":
+            self.firsts[verdict.clean.values["id_hash"]] = (source.sheet, source.row, source.sheet_name)
+        if verdict.kind == "held":
+            self.keep.append(ImportRow(job=self.job, sheet=source.sheet, row=source.row, kind=ImportRow.Kind.HELD,
+                                       data=stored_text(source.raw), confirmed=source.confirmed,
+                                       reasons=[[hold.field, hold.reason] for hold in verdict.holds]))
+            label = {hold.field: BY_KEY[hold.field].label if hold.field in BY_KEY else hold.field
+                     for hold in verdict.holds}
+            self.errors += [ImportRowError(job=self.job, sheet=source.sheet_name[:100], row=source.row,
+                                           column=label[hold.field][:40], message=hold.reason[:300])
+                            for hold in verdict.holds]
+        elif verdict.kind == "update":
+            accepted = self.earlier_updates.get((source.sheet, source.row), [])
+            self.keep.append(ImportRow(
+                job=self.job, sheet=source.sheet, row=source.row, kind=ImportRow.Kind.UPDATE, person=verdict.person,
+                data=json.dumps({"version": verdict.person.version}), differences=verdict.differences,
+                accepted=[key for key in accepted if any(d[0] == key for d in verdict.differences)]))
+
+    def hold_first_of_each_pair(self, duplicated: dict[str, tuple[str, int]], read_again) -> None:
+        """The first row of each repeated ID number, counted new when it was read, is held beside the second.
+
+        `read_again()` walks the job's rows once more: it runs only when there are such rows, to fetch their cells.
+        """
+        firsts = {self.firsts.pop(digest) for digest in duplicated if digest in self.firsts}
+        if not firsts:
+            return  # no repeats, or each first was held (or is on file) already
+        wanted = {(sheet, row) for sheet, row, _name in firsts}
+        cells = {(source.sheet, source.row): stored_text(source.raw) for source in read_again()
+                 if (source.sheet, source.row) in wanted}
+        reason = _("The same ID number is given again further down the file: keep the right row and set the "
+                   "other aside.")
+        for sheet, row, sheet_name in sorted(firsts):
+            self.counts["new"] -= 1
+            self.counts["held"] += 1
+            self.keep.append(ImportRow(job=self.job, sheet=sheet, row=row, kind=ImportRow.Kind.HELD,
+                                       data=cells[sheet, row], reasons=[["id_number", reason]]))
+            self.errors.append(ImportRowError(job=self.job, sheet=sheet_name[:100], row=row,
+                                              column=BY_KEY["id_number"].label, message=reason))
+
+    def changes_json(self) -> dict:
+        return {key: [[was, now, n] for (was, now), n in counter.most_common(MAX_CHANGES_PER_FIELD)]
+                for key, counter in self.changes.items()}
 
 
 def check_job(job: ImportJob) -> ImportJob:
-    """Pass one: read and check every row; store the report; write no person."""
-    job.errors.all().delete()
+    """Read and sort every row; store what needs the uploader (held rows, updates, questions); write no person."""
+    if not job.mapping:
+        return read_job(job)
     _finish(job, ImportJob.State.VALIDATING, processed_rows=0)
+    decided = {(r.sheet, r.row): r for r in job.rows.filter(kind__in=(ImportRow.Kind.FIXED, ImportRow.Kind.SKIPPED))}
+    earlier_updates = {(r.sheet, r.row): r.accepted for r in job.rows.filter(kind=ImportRow.Kind.UPDATE)}
+    sorter = RowSorter(job.uploaded_by, places=job.places, audit=True)
+    tally = _Tally(job, earlier_updates)
     try:
-        counts = _report(job, LedgerChecker(job.uploaded_by, audit=True).check(rows(job.file.path)))
+        ledger = _open(job)
+        for verdict in sorter.sort(job_rows(job, ledger, decided)):
+            tally.add(verdict)
+            if tally.counts["total"] % PROGRESS_EVERY == 0:
+                progress.report(job.pk, done=tally.counts["total"], total=job.total_rows,
+                                sheet=verdict.source.sheet_name, stage="check")
+        tally.hold_first_of_each_pair(sorter.duplicated, read_again=lambda: job_rows(job, ledger, decided))
     except FileRefused as refused:
-        return _finish(job, ImportJob.State.INVALID, str(refused), error_count=1)
-    state, message = _state_after_check(counts)
-    return _finish(job, state, message, processed_rows=counts["total_rows"], **counts)
+        return _finish(job, ImportJob.State.FAILED, str(refused), error_count=1)
+    _store_rows(job, tally, decided)
+    places = {text: code for text, code in job.places.items() if code} | {text: "" for text in sorter.questions}
+    counts = tally.counts
+    state, message = _outcome(counts)
+    return _finish(job, state, message, places=places, changes=tally.changes_json(),
+                   changes_accepted=job.changes_accepted and tally.changes_json() == job.changes,
+                   total_rows=counts["total"] + sum(1 for r in decided.values() if r.kind == ImportRow.Kind.SKIPPED),
+                   processed_rows=counts["total"], created_count=counts["new"], unchanged_count=counts["unchanged"],
+                   update_count=counts["update"], held_count=counts["held"], error_count=counts["held"])
 
+
+def _store_rows(job: ImportJob, tally: _Tally, decided: dict) -> None:
+    """Replace the job's held and update rows; a fixed row held again keeps its edits and turns back to held."""
+    with transaction.atomic():
+        job.errors.all().delete()
+        job.rows.filter(kind__in=(ImportRow.Kind.HELD, ImportRow.Kind.UPDATE)).delete()
+        again = [row for row in tally.keep if (row.sheet, row.row) in decided]
+        for row in again:
+            own = decided[row.sheet, row.row]
+            own.kind, own.reasons = row.kind, row.reasons
+            own.save(update_fields=["kind", "reasons"])
+        ImportRow.objects.bulk_create([row for row in tally.keep if (row.sheet, row.row) not in decided],
+                                      batch_size=1000)
+        ImportRowError.objects.bulk_create(tally.errors, batch_size=1000)
+
+
+def _outcome(counts: Counter) -> tuple[str, str]:
+    if counts["total"] == 0:
+        return ImportJob.State.INVALID, _("The file has no rows under its header.")
+    if counts["new"] == 0 and counts["update"] == 0:
+        if counts["held"]:
+            return ImportJob.State.INVALID, _("%(held)d rows held and %(same)d already registered: nothing new to "
+                                              "import until held rows are fixed.") % {
+                "held": counts["held"], "same": counts["unchanged"]}
+        return ImportJob.State.UNCHANGED, _("All %(n)d people in this file are already registered; nothing would "
+                                            "change.") % {"n": counts["unchanged"]}
+    return ImportJob.State.VALID, _("%(new)d to register, %(update)d to update, %(same)d unchanged, %(held)d held.") % {
+        "new": counts["new"], "update": counts["update"], "same": counts["unchanged"], "held": counts["held"]}
+
+
+# --- pass three: the commit ------------------------------------------------------------------------------
 
 def commit_job(job: ImportJob) -> ImportJob:
-    """Pass two: register every new row in one transaction, or none."""
+    """Register every new row and apply every accepted update in one transaction; held rows stay held."""
     actor = job.uploaded_by
     _finish(job, ImportJob.State.COMMITTING, processed_rows=0)
-    bad: list[RowResult] = []
+    # Rows held at the check are left out like those set aside; fixed rows come from the grid.
+    decided = {(r.sheet, r.row): r for r in job.rows.exclude(kind=ImportRow.Kind.UPDATE)}
+    updates = {(r.sheet, r.row): r for r in job.rows.filter(kind=ImportRow.Kind.UPDATE)}
+    all_or_nothing = bool(job.options.get("all_or_nothing"))
+    reason = _("Imported from %(file)s") % {"file": job.original_name[:150]}
+    sorter = RowSorter(actor, places=job.places)
+    done = Counter()
+    newly_held = []
     try:
+        ledger = _open(job)
         with transaction.atomic(), audit_actor(actor):
-            created = _write(job, actor, LedgerChecker(actor).check(rows(job.file.path)), bad)
-            if bad:
-                raise _Refused
+            pending = []
+            for verdict in sorter.sort(job_rows(job, ledger, decided)):
+                done["rows"] += 1
+                if verdict.kind == "new":
+                    pending.append(verdict)
+                elif verdict.kind == "update":
+                    own = updates.get((verdict.source.sheet, verdict.source.row))
+                    if own is not None and own.accepted:
+                        problem = apply_update(actor, own, verdict)
+                        if problem:
+                            verdict.hold("id_number", problem)
+                        else:
+                            done["updated"] += 1
+                if verdict.kind == "held":
+                    if all_or_nothing:
+                        raise _Refused
+                    newly_held.append(verdict)
+                if len(pending) >= WRITE_BATCH:
+                    done["created"] += write_new(pending, actor=actor, reason=reason)
+                    pending = []
+                if done["rows"] % PROGRESS_EVERY == 0:
+                    progress.report(job.pk, done=done["rows"], total=job.processed_rows or job.total_rows,
+                                    sheet=verdict.source.sheet_name, stage="commit")
+            done["created"] += write_new(pending, actor=actor, reason=reason) if pending else 0
     except _Refused:
-        job.errors.all().delete()
+        job.state = ImportJob.State.COMMITTING
         return check_job(job)  # the books changed since the preview: show the new report
     except FileRefused as refused:
         return _finish(job, ImportJob.State.FAILED, str(refused))
-    message = _("%(n)d people registered.") % {"n": created}
+    message = _("%(created)d people registered, %(updated)d updated.") % done
+    if newly_held:
+        message += " " + _("%(n)d rows changed since the check were not imported.") % {"n": len(newly_held)}
     with audit_actor(actor):  # the job's own audit entry names the actor and the counts
-        return _finish(job, ImportJob.State.DONE, message, created_count=created, processed_rows=job.total_rows)
-
-
-def _write(job: ImportJob, actor, results, bad: list) -> int:
-    reason = _("Imported from %(file)s") % {"file": job.original_name[:150]}
-    pending, created = [], 0
-    for result in results:
-        if result.errors:
-            bad.append(result)
-            return created
-        if not result.unchanged:
-            pending.append(result.values)
-        if len(pending) >= WRITE_BATCH:
-            created += _write_batch(pending, actor, reason)
-            pending = []
-            _progress(job, created)
-    return created + (_write_batch(pending, actor, reason) if pending else 0)
-
-
-def _write_batch(values: list[dict], actor, reason: str) -> int:
-    """Persons, their categories and their first line on the books, three bulk inserts per batch.
-
-    Bulk inserts skip the per-row audit entries a form registration writes; the import job's
-    own audit entry records who imported how many people from which file.
-    """
-    people = [person_build(actor=actor, station=v["station"], id_number=v["id_number"], name=v["name"],
-                           phone=v["phone"], address_region_id=v["region_code"], address_detail=v["address_detail"],
-                           ethnicity=v["ethnicity"], political_status=v["political_status"],
-                           education=v["education"], health=v["health"]) for v in values]
-    people = Person.objects.bulk_create(people)
-    PersonCategory.objects.bulk_create([
-        PersonCategory(person=person, category_id=category, start_date=v["category_start"])
-        for person, v in zip(people, values, strict=True) for category in v["categories"]])
-    first_lines = [first_line_on_the_books(person, day=v["registered_on"], reason=reason, actor=actor)
-                   for person, v in zip(people, values, strict=True)]
-    StatusChange.objects.bulk_create(first_lines)
-    return len(people)
+        return _finish(job, ImportJob.State.DONE, message, created_count=done["created"],
+                       update_count=done["updated"], processed_rows=done["rows"])
