@@ -9,7 +9,7 @@ import pytest
 from tests.browser.conftest import SCREENSHOT_DIR, inject_axe
 
 pytestmark = pytest.mark.browser
-PEOPLE_PER_GROUP = 5000  # 10,000 rows: a commit long enough (2–3 s) for the progress bar to be seen moving
+PEOPLE_PER_GROUP = 12_000  # 24,000 rows: a commit long enough (2–3 s) for the progress bar, polled each second, to move
 
 
 def axe_violations(page) -> list[str]:

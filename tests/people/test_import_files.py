@@ -117,16 +117,16 @@ def test_a_commit_that_fails_half_way_writes_nothing_and_can_be_run_again(cast, 
 
     job = check(cast.village_worker, workbook_bytes([good_row(n) for n in range(1, 5)]))
     calls = []
-    original = run.write_new
+    original = run.write_entries
 
-    def failing_batch(verdicts, *, actor, reason):
-        calls.append(len(verdicts))
+    def failing_batch(entries, *, encrypted):  # the new people as the check staged them, a batch at a time
+        calls.append(len(entries))
         if len(calls) > 1:
             raise RuntimeError("disk full")
-        return original(verdicts, actor=actor, reason=reason)
+        return original(entries, encrypted=encrypted)
 
     monkeypatch.setattr(run, "WRITE_BATCH", 2)
-    monkeypatch.setattr(run, "write_new", failing_batch)
+    monkeypatch.setattr(run, "write_entries", failing_batch)
     try:
         import_commit(actor=cast.village_worker, job=job)
     except RuntimeError:
@@ -134,7 +134,7 @@ def test_a_commit_that_fails_half_way_writes_nothing_and_can_be_run_again(cast, 
     job.refresh_from_db()
     assert calls == [2, 2] and job.state == State.VALID and "RuntimeError" in job.message
     assert not Person.objects.exists() and job.file  # the checked file stays for the second try
-    monkeypatch.setattr(run, "write_new", original)
+    monkeypatch.setattr(run, "write_entries", original)
     import_commit(actor=cast.village_worker, job=job)
     job.refresh_from_db()
     assert job.state == State.DONE and Person.objects.count() == 4 and not job.file

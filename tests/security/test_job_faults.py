@@ -52,17 +52,18 @@ def stale(job) -> None:
 
 
 def fail_second_batch(monkeypatch, error):
-    original = run.write_new
+    """The commit's second batch of new people (as the check staged them) fails with `error`."""
+    original = run.write_entries
     calls = []
 
-    def batch(verdicts, *, actor, reason):
-        calls.append(len(verdicts))
+    def batch(entries, *, encrypted):
+        calls.append(len(entries))
         if len(calls) == 2:
             raise error
-        return original(verdicts, actor=actor, reason=reason)
+        return original(entries, encrypted=encrypted)
 
-    monkeypatch.setattr(run, "write_new", batch)
-    return lambda: monkeypatch.setattr(run, "write_new", original)
+    monkeypatch.setattr(run, "write_entries", batch)
+    return lambda: monkeypatch.setattr(run, "write_entries", original)
 
 
 def test_a_connection_lost_mid_commit_writes_nothing_and_the_job_runs_again(cast, checked_job, monkeypatch):

@@ -9,6 +9,7 @@ from rongjia.core.audit import audit_actor
 def run_import(job_id: int, commit: bool = False) -> str:
     """Check (or commit) one uploaded ledger; the job row carries progress and the per-row report."""
     from .importing.run import check_job, commit_job
+    from .importing.staging import discard_upload
     from .models import ImportJob
 
     job = ImportJob.objects.select_related("uploaded_by").get(pk=job_id)
@@ -24,7 +25,7 @@ def run_import(job_id: int, commit: bool = False) -> str:
             raise
         _move(job_id, "fail", message=f"检查失败：{type(exc).__name__}")
         if job.file:  # it holds ID numbers in clear and no commit will read it now
-            job.file.delete(save=False)
+            discard_upload(job)
             ImportJob.objects.filter(pk=job_id).update(file="")
         raise
 

@@ -12,6 +12,7 @@ from rongjia.core.workflow import step_between
 
 from ..books.workflows import IMPORT_JOB
 from ..models import ImportJob
+from .staging import discard_upload
 
 MAX_RESTARTS = 1
 
@@ -31,7 +32,7 @@ def recover_stale_jobs() -> tuple[int, int]:
                 state=IMPORT_JOB.step("fail").target, finished_at=timezone.now(),
                 message="后台任务两次中途停止，导入未完成，没有写入任何数据；请重新上传。")
             if job.file:
-                job.file.delete(save=False)
+                discard_upload(job)
                 ImportJob.objects.filter(pk=job.pk).update(file="")
             failed += 1
             continue

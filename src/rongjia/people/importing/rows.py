@@ -22,9 +22,10 @@ def included_sheets(job: ImportJob) -> list[dict]:
             and (not entry["hidden"] or entry["index"] in include)]
 
 
-def job_rows(job: ImportJob, ledger: Ledger, decided: dict[tuple[int, int], ImportRow]) -> Iterator[LedgerRow]:
+def job_rows(job: ImportJob, ledger: Ledger, decided: dict[tuple[int, int], ImportRow], *,
+             only: set[tuple[int, int]] | None = None) -> Iterator[LedgerRow]:
     """LedgerRow for each data row; `decided`: by (sheet, row), the rows the uploader fixed or set aside, and at the
-    commit also those the check held."""
+    commit also those the check held. `only`: just the rows at these (sheet, row) positions, read from the file."""
     include = set(job.options.get("include_hidden", []))
     sheets = {sheet.index: sheet for sheet in ledger.sheets}
     for entry in included_sheets(job):
@@ -32,7 +33,7 @@ def job_rows(job: ImportJob, ledger: Ledger, decided: dict[tuple[int, int], Impo
         mapping = {int(column): key for column, key in job.mapping[str(entry["index"])].items() if key}
         for number, values, why in sheet_data_rows(sheet, entry["first_data_row"], source_columns(entry),
                                                     include_hidden_rows=entry["index"] in include):
-            if why:
+            if why or (only is not None and (sheet.index, number) not in only):
                 continue
             own = decided.get((sheet.index, number))
             if own is not None and own.kind in (ImportRow.Kind.SKIPPED, ImportRow.Kind.HELD):
@@ -44,6 +45,14 @@ def job_rows(job: ImportJob, ledger: Ledger, decided: dict[tuple[int, int], Impo
             yield LedgerRow(sheet.index, sheet.name, number, raw_fields(values, mapping),
                             formulas=tuple(key for index, key in mapping.items() if (number, index) in formulas)
                             if formulas else ())
+
+
+def fixed_rows(job: ImportJob, decided: dict[tuple[int, int], ImportRow]) -> Iterator[LedgerRow]:
+    """The rows the uploader fixed in the grid, as the uploader left them (no need to open the file)."""
+    names = {entry["index"]: entry["name"] for entry in job.layout}
+    for (sheet, number), own in sorted(decided.items()):
+        if own.kind == ImportRow.Kind.FIXED:
+            yield LedgerRow(sheet, names.get(sheet, ""), number, json.loads(own.data), confirmed=own.confirmed)
 
 
 def source_columns(entry: dict) -> list[SourceColumn]:

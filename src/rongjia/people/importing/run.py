@@ -1,13 +1,16 @@
 """The passes over an uploaded ledger: read (the sheets and columns), check (every row, nothing written)
-and commit (one pass re-reading the file, one transaction, bulk writes).
+and commit (one transaction, bulk writes).
 
 The check's outcome is a function of the file, the confirmed columns, the uploader's answers about
-places and the rows fixed in the grid: whenever one of those changes the check runs again, and the
-commit sorts every row by the same class (verdicts.RowSorter), so it does what the preview showed.
+places and the rows fixed in the grid: whenever one of the first three changes the check runs again.
+The check stages each new row ready to write (staging.py); the commit writes those once their ID
+numbers are checked against the books again, and sorts by the same class (verdicts.RowSorter) only
+the rows fixed since and the accepted updates, so it does what the preview showed.
 """
 
 import json
 from collections import Counter
+from itertools import chain
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,16 +20,16 @@ from rongjia.core.audit import audit_actor
 from rongjia.core.workflow import step_between
 
 from ..books.workflows import IMPORT_JOB
-from ..models import ImportJob, ImportRow, ImportRowError
-from . import progress
+from ..models import ImportJob, ImportRow, ImportRowError, Person
+from . import progress, staging
 from .fields import BY_KEY
 from .layout import masked_sample, read_layout
 from .mapping import remembered_for
-from .rows import job_rows
+from .rows import fixed_rows, job_rows
 from .updates import apply_update
 from .verdicts import RowSorter, stored_text
 from .workbook import FileRefused, open_ledger
-from .writer import write_new
+from .writer import new_entry, write_entries, write_new
 
 PROGRESS_EVERY = 500
 WRITE_BATCH = 2000
@@ -50,8 +53,8 @@ def _finish(job: ImportJob, state: str, message: str = "", **fields) -> ImportJo
     job.state, job.message, job.finished_at = state, message[:300], timezone.now()
     if state in RUNNING:
         job.started_at, job.finished_at = timezone.now(), None
-    if state not in KEEPS_FILE and job.file:
-        job.file.delete(save=False)
+    if state not in KEEPS_FILE:
+        staging.discard_upload(job)
     job.save()
     if state not in RUNNING:
         progress.clear(job.pk)
@@ -161,16 +164,28 @@ def check_job(job: ImportJob) -> ImportJob:
     earlier_updates = {(r.sheet, r.row): r.accepted for r in job.rows.filter(kind=ImportRow.Kind.UPDATE)}
     sorter = RowSorter(job.uploaded_by, places=job.places, audit=True)
     tally = _Tally(job, earlier_updates)
+    staging.discard(job)  # the last check's: this one stages its own
+    stage = staging.StagingWriter(job, day=sorter.today)
+    reason = import_reason(job)
     try:
         ledger = _open(job)
         for verdict in sorter.sort(job_rows(job, ledger, decided)):
             tally.add(verdict)
+            source = verdict.source
+            if verdict.kind == "new" and (source.sheet, source.row) not in decided:  # fixed rows: sorted at commit
+                stage.add(source.sheet, source.row, verdict.clean.values["id_hash"],
+                          new_entry(verdict, actor=job.uploaded_by, reason=reason, today=sorter.today))
             if tally.counts["total"] % PROGRESS_EVERY == 0:
                 progress.report(job.pk, done=tally.counts["total"], total=job.total_rows,
-                                sheet=verdict.source.sheet_name, stage="check")
+                                sheet=source.sheet_name, stage="check")
         tally.hold_first_of_each_pair(sorter.duplicated, read_again=lambda: job_rows(job, ledger, decided))
     except FileRefused as refused:
+        stage.abandon()
         return _finish(job, ImportJob.State.FAILED, str(refused), error_count=1)
+    except BaseException:
+        stage.abandon()
+        raise
+    stage.finish()
     _store_rows(job, tally, decided)
     places = {text: code for text, code in job.places.items() if code} | {text: "" for text in sorter.questions}
     counts = tally.counts
@@ -213,53 +228,122 @@ def _outcome(counts: Counter) -> tuple[str, str]:
 
 # --- pass three: the commit ------------------------------------------------------------------------------
 
+def import_reason(job: ImportJob) -> str:
+    """The reason on each new person's first line on the books."""
+    return _("Imported from %(file)s") % {"file": job.original_name[:150]}
+
+
+class _Commit:
+    """What the commit has written so far, and its progress as the page shows it."""
+
+    def __init__(self, job: ImportJob, updates: dict, *, total: int):
+        self.job, self.actor, self.updates, self.total = job, job.uploaded_by, updates, total
+        self.all_or_nothing = bool(job.options.get("all_or_nothing"))
+        self.reason = import_reason(job)
+        self.done = Counter()
+        self.newly_held = 0
+        self.pending = []
+        self.reported = 0
+
+    def take(self, verdict) -> None:
+        """A row sorted now: registered, updated as accepted, or left out if it has become held."""
+        self.done["rows"] += 1
+        if verdict.kind == "new":
+            self.pending.append(verdict)
+            if len(self.pending) >= WRITE_BATCH:
+                self.flush()
+        elif verdict.kind == "update":
+            own = self.updates.get((verdict.source.sheet, verdict.source.row))
+            if own is not None and own.accepted:
+                problem = apply_update(self.actor, own, verdict)
+                if problem:
+                    verdict.hold("id_number", problem)
+                else:
+                    self.done["updated"] += 1
+        if verdict.kind == "held":
+            self._changed_since_the_check(1)
+        self._report(verdict.source.sheet_name)
+
+    def take_staged(self, batch: list[staging.StagedRow]) -> None:
+        """New rows as the check left them, less those whose number has been registered since."""
+        on_file = set(Person.objects.filter(id_hash__in=[row.id_hash for row in batch])
+                      .values_list("id_hash", flat=True))
+        fresh = [row.entry for row in batch if row.id_hash not in on_file]
+        if len(fresh) < len(batch):
+            self._changed_since_the_check(len(batch) - len(fresh))
+        self.done["created"] += write_entries(fresh, encrypted=True) if fresh else 0
+        self.done["rows"] += len(batch)
+        self._report("")
+
+    def flush(self) -> None:
+        if self.pending:
+            self.done["created"] += write_new(self.pending, actor=self.actor, reason=self.reason)
+            self.pending = []
+
+    def _changed_since_the_check(self, rows: int) -> None:
+        if self.all_or_nothing:
+            raise _Refused
+        self.newly_held += rows
+
+    def _report(self, sheet_name: str) -> None:
+        if self.done["rows"] - self.reported >= PROGRESS_EVERY:
+            self.reported = self.done["rows"]
+            progress.report(self.job.pk, done=self.done["rows"], total=self.total, sheet=sheet_name, stage="commit")
+
+
 def commit_job(job: ImportJob) -> ImportJob:
-    """Register every new row and apply every accepted update in one transaction; held rows stay held."""
+    """Register every new row and apply every accepted update in one transaction; held rows stay held.
+
+    The new rows the check staged are written as staged, once their numbers are checked against the books
+    again; the rows the uploader fixed since and the accepted updates are sorted again. Without staged rows
+    (a check by an earlier version, or on another day) every row of the file is sorted again.
+    """
     actor = job.uploaded_by
     _finish(job, ImportJob.State.COMMITTING, processed_rows=0)
     # Rows held at the check are left out like those set aside; fixed rows come from the grid.
     decided = {(r.sheet, r.row): r for r in job.rows.exclude(kind=ImportRow.Kind.UPDATE)}
     updates = {(r.sheet, r.row): r for r in job.rows.filter(kind=ImportRow.Kind.UPDATE)}
-    all_or_nothing = bool(job.options.get("all_or_nothing"))
-    reason = _("Imported from %(file)s") % {"file": job.original_name[:150]}
+    staged = staging.staged_rows(job)
+    accepted = {position for position, own in updates.items() if own.accepted}
+    # The progress counts the rows the commit goes through: every row, or only those it writes.
+    fixed = sum(1 for own in decided.values() if own.kind == ImportRow.Kind.FIXED)
+    total = job.processed_rows or job.total_rows if staged is None else job.created_count + fixed + len(accepted)
+    commit = _Commit(job, updates, total=total)
     sorter = RowSorter(actor, places=job.places)
-    done = Counter()
-    newly_held = []
     try:
-        ledger = _open(job)
         with transaction.atomic(), audit_actor(actor):
-            pending = []
-            for verdict in sorter.sort(job_rows(job, ledger, decided)):
-                done["rows"] += 1
-                if verdict.kind == "new":
-                    pending.append(verdict)
-                elif verdict.kind == "update":
-                    own = updates.get((verdict.source.sheet, verdict.source.row))
-                    if own is not None and own.accepted:
-                        problem = apply_update(actor, own, verdict)
-                        if problem:
-                            verdict.hold("id_number", problem)
-                        else:
-                            done["updated"] += 1
-                if verdict.kind == "held":
-                    if all_or_nothing:
-                        raise _Refused
-                    newly_held.append(verdict)
-                if len(pending) >= WRITE_BATCH:
-                    done["created"] += write_new(pending, actor=actor, reason=reason)
-                    pending = []
-                if done["rows"] % PROGRESS_EVERY == 0:
-                    progress.report(job.pk, done=done["rows"], total=job.processed_rows or job.total_rows,
-                                    sheet=verdict.source.sheet_name, stage="commit")
-            done["created"] += write_new(pending, actor=actor, reason=reason) if pending else 0
+            if staged is None:
+                rows = job_rows(job, _open(job), decided)
+            else:
+                _write_staged(commit, staged, decided)
+                rows = chain(fixed_rows(job, decided),
+                             job_rows(job, _open(job), decided, only=accepted) if accepted else ())
+            for verdict in sorter.sort(rows):
+                commit.take(verdict)
+            commit.flush()
     except _Refused:
         job.state = ImportJob.State.COMMITTING
         return check_job(job)  # the books changed since the preview: show the new report
     except FileRefused as refused:
         return _finish(job, ImportJob.State.FAILED, str(refused))
+    done = commit.done
     message = _("%(created)d people registered, %(updated)d updated.") % done
-    if newly_held:
-        message += " " + _("%(n)d rows changed since the check were not imported.") % {"n": len(newly_held)}
+    if commit.newly_held:
+        message += " " + _("%(n)d rows changed since the check were not imported.") % {"n": commit.newly_held}
     with audit_actor(actor):  # the job's own audit entry names the actor and the counts
         return _finish(job, ImportJob.State.DONE, message, created_count=done["created"],
                        update_count=done["updated"], processed_rows=done["rows"])
+
+
+def _write_staged(commit: _Commit, staged, decided: dict) -> None:
+    """The staged new rows in batches; a row the uploader has decided on since the check is not among them."""
+    batch = []
+    for row in staged:
+        if row.at in decided:
+            continue
+        batch.append(row)
+        if len(batch) >= WRITE_BATCH:
+            commit.take_staged(batch)
+            batch = []
+    if batch:
+        commit.take_staged(batch)

@@ -23,6 +23,7 @@ entry records who imported how many people from which file (decision 0004).
 """
 
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
 
@@ -140,19 +141,40 @@ def first_line_columns(person_id: int, station, values: dict, *, actor, reason: 
             "created_by_id": actor.pk}
 
 
-@transaction.atomic  # on SQLite the ids are taken and used under one write lock
+@dataclass
+class Entry:
+    """One new person as the tables take it, {attribute: value} each, before the person has an id:
+    `children` as (index into CHILDREN, columns), `line` the first line on the books."""
+    person: dict
+    children: list[tuple[int, dict]]
+    line: dict
+
+
+def new_entry(verdict, *, actor, reason: str, today) -> Entry:
+    values = verdict.clean.values
+    return Entry(person_columns(verdict, actor=actor),
+                 [(index, fields) for index, (_model, build) in enumerate(CHILDREN)
+                  for fields in build(None, values, today)],
+                 first_line_columns(None, verdict.station, values, actor=actor, reason=reason, today=today))
+
+
 def copy_new(verdicts, *, actor, reason: str) -> int:
-    now, today = timezone.now(), timezone.localdate()  # one moment for the batch's created_at and updated_at
-    ids = reserve_ids(Person, len(verdicts))
-    pairs = list(zip(ids, verdicts, strict=True))
-    _copy(_Table(Person, now=now, with_pk=True),
-          ({"id": pk, **person_columns(verdict, actor=actor)} for pk, verdict in pairs))
-    for model, build in CHILDREN:
-        _copy(_Table(model, now=now), (fields for pk, verdict in pairs
-                                       for fields in build(pk, verdict.clean.values, today)))
-    _copy(_Table(StatusChange, now=now), (
-        first_line_columns(pk, verdict.station, verdict.clean.values, actor=actor, reason=reason, today=today)
-        for pk, verdict in pairs))
+    today = timezone.localdate()
+    return write_entries([new_entry(verdict, actor=actor, reason=reason, today=today) for verdict in verdicts])
+
+
+@transaction.atomic  # on SQLite the ids are taken and used under one write lock
+def write_entries(entries: list[Entry], *, encrypted: bool = False) -> int:
+    """Insert the entries with new ids. `encrypted`: the sensitive values are tokens already (importing.staging)."""
+    now = timezone.now()  # one moment for the batch's created_at and updated_at
+    ids = reserve_ids(Person, len(entries))
+    pairs = list(zip(ids, entries, strict=True))
+    _copy(_Table(Person, now=now, with_pk=True, encrypted=encrypted),
+          ({**entry.person, "id": pk} for pk, entry in pairs))
+    for index, (model, _build) in enumerate(CHILDREN):
+        _copy(_Table(model, now=now), ({**fields, "person_id": pk} for pk, entry in pairs
+                                       for own, fields in entry.children if own == index))
+    _copy(_Table(StatusChange, now=now), ({**entry.line, "person_id": pk} for pk, entry in pairs))
     return len(ids)
 
 
@@ -189,8 +211,8 @@ class _Table:
     """A model's table as COPY fills it: rows given as {attribute: value}, the fields a row does not name
     taking the default Model.__init__ would give them. Without `with_pk` the table numbers the rows itself."""
 
-    def __init__(self, model: type[models.Model], *, now, with_pk: bool = False):
-        self.model, self.now = model, now
+    def __init__(self, model: type[models.Model], *, now, with_pk: bool = False, encrypted: bool = False):
+        self.model, self.now, self.encrypted = model, now, encrypted
         self.fields = [field for field in model._meta.concrete_fields if with_pk or not field.primary_key]
         # A callable default (none today) would run once per row in Model.__init__: it is called per row here too.
         self.blank = {field.attname: field.get_default() for field in self.fields
@@ -224,6 +246,8 @@ class _Table:
             values = [row.get(name, default) for row in chunk]
         else:
             values = [row[name] if name in row else field.get_default() for row in chunk]
+        if isinstance(field, EncryptedTextField) and self.encrypted:
+            return values
         if isinstance(field, EncryptedTextField):
             # The field's own preparation encrypts (blank stays blank): the tokens are those a save() writes.
             return [field.get_prep_value(value) for value in values]
