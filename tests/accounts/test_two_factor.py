@@ -37,7 +37,8 @@ def test_a_director_sets_up_the_authenticator_at_first_sign_in(cast):
     client.post("/accounts/otp/setup", {"token": code_for(device)})  # right, but at once after a wrong one
     assert not TOTPDevice.objects.filter(confirmed=True).exists()  # throttled: 1 s after one wrong code
     time.sleep(1.5)
-    done = client.post("/accounts/otp/setup", {"token": code_for(device), "next": "/people/"}).content.decode()
+    used = code_for(device)
+    done = client.post("/accounts/otp/setup", {"token": used, "next": "/people/"}).content.decode()
     codes = re.findall(r"<li class=\"col\">(\d{8})</li>", done)
     assert len(codes) == two_factor.RECOVERY_CODES
     assert client.get("/people/").status_code == 200
@@ -45,7 +46,8 @@ def test_a_director_sets_up_the_authenticator_at_first_sign_in(cast):
     again = sign_in(cast.county_director)  # next time: the code page, not the set-up
     assert again.get("/people/")["Location"].startswith("/accounts/otp/?next=")
     device.refresh_from_db()
-    assert again.post("/accounts/otp/", {"token": code_for(device)}).status_code == 200  # the same code: replay
+    # The same code again: a replay, refused even when the 30-s window has moved on since (a fresh code would pass).
+    assert again.post("/accounts/otp/", {"token": used}).status_code == 200
     assert again.get("/people/").status_code == 302
     assert again.post("/accounts/otp/", {"token": codes[0], "next": "/people/"}).status_code == 302  # a recovery code
     assert again.get("/people/").status_code == 200
