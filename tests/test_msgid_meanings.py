@@ -37,7 +37,8 @@ KNOWN_AMBIGUOUS = {
     "From": ("起始日期: the first day of a date range (transfers use “transfer origin”)", {
         P + "core/audit_selectors.py", P + "people/forms_records.py", P + "petitions/outreach/forms.py",
         P + "petitions/templates/petitions/outreach/meeting_list.html",
-        P + "petitions/templates/petitions/outreach/sensitive_periods.html"}),
+        P + "petitions/templates/petitions/outreach/sensitive_periods.html",
+        P + "visits/templates/visits/visit_list.html"}),
     "To": ("截止日期: the last day of a date range (transfers use “transfer destination”)", {
         P + "core/audit_selectors.py"}),
     "Outcome": ("答复结果: a petition's answer (legal aid uses “legal aid result”)", {
@@ -46,7 +47,8 @@ KNOWN_AMBIGUOUS = {
         P + "accounts/forms.py", P + "core/templates/core/holidays.html", P + "core/templates/core/region_admin.html",
         P + "core/views_reference.py", P + "network/templates/network/_station_table.html",
         P + "network/templates/network/station/grids.html", P + "network/views.py", P + "network/views_units.py",
-        P + "petitions/outreach/forms.py", P + "petitions/templates/petitions/outreach/sensitive_periods.html"}),
+        P + "petitions/outreach/forms.py", P + "petitions/templates/petitions/outreach/sensitive_periods.html",
+        P + "visits/forms.py", P + "visits/templates/visits/campaign_list.html"}),  # a campaign's name
     "Answered": ("已答复: the mailbox state (the time of the answer is “mailbox answer time”)", {
         P + "petitions/templates/petitions/mailbox_inbox.html", P + "petitions/templates/petitions/mailbox_about.html",
         P + "petitions/templates/petitions/mailbox_about_detail.html"}),

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "rongjia.network",
     "rongjia.people",
     "rongjia.petitions",
+    "rongjia.visits",
     "rongjia.insights",
     "rongjia.api",
     "rongjia.demo",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", workbench, name="home"),
     path("people/", include("rongjia.people.urls")),
     path("petitions/", include("rongjia.petitions.urls")),
+    path("visits/", include("rongjia.visits.urls")),
     path("mailbox/", include("rongjia.petitions.mailbox.urls")),
     path("statistics/", include("rongjia.insights.urls")),
     path("", include("rongjia.network.urls")),

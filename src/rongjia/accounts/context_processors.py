@@ -8,6 +8,7 @@ NAV_ITEMS = [
     ("org.view", "network:station_tree", _("Network tree")),
     ("people.view", "people:person_list", _("Served people")),
     ("petitions.view", "petitions:petition_list", _("Petitions")),
+    ("visits.view", "visits:due", _("Visits")),
     ("people.view", "insights:dashboard", _("Statistics")),
     ("org.view", "network:network_stats", _("Network statistics")),
     ("network.standards", "network:standard_list", _("Standards")),

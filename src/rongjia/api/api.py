@@ -15,6 +15,7 @@ from .people import router as people_router
 from .petitions import router as petitions_router
 from .regions import router as regions_router
 from .stations import router as stations_router
+from .visits import router as visits_router
 
 # The errors every operation can answer, each {"detail": "..."} (422 adds "errors" by field).
 ERROR_RESPONSES = {
@@ -58,6 +59,7 @@ api.add_router("/people/", people_router)
 api.add_router("/jobs/", jobs_router)
 api.add_router("/calendar/", calendar_router)
 api.add_router("/petitions/", petitions_router)
+api.add_router("/visits/", visits_router)
 
 
 @api.exception_handler(StaleVersion)

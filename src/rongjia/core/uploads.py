@@ -103,3 +103,21 @@ def _too_many_pixels(field: str | None) -> ValidationError:
 def _error(message: str, code: str, field: str | None) -> ValidationError:
     error = ValidationError(message, code=code)
     return ValidationError({field: [error]}) if field else error
+
+
+def image_as_small_jpeg(upload, *, max_side: int, unreadable: str, field: str | None = None) -> tuple[bytes, int, int]:
+    """A JPEG or PNG upload checked by its content (not its name) and re-encoded as a JPEG no larger than
+    `max_side` on either side: the bytes, the width and the height. Re-encoding drops anything hidden in the
+    original file, the phone's location among it."""
+    refuse_if_too_big(upload, field=field)
+    try:
+        image_open(upload, unreadable=unreadable, field=field).verify()  # a damaged or disguised file stops here
+        image = image_open(upload, unreadable=unreadable, field=field)  # refused by its pixels before decoding
+        image.draft("RGB", (max_side, max_side))  # a JPEG decodes at 1/2 to 1/8 scale, no smaller
+        image = image.convert("RGB")
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise _error(unreadable, "image", field) from None
+    image.thumbnail((max_side, max_side))
+    buffer = BytesIO()
+    image.save(buffer, "JPEG", quality=85)
+    return buffer.getvalue(), image.width, image.height

@@ -22,6 +22,7 @@ from .people_seed import seed_people
 from .petitions_backlog_seed import seed_backlog
 from .petitions_outreach_seed import seed_mediation, seed_outreach
 from .petitions_seed import seed_petitions
+from .visits_seed import seed_visits
 
 # Meets the password rules (8+ characters, 3 character classes); printed by seed_demo.
 DEMO_PASSWORD = "Rongjia#2026"
@@ -69,6 +70,7 @@ class DemoReport:
     network: NetworkSeedReport = field(default_factory=NetworkSeedReport)
     people: int = 0
     petitions: int = 0
+    visits: int = 0
 
 
 def seed_demo(*, county_prefix: str, people: int = 35_000) -> DemoReport:
@@ -95,6 +97,7 @@ def seed_demo(*, county_prefix: str, people: int = 35_000) -> DemoReport:
         seed_backlog(county_prefix=county_prefix)
         seed_outreach(county_prefix=county_prefix)
         seed_mediation(county_prefix=county_prefix)
+        report.visits = seed_visits(county_prefix=county_prefix)
     return report
 
 

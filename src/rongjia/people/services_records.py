@@ -5,20 +5,18 @@ Household members, service records and awards share one pair of services, `recor
 members, the survivor matters (SPEC C2).
 """
 
-from io import BytesIO
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import UnidentifiedImageError
 
 from rongjia.core.audit import audit_actor
 from rongjia.core.errors import StaleVersion
 from rongjia.core.idnumber import parse_id_number
 from rongjia.core.scoping import get_visible_or_404
-from rongjia.core.uploads import image_open, refuse_if_too_big
+from rongjia.core.uploads import image_as_small_jpeg
 from rongjia.core.validators import validate_phone
 
 from .models import Award, Category, HouseholdMember, Person, PersonCategory, ServiceRecord, Tag
@@ -125,22 +123,12 @@ def person_tags_set(*, actor, person: Person, tags) -> None:
 
 def person_photo_set(*, actor, person: Person, upload) -> Person:
     """A JPEG or PNG, checked by its content (not its name), re-encoded small, stored outside the web root."""
-    refuse_if_too_big(upload, field="photo")
-    unreadable = _("Upload a JPEG or PNG photo.")
-    try:
-        image_open(upload, unreadable=unreadable, field="photo").verify()  # a damaged or disguised file stops here
-        image = image_open(upload, unreadable=unreadable, field="photo")  # refused by its pixels before decoding
-        image.draft("RGB", (PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))  # a JPEG decodes at 1/2 to 1/8 scale, no smaller
-        image = image.convert("RGB")
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise ValidationError({"photo": unreadable}) from None
-    image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
-    buffer = BytesIO()
-    image.save(buffer, "JPEG", quality=85)  # re-encoding drops anything hidden in the original file
+    jpeg, _width, _height = image_as_small_jpeg(upload, max_side=PHOTO_MAX_SIDE, field="photo",
+                                                unreadable=_("Upload a JPEG or PNG photo."))
     with transaction.atomic(), audit_actor(actor):
         owner = _editable_person(actor, person)
         old = owner.photo.name
-        owner.photo.save(f"{owner.pk}.jpg", ContentFile(buffer.getvalue()), save=False)
+        owner.photo.save(f"{owner.pk}.jpg", ContentFile(jpeg), save=False)
         owner.save(update_fields=["photo", "updated_at"])
         if old and old != owner.photo.name:
             transaction.on_commit(lambda: owner.photo.storage.delete(old))
