@@ -12,13 +12,16 @@ from django.utils import timezone
 
 from rongjia.accounts.models import AccountChange, Role
 from rongjia.core.models import Region
-from rongjia.people.models import ImportJob
+from rongjia.people.models import ImportJob, StatusProposal
 from rongjia.petitions.backlog.models import BacklogCase
 from rongjia.petitions.legal_aid.services import lawyer_save
 from rongjia.petitions.mailbox.services import feedback_submit
 from rongjia.petitions.mediation.services import mediation_open
 from rongjia.petitions.outreach.services import meeting_plan, reception_day_save, sensitive_period_save
 from rongjia.petitions.services import petition_register
+from rongjia.visits.honours import merit_register, plaque_issue
+from rongjia.visits.services import NeedIn, campaign_launch, visit_record
+from rongjia.visits.wall import honour_add
 from tests.factories import person_at, unit_at, valid_id_number
 
 
@@ -49,12 +52,30 @@ def records_in(county: str, director, label: str, village: str | None = None) ->
                                    leader_name=f"{label}包案领导", plan=f"{label}化解方案")
         job = ImportJob.objects.create(uploaded_by=director, file="imports/x.xlsx", original_name=f"{label}.xlsx",
                                        sha256="0" * 64)
+        proposal = StatusProposal.objects.create(person=person, region_code=village, kind="lost",
+                                                 day=timezone.localdate(), reason=f"{label}多次上门无人")
         change = AccountChange.objects.create(kind="role_capabilities", role=Role.objects.get(code="leader"),
                                               jurisdiction=county, proposed_by=director,
                                               proposal={"capabilities": ["org.view"]})
     return Records(ids={"person": person.pk, "petition": petition.pk, "feedback": feedback.pk, "lawyer": lawyer.pk,
                         "station": unit_at(village).pk, "user": director.pk, "job": job.pk, "region": village,
-                        "account_change": change.pk, **outreach})
+                        "account_change": change.pk, "status_proposal": proposal.pk, **outreach, **_visit_records(director, person, village, label)})
+
+
+def _visit_records(director, person, village: str, label: str) -> dict:
+    """A visit about the person with a follow-up, a campaign, the household's 光荣牌 and a 喜报 for the family."""
+    today = timezone.localdate()
+    owner = NeedIn(f"{label}修缮屋顶", director.pk, today)
+    visit, _new = visit_record(actor=director, person_id=person.pk, visited_on=today, findings=f"{label}走访情况",
+                               needs=[owner])
+    campaign = campaign_launch(actor=director, name=f"{label}慰问活动", kind="special", starts_on=today, ends_on=today)
+    plaque = plaque_issue(actor=director, person_id=person.pk)
+    merit = merit_register(actor=director, soldier_name=f"{label}张三之子", level="third", awarded_on=today,
+                           family_name=f"{label}张三", family_region_code=village)
+    honour = honour_add(actor=director, unit=unit_at(village), name=f"{label}张三", title="二等功臣",
+                        story=f"{label}张三的事迹")
+    return {"visit": visit.pk, "follow_up": visit.follow_ups.get().pk, "campaign": campaign.pk, "plaque": plaque.pk,
+            "merit": merit.pk, "honour": honour.pk}
 
 
 def _outreach_records(director, county: str, village: str, label: str) -> dict:
@@ -101,8 +122,11 @@ PK_BY_ROUTE = {**{f"people:{name}": "job" for name in IMPORT_JOB_ROUTES}, "peopl
                                                               "meeting_petition")},
                **{f"petitions:{name}": "mediation" for name in ("mediation_detail", "mediation_session_add",
                                                                 "mediation_step")},
-               "petitions:reception_day_edit": "reception_day", "petitions:sensitive_period_edit": "sensitive_period"}
-PK_BY_NAMESPACE = {"people": "person", "petitions": "petition", "network": "station"}
+               "petitions:reception_day_edit": "reception_day", "petitions:sensitive_period_edit": "sensitive_period",
+               "visits:campaign_detail": "campaign", "visits:follow_up_close": "follow_up",
+               "visits:plaque_step": "plaque", "visits:merit_step": "merit", "visits:honour_remove": "honour",
+               "visits:honour_photo": "honour", "people:status_proposal_decide": "status_proposal"}
+PK_BY_NAMESPACE = {"people": "person", "petitions": "petition", "network": "station", "visits": "visit"}
 STRING_KWARGS = {"kind": "household", "action": "accept"}
 
 
@@ -126,7 +150,8 @@ def fill(name: str, kwargs: tuple, records: Records) -> dict | None:
 
 def api_params(records: Records) -> dict:
     return {"code": records.ids["region"], "station_id": records.ids["station"], "person_id": records.ids["person"],
-            "job_id": records.ids["job"], "petition_id": records.ids["petition"]}
+            "job_id": records.ids["job"], "petition_id": records.ids["petition"], "visit_id": records.ids["visit"],
+            "campaign_id": records.ids["campaign"]}
 
 
 def visible_text(response) -> str:

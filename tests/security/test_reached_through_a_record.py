@@ -115,10 +115,35 @@ def test_a_recheck_outside_the_scope_refuses_nothing_and_says_nothing(cast, vill
     assert again.pk and earlier in again.repeat_of.all()
 
 
+def test_after_a_transfer_the_new_county_reads_the_person_but_not_the_old_visits(cast, client_for, token_for,
+                                                                                   villager):
+    """Visit notes stay with the station that made them: the receiving county sees a count, not the notes."""
+    from django.utils import timezone
+
+    from rongjia.visits.honours import plaque_issue
+    from rongjia.visits.services import visit_record
+
+    visit_record(actor=cast.village_worker, person_id=villager.pk, visited_on=timezone.localdate(),
+                 findings="迁出前的走访情况")
+    plaque_issue(actor=cast.village_worker, person_id=villager.pk)
+    village = Region.objects.filter(subtree_q("code", OUTSIDER_COUNTY), level=5).order_by("code").first()
+    transfer = books_services.transfer_propose(actor=cast.village_worker, person=villager,
+                                                to_station=unit_at(village.code), reason="随子女居住")
+    books_services.transfer_accept(actor=cast.outsider, transfer=transfer)
+    texts = _pages(client_for(cast.outsider), villager)
+    leaks = [where for where, text in texts.items() if "迁出前的走访情况" in text or "光荣牌" in text]
+    assert not leaks, f"the old county's visits show on: {leaks}"
+    assert "另有 1 条走访记录" in texts["timeline"] and "另有 1 条走访记录" in texts["booklet"]
+    headers = {"Authorization": f"Bearer {token_for(cast.outsider)}"}
+    api = client_for(cast.outsider).get(f"/api/v1/visits/?person={villager.pk}", headers=headers)
+    assert api.status_code == 200 and api.json()["count"] == 0
+
+
 # --- every contribution has a planted case ----------------------------------------------------------------
 
 PLANTED = {
     "petitions": test_a_county_centres_petition_stays_off_a_village_persons_dossier,
+    "visits": test_after_a_transfer_the_new_county_reads_the_person_but_not_the_old_visits,
 }
 
 
@@ -133,6 +158,6 @@ def test_a_viewer_without_a_contributions_capability_gets_none_of_it(cast, villa
     """The registry itself answers nothing to a viewer without the capability, whatever the contribution does."""
     _petition(cast.village_worker, unit_at(VILLAGE_CODE), "村级信访事项")
     keys = {section.key for section in contributions.dossier_sections(cast.grid_worker, villager, [villager.pk])}
-    assert keys == {"dossier"}
+    assert keys == {"dossier", "visits"}  # the grid worker visits; petitions are not the grid worker's
     keys = {section.key for section in contributions.dossier_sections(cast.village_worker, villager, [villager.pk])}
-    assert keys == {"dossier", "petitions"}
+    assert keys == {"dossier", "petitions", "visits"}

@@ -19,7 +19,8 @@ from rongjia.api.api import api
 from tests.factories import OUTSIDER_COUNTY
 from tests.security.probes import api_params, fill, records_in, routes, visible_text
 
-MARKERS = ("外县张三", "外县信访事项", "外县意见内容", "外县律师")  # each on one outside record only
+# each on one outside record only
+MARKERS = ("外县张三", "外县信访事项", "外县意见内容", "外县律师", "外县走访情况", "外县慰问活动", "外县修缮屋顶")
 PROBED_CAST = ("village_worker", "village2_worker", "grid_worker", "street_worker", "county_director", "leader",
                "auditor", "security_admin", "system_admin")
 NO_DATA = {403, 404, 405}

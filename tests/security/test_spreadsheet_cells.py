@@ -72,6 +72,8 @@ def _workbooks(cast, client_for) -> dict[str, bytes]:
         "people:person_export": director.get(reverse("people:person_export")),
         "petitions:backlog_export": director.get(reverse("petitions:backlog_export")),
         "petitions:petition_export": director.get(reverse("petitions:petition_export")),
+        "visits:visit_export": director.get(reverse("visits:visit_export")),
+        "visits:people_export": director.get(reverse("visits:people_export") + "?status=never"),
     }
 
 

@@ -52,3 +52,23 @@ def test_every_coverage_count_equals_its_list_in_every_region(demo, cast):
                     assert row.figures[status] == people_by_status(viewer, status=status, day=today,
                                                                    region=row.code).count()
             assert total["done"] + total["due"] == total["total"]
+
+
+def test_a_villages_coverage_per_grid_adds_up_to_the_village(cast):
+    from rongjia.network.models import Grid
+    from rongjia.people.grids.services import households_assign
+    from rongjia.visits.coverage import coverage_by_grid
+    from rongjia.visits.services import visit_record
+    from tests.factories import VILLAGE_CODE, person_at, unit_at
+
+    first = Grid.objects.create(unit=unit_at(VILLAGE_CODE), name="第一网格", worker=cast.grid_worker)
+    people = [person_at(cast.village_worker, name=f"网格户{n}", seq=60 + n) for n in range(4)]
+    households_assign(actor=cast.village_worker, grid=first, people=people[:3])
+    visit_record(actor=cast.grid_worker, person_id=people[0].pk, visited_on=timezone.localdate())
+    today = timezone.localdate()
+    rows = {row.code: row.figures for row in coverage_by_grid(cast.village_worker, day=today, region=VILLAGE_CODE)}
+    assert rows[str(first.pk)]["total"] == 3 and rows[""]["total"] == 1
+    assert rows[str(first.pk)]["done"] == 1 and rows[str(first.pk)]["never"] == 2
+    total, _below = coverage_rolled_up(cast.village_worker, day=today, region=VILLAGE_CODE)
+    for status in STATUSES:
+        assert sum(figures[status] for figures in rows.values()) == total[status]

@@ -1,11 +1,12 @@
 """The rules of visits: quarter boundaries, the regime that a lower level may tighten but not loosen, the visits
 owed (必访) and their due days, and the lunar festivals of the campaigns."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import chinese_calendar
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from rongjia.visits import coverage, festivals, regimes, services
 from rongjia.visits.models import Campaign, DueVisit, Regime, Visit
@@ -145,3 +146,17 @@ def test_a_festival_campaign_runs_four_weeks_before_to_a_week_after(cast):
     assert campaign.festival_on == date(2027, 2, 6)
     assert (campaign.starts_on, campaign.ends_on) == (date(2027, 1, 9), date(2027, 2, 13))
     assert campaign.jurisdiction_code == HOME_COUNTY
+
+
+def test_the_birthday_command_runs_twice_safely(cast):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    today = timezone.localdate()
+    born = today.replace(year=today.year - 90) + timedelta(days=3)
+    person_at(cast.village_worker, birth=born.strftime("%Y%m%d"), seq=21)
+    for expected in ("1", "0"):
+        out = StringIO()
+        call_command("raise_due_visits", "--region", HOME_COUNTY, stdout=out)
+        assert f"新增生日必访 {expected} 条" in out.getvalue()

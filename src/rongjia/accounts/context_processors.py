@@ -9,6 +9,7 @@ NAV_ITEMS = [
     ("people.view", "people:person_list", _("Served people")),
     ("petitions.view", "petitions:petition_list", _("Petitions")),
     ("visits.view", "visits:due", _("Visits")),
+    ("people.grid_edit", "people:my_grid", _("My grid")),
     ("people.view", "insights:dashboard", _("Statistics")),
     ("org.view", "network:network_stats", _("Network statistics")),
     ("network.standards", "network:standard_list", _("Standards")),

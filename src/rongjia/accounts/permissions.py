@@ -16,6 +16,8 @@ CAPABILITIES = {
     "people.import": _("Import ledgers of served people from Excel"),
     "people.merge": _("Merge duplicate dossiers found under one's centre"),
     "people.export_full": _("Export full ID numbers and phones (audited)"),
+    "people.grid_edit": _("Update the phone, address, health and needs of the households in one's own grid, and "
+                          "propose their status changes"),
     "petitions.view": _("Read the petitions handled in one's scope"),
     "petitions.handle": _("Register petitions and take their steps in one's scope"),
     "petitions.approve": _("Approve the extension of a petition's handling period"),
@@ -45,7 +47,8 @@ DEFAULT_ROLES = [
     ("station_worker", _("Station worker"), ["org.view", "org.edit", "people.view", "people.edit", "people.reveal",
                                              "people.import", "petitions.view", "petitions.handle", "visits.view",
                                              "visits.record"]),
-    ("grid_worker", _("Grid worker"), ["org.view", "people.view", "visits.view", "visits.record"]),
+    ("grid_worker", _("Grid worker"), ["org.view", "people.view", "people.grid_edit", "visits.view",
+                                       "visits.record"]),
     ("centre_staff", _("Centre staff"), ["org.view", "org.edit", "network.standards", "people.view", "people.edit",
                                          "people.reveal", "people.import", "people.merge", "petitions.view",
                                          "petitions.handle", "visits.view", "visits.record", "visits.manage"]),

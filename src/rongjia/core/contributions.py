@@ -1,4 +1,4 @@
-"""Core's registry: how a module attaches to a person's dossier and to the workbench (DESIGN rule 8).
+"""Core's registry: how a module attaches to a person's dossier, the workbench and a station's page (rule 8).
 
 A module never edits the dossier page, the timeline, the 一人一册 booklet or the home page. It
 registers contributions here, in its AppConfig.ready(), and the pages read only through this
@@ -91,8 +91,30 @@ class WorkbenchContribution:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class StationSection:
+    """A module's part of a station's page: its title, the template that draws it and that template's context."""
+
+    key: str
+    title: str
+    template: str
+    context: dict
+
+
+@dataclass(frozen=True)
+class StationContribution:
+    """What a module adds to a station's page (the honour wall…): `section(viewer, unit)` -> StationSection or
+    None when it has nothing to show there."""
+
+    key: str
+    capability: str
+    section: Callable[..., StationSection | None]
+    order: int = 100
+
+
 _DOSSIER: dict[str, DossierContribution] = {}
 _WORKBENCH: dict[str, WorkbenchContribution] = {}
+_STATION: dict[str, StationContribution] = {}
 
 
 def register_dossier(contribution: DossierContribution) -> DossierContribution:
@@ -103,6 +125,19 @@ def register_dossier(contribution: DossierContribution) -> DossierContribution:
 def register_workbench(contribution: WorkbenchContribution) -> WorkbenchContribution:
     _WORKBENCH[contribution.key] = contribution
     return contribution
+
+
+def register_station(contribution: StationContribution) -> StationContribution:
+    _STATION[contribution.key] = contribution
+    return contribution
+
+
+def station_sections(viewer, unit) -> list[StationSection]:
+    """Each module's part of a station's page, for this viewer (who may already open the station)."""
+    sections = [contribution.section(viewer, unit) for contribution in sorted(_STATION.values(),
+                                                                               key=lambda c: (c.order, c.key))
+                if _may(viewer, contribution.capability)]
+    return [section for section in sections if section is not None]
 
 
 def dossier_contributions() -> list[DossierContribution]:

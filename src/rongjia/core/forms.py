@@ -39,3 +39,12 @@ class ServiceErrors:
     def field_for_error(self, exc: Exception) -> str | None:
         """The field an error without a field name belongs to (forms override this)."""
         return None
+
+
+class DayInput(forms.DateInput):
+    """An HTML date picker: its value must be written YYYY-MM-DD, whatever the language."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")

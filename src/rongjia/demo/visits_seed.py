@@ -16,6 +16,7 @@ from rongjia.accounts.models import User
 from rongjia.core.models import OrgUnit
 from rongjia.core.regions import VILLAGE
 from rongjia.core.scoping import subtree_q
+from rongjia.network.models import Grid
 from rongjia.people.models import Person
 from rongjia.visits import festivals, honours, regimes, services
 from rongjia.visits.coverage import priority_q
@@ -27,6 +28,10 @@ FINDINGS = ["身体状况良好，生活稳定", "老伤偶有复发，已提醒
 COMPANIONS = ["网格员", "村（社区）退役军人服务站专干", "街道退役军人服务站站长", "村两委成员"]
 # Share of a year's required contacts each village keeps up with: most keep up, some fall behind.
 DILIGENCE = [0.95] * 6 + [0.8] * 3 + [0.45, 0.2]
+# The demo accounts' villages (古泉社区, 高庄社区) are behind, and their first households were never visited,
+# so that the grid worker's "today" list and the coverage show work to do whatever the day.
+DEMO_VILLAGES = {"003004": 0.6, "003011": 0.45}
+NEVER_VISITED_IN_DEMO_VILLAGES = 3
 NEVER_VISITED_PRIORITY = 0.04
 BATCH = 2000
 
@@ -35,6 +40,7 @@ def seed_visits(*, county_prefix: str, today: date | None = None) -> int:
     if Visit.objects.filter(subtree_q("region_code", county_prefix)).exists():
         return 0
     today = today or timezone.localdate()
+    _households_in_grids(county_prefix)
     _regimes(county_prefix)
     campaign = _spring_campaign(county_prefix, today)
     recorders = {u.org_unit.region_code: u for u in User.objects.filter(username__in=("jn_grid", "jn_village2"))
@@ -46,8 +52,11 @@ def seed_visits(*, county_prefix: str, today: date | None = None) -> int:
                                       kind=OrgUnit.Kind.STATION).order_by("region_code")
     for village in villages:
         rng = random.Random(f"visits-{village.region_code}")
-        diligence = rng.choice(DILIGENCE)
-        people = Person.objects.filter(station=village, status=Person.Status.ACTIVE).only("pk", "birth_date")
+        diligence = DEMO_VILLAGES.get(village.region_code[6:], rng.choice(DILIGENCE))
+        people = list(Person.objects.filter(station=village, status=Person.Status.ACTIVE).order_by("id")
+                      .only("pk", "birth_date"))
+        if village.region_code[6:] in DEMO_VILLAGES:
+            people = people[NEVER_VISITED_IN_DEMO_VILLAGES:]
         visits = [visit for person in people for visit in _year_of_visits(
             rng, person, village, person.pk in priority, diligence, today, recorders.get(village.region_code),
             campaign)]
@@ -81,6 +90,22 @@ def _year_of_visits(rng, person, village, is_priority, diligence, today, recorde
             money=Decimal(rng.choice([300, 500])) if in_campaign else None,
             fund="春节慰问金" if in_campaign else "", goods="米、油" if in_campaign else ""))
     return visits
+
+
+def _households_in_grids(county_prefix: str) -> None:
+    """Each village's households shared among its grids in turn (seed 002: 189 veterans in 7 grids)."""
+    grids: dict[int, list[int]] = {}
+    for grid_id, unit_id in Grid.objects.filter(subtree_q("unit__region_code", county_prefix)).order_by(
+            "unit_id", "id").values_list("id", "unit_id"):
+        grids.setdefault(unit_id, []).append(grid_id)
+    people = Person.objects.filter(subtree_q("station__region_code", county_prefix), grid__isnull=True,
+                                   station_id__in=grids).order_by("station_id", "address_detail", "id")
+    placed = []
+    for n, person in enumerate(people.only("pk", "station_id")):
+        own = grids[person.station_id]
+        person.grid_id = own[n % len(own)]
+        placed.append(person)
+    Person.objects.bulk_update(placed, ["grid"], batch_size=BATCH)
 
 
 def _regimes(county_prefix: str) -> None:

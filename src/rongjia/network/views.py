@@ -10,7 +10,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from rongjia.core import services
+from rongjia.core import contributions, services
 from rongjia.core.decorators import capability_required
 from rongjia.core.errors import StaleVersion
 from rongjia.core.exports import xlsx_response
@@ -109,7 +109,9 @@ def station_detail(request, pk):
     kinds = [(label, counts["by_kind"][kind]) for kind, label in OrgUnit.Kind.choices
              if counts and kind in counts["by_kind"]]
     context = {"unit": unit, "counts": counts, "kinds": kinds, "can_edit": request.user.can("org.edit"),
-               "breadcrumb": unit.region.lineage()}
+               "breadcrumb": unit.region.lineage(),
+               # what modules show on a station's page (the honour wall…), through core's registry
+               "sections": contributions.station_sections(request.user, unit)}
     return render(request, "network/station_detail.html", context)
 
 

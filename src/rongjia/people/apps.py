@@ -20,6 +20,7 @@ class PeopleConfig(AppConfig):
             PersonMerge,
             ServiceRecord,
             StatusChange,
+            StatusProposal,
             Tag,
             Transfer,
         )
@@ -29,8 +30,8 @@ class PeopleConfig(AppConfig):
         auditlog.register(Person, mask_fields=["phone"], exclude_fields=["id_number", "id_hash", "phone_hash"],
                           m2m_fields={"tags"})
         auditlog.register(HouseholdMember, mask_fields=["phone"], exclude_fields=["id_number", "id_hash"])
-        for model in (PersonCategory, Category, Tag, ServiceRecord, Award, StatusChange, Transfer, PersonMerge,
-                      ImportJob):
+        for model in (PersonCategory, Category, Tag, ServiceRecord, Award, StatusChange, StatusProposal, Transfer,
+                      PersonMerge, ImportJob):
             auditlog.register(model)
 
         from rongjia.core import contributions

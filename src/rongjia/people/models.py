@@ -8,10 +8,12 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from rongjia.core.crypto import EncryptedTextField
 from rongjia.core.models import OrgUnit, Region
 from rongjia.core.scoping import ScopedQuerySet
+from rongjia.network.models import Grid
 
 from .reference import (
     AWARD_CHOICES,
@@ -120,6 +122,9 @@ class Person(models.Model):
     categories = models.ManyToManyField(Category, through="PersonCategory", related_name="people",
                                         verbose_name=_("categories"))
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    # The grid (网格) of the station whose worker keeps this household (the person and the household members).
+    grid = models.ForeignKey(Grid, on_delete=models.SET_NULL, null=True, blank=True, related_name="households",
+                             verbose_name=_("grid"))
     version = models.PositiveIntegerField(default=1)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                    related_name="+")
@@ -461,3 +466,35 @@ class ImportRowError(models.Model):
 
     def __str__(self):
         return f"{self.row} {self.column}: {self.message}"
+
+
+class StatusProposal(models.Model):
+    """A status change a grid worker saw in the field (a death, a move away, lost contact), for the station to
+    confirm on the books (`books.services.status_change_record`) or to refuse with a note."""
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", pgettext_lazy("proposal", "Waiting for the station")
+        CONFIRMED = "confirmed", pgettext_lazy("proposal", "Confirmed")
+        REFUSED = "refused", pgettext_lazy("proposal", "Refused")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="status_proposals")
+    region_code = models.CharField(max_length=12, db_index=True, editable=False)  # the station's, for scoping
+    kind = models.CharField(_("change"), max_length=10, choices=StatusChange.Kind.choices)
+    day = models.DateField(_("date"))
+    reason = models.CharField(_("what was seen"), max_length=200)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PROPOSED)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    objects = StatusChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        verbose_name = _("proposed status change")
+
+    def __str__(self):
+        return f"{self.person} {self.get_kind_display()}"

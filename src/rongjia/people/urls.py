@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import urls_import, urls_print, urls_records, views, views_reference
 from .books import urls as books_urls
+from .grids import urls as grids_urls
 
 app_name = "people"
 urlpatterns = [
@@ -15,6 +16,7 @@ urlpatterns = [
     path("reference/<str:kind>/<int:entry_id>/edit", views_reference.reference_edit, name="reference_edit"),
     *urls_records.urlpatterns,  # household, service, awards, disability, tags, photo
     *books_urls.urlpatterns,  # status changes, transfers, timeline, reveal, duplicates, as-of
+    *grids_urls.urlpatterns,  # households in grids, kept by their grid workers
     *urls_import.urlpatterns,  # Excel import
     *urls_print.urlpatterns,  # PDF printables
 ]

@@ -12,7 +12,8 @@ from rongjia.core.contributions import WorkbenchContribution, WorkItem
 from rongjia.core.pagination import capped_count
 
 from .books.selectors import incoming_transfers, outgoing_transfers
-from .models import ImportJob, Person, Transfer
+from .grids.services import households_of
+from .models import ImportJob, Person, StatusProposal, Transfer
 from .selectors import person_search
 
 
@@ -31,6 +32,10 @@ def import_jobs_waiting(viewer):
     return ImportJob.objects.filter(uploaded_by=viewer, state__in=(ImportJob.State.MAPPING, ImportJob.State.VALID))
 
 
+def proposals_waiting(viewer):
+    return StatusProposal.objects.visible_to(viewer).filter(state=StatusProposal.State.PROPOSED)
+
+
 def people_items(viewer) -> list[WorkItem]:
     lost = person_search(viewer, status=Person.Status.LOST)
     items = [
@@ -42,6 +47,12 @@ def people_items(viewer) -> list[WorkItem]:
                  reverse("people:person_list") + f"?status={Person.Status.LOST}", "warn",
                  _("Find them and record 恢复联系 on their dossier.")),
     ]
+    if viewer.can("people.edit"):
+        items.append(WorkItem("status_proposals", _("Status changes proposed by grid workers"),
+                              proposals_waiting(viewer).count(), reverse("people:status_proposals"), "warn"))
+    if viewer.can("people.grid_edit"):
+        items.append(WorkItem("my_grid", _("Households in my grid"), households_of(viewer).count(),
+                              reverse("people:my_grid")))
     if viewer.can("people.import"):
         items.append(WorkItem("imports", _("Ledger imports waiting to be imported"),
                               import_jobs_waiting(viewer).count(),

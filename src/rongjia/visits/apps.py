@@ -12,11 +12,12 @@ class VisitsConfig(AppConfig):
 
         from rongjia.core import contributions
 
-        from . import dossier, workbench
-        from .models import Campaign, DueVisit, FollowUp, Merit, Plaque, Regime, Visit
+        from . import dossier, wall, workbench
+        from .models import Campaign, DueVisit, FollowUp, HonourEntry, Merit, Plaque, Regime, Visit
 
-        for model in (Regime, Campaign, Visit, FollowUp, DueVisit, Plaque, Merit):
+        for model in (Regime, Campaign, Visit, FollowUp, DueVisit, Plaque, Merit, HonourEntry):
             auditlog.register(model)
+        contributions.register_station(wall.STATION)
         contributions.register_dossier(dossier.DOSSIER)
         for contribution in workbench.CONTRIBUTIONS:
             contributions.register_workbench(contribution)

@@ -16,10 +16,11 @@ from datetime import date, timedelta
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from rongjia.core.models import OrgUnit
 from rongjia.core.regions import PREFIX_LENGTH
-from rongjia.core.scoping import jurisdictions_bearing_on_q, scope_prefix, subtree_q
+from rongjia.core.scoping import code_in_subtree, jurisdictions_bearing_on_q, scope_prefix, subtree_q
 from rongjia.people.models import Person, PersonCategory
 
 from . import regimes
@@ -97,7 +98,7 @@ def rule_areas(prefix: str) -> list[tuple[Q, regimes.Rule]]:
     inside = sorted({r.jurisdiction_code for r in bearing if len(r.jurisdiction_code) > len(prefix)}, key=len)
     areas = []
     for top in [prefix, *inside]:
-        deeper = [code for code in inside if code != top and code.startswith(top)]
+        deeper = [code for code in inside if code != top and code_in_subtree(code, top)]
         area = subtree_q(STATION_FIELD, top)
         for code in deeper:
             area &= ~subtree_q(STATION_FIELD, code)
@@ -105,16 +106,16 @@ def rule_areas(prefix: str) -> list[tuple[Q, regimes.Rule]]:
     return areas
 
 
-def status_q(viewer, status: str, day: date) -> Q:
-    if status == "never":
-        return Q(last_visited_on__isnull=True)
-    if status == "not_12m":
-        return Q(last_visited_on__isnull=True) | Q(last_visited_on__lt=Periods.on(day).twelve_months)
-    priority = priority_q()
-    q = Q(pk__in=[])
-    for area, rule in rule_areas(scope_prefix(viewer) or ""):
-        q |= area & _rule_q(rule, status, priority)
-    return q
+def status_qs(viewer, day: date) -> dict[str, Q]:
+    """Each status's predicate for the viewer's people on a day (the regimes read once for all of them)."""
+    never = Q(last_visited_on__isnull=True)
+    qs = {"never": never, "not_12m": never | Q(last_visited_on__lt=Periods.on(day).twelve_months)}
+    areas, priority = rule_areas(scope_prefix(viewer) or ""), priority_q()
+    for status in ("done", "due", "overdue"):
+        qs[status] = Q(pk__in=[])
+        for area, rule in areas:
+            qs[status] |= area & _rule_q(rule, status, priority)
+    return qs
 
 
 def _measured_in(viewer, day: date, region: str):
@@ -125,12 +126,12 @@ def _measured_in(viewer, day: date, region: str):
 def people_by_status(viewer, *, status: str, day: date, region: str = ""):
     """The list behind one coverage figure (region: a prefix inside the viewer's scope, already validated)."""
     people = _measured_in(viewer, day, region)
-    return people.filter(status_q(viewer, status, day)) if status in STATUSES else people
+    return people.filter(status_qs(viewer, day)[status]) if status in STATUSES else people
 
 
 def coverage_by_station(viewer, *, day: date, region: str = "") -> dict[int, dict[str, int]]:
     """Per station id: total and each status's count, from the same predicates as the lists."""
-    counts = {status: Count("pk", filter=status_q(viewer, status, day)) for status in STATUSES}
+    counts = {status: Count("pk", filter=q) for status, q in status_qs(viewer, day).items()}
     rows = _measured_in(viewer, day, region).order_by().values("station_id").annotate(total=Count("pk"), **counts)
     return {row.pop("station_id"): row for row in rows}
 
@@ -159,6 +160,19 @@ def coverage_rolled_up(viewer, *, day: date, region: str) -> tuple[dict, list[Co
         if row is not None:
             _add(row.figures, figures)
     return total, sorted(rows.values(), key=lambda row: row.code)
+
+
+def coverage_by_grid(viewer, *, day: date, region: str) -> list[CoverageRow]:
+    """A village's figures per grid (named with its grid worker), and its households in no grid yet."""
+    counts = {status: Count("pk", filter=q) for status, q in status_qs(viewer, day).items()}
+    rows = (_measured_in(viewer, day, region).order_by().values("grid_id", "grid__name", "grid__worker__full_name")
+            .annotate(total=Count("pk"), **counts))
+    grids = []
+    for row in rows:
+        name = row.pop("grid__name") or _("In no grid yet")
+        worker = row.pop("grid__worker__full_name")
+        grids.append(CoverageRow(str(row.pop("grid_id") or ""), f"{name}（{worker}）" if worker else name, 6, row))
+    return sorted(grids, key=lambda row: (row.code == "", row.name))
 
 
 def _level_of(length: int) -> int:

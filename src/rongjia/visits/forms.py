@@ -4,26 +4,17 @@ budgets, and their errors come back onto the form (`add_service_error`)."""
 import uuid
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rongjia.accounts.models import User
+from rongjia.core.forms import DayInput, ServiceErrors, Styled
 from rongjia.people.models import Person
 
 from .models import Campaign, DueVisit, Merit, Regime, Visit
 from .services import NeedIn
 
 PEOPLE_IN_A_SELECT = 500
-
-
-class ServiceErrors:
-    def add_service_error(self, exc: ValidationError) -> None:
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.error_dict.items():
-                self.add_error(field if field in self.fields else None, errors)
-        else:
-            self.add_error(None, exc)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -47,10 +38,10 @@ def person_choices(user, chosen: int | None) -> list[tuple[int | str, str]]:
     return [("", "—")] + [(p.pk, f"{p.name}（{p.station.name}）") for p in people]
 
 
-class VisitForm(ServiceErrors, forms.Form):
+class VisitForm(ServiceErrors, Styled, forms.Form):
     person = forms.TypedChoiceField(label=_("Person visited"), coerce=int)
     kind = forms.ChoiceField(label=_("Kind"), choices=Visit.Kind.choices, initial=Visit.Kind.REGULAR)
-    visited_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    visited_on = forms.DateField(label=_("Date"), widget=DayInput())
     place = forms.ChoiceField(label=_("Place"), choices=Visit.Place.choices, initial=Visit.Place.HOME)
     companions = forms.CharField(label=_("Companions"), required=False, max_length=100)
     findings = forms.CharField(label=_("Findings"), required=False, max_length=2000,
@@ -63,7 +54,7 @@ class VisitForm(ServiceErrors, forms.Form):
     need = forms.CharField(label=_("Need raised (a follow-up)"), required=False, max_length=200)
     need_owner = forms.TypedChoiceField(label=_("Who sees to it"), required=False, coerce=int, empty_value=None)
     need_due_on = forms.DateField(label=_("Follow-up due"), required=False,
-                                  widget=forms.DateInput(attrs={"type": "date"}))
+                                  widget=DayInput())
     photos = MultipleFileField(label=_("Photos"), required=False)
     client_id = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
@@ -93,10 +84,10 @@ class VisitForm(ServiceErrors, forms.Form):
                 "needs": needs}
 
 
-class DueVisitForm(ServiceErrors, forms.Form):
+class DueVisitForm(ServiceErrors, Styled, forms.Form):
     person = forms.TypedChoiceField(label=_("Person"), coerce=int)
     occasion = forms.ChoiceField(label=_("Occasion"), choices=DueVisit.Occasion.choices)
-    occurred_on = forms.DateField(label=_("Happened on"), widget=forms.DateInput(attrs={"type": "date"}))
+    occurred_on = forms.DateField(label=_("Happened on"), widget=DayInput())
     note = forms.CharField(label=_("Note"), required=False, max_length=200)
 
     def __init__(self, *args, user, chosen: int | None = None, **kwargs):
@@ -106,7 +97,7 @@ class DueVisitForm(ServiceErrors, forms.Form):
         self.initial.setdefault("person", chosen)
 
 
-class RegimeForm(ServiceErrors, forms.ModelForm):
+class RegimeForm(ServiceErrors, Styled, forms.ModelForm):
     template = forms.ChoiceField(label=_("Occasions from a template"), required=False)
     occasions_text = forms.CharField(label=_("Occasions on which a visit is owed (one a line)"), required=False,
                                      widget=forms.Textarea(attrs={"rows": 6}))
@@ -133,7 +124,7 @@ class RegimeForm(ServiceErrors, forms.ModelForm):
         return {**fields, "occasions": occasions, "version": data.get("version")}
 
 
-class CampaignForm(ServiceErrors, forms.Form):
+class CampaignForm(ServiceErrors, Styled, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=80)
     kind = forms.ChoiceField(label=_("Kind"), choices=Campaign.Kind.choices)
     year = forms.IntegerField(label=_("Year of the festival"), min_value=2000, max_value=2100, required=False)
@@ -141,14 +132,14 @@ class CampaignForm(ServiceErrors, forms.Form):
     budget_per_person = forms.DecimalField(label=_("Budget per person (yuan)"), required=False, min_value=0,
                                            max_digits=9, decimal_places=2)
     starts_on = forms.DateField(label=_("From (blank: four weeks before the festival)"), required=False,
-                                widget=forms.DateInput(attrs={"type": "date"}))
+                                widget=DayInput())
     ends_on = forms.DateField(label=_("Until (blank: a week after the festival)"), required=False,
-                              widget=forms.DateInput(attrs={"type": "date"}))
+                              widget=DayInput())
 
 
-class PlaqueIssueForm(ServiceErrors, forms.Form):
+class PlaqueIssueForm(ServiceErrors, Styled, forms.Form):
     person = forms.TypedChoiceField(label=_("Person"), coerce=int)
-    issued_on = forms.DateField(label=_("Issued on"), widget=forms.DateInput(attrs={"type": "date"}))
+    issued_on = forms.DateField(label=_("Issued on"), widget=DayInput())
     on_application = forms.BooleanField(label=_("On the family's application"), required=False)
 
     def __init__(self, *args, user, chosen: int | None = None, **kwargs):
@@ -157,21 +148,21 @@ class PlaqueIssueForm(ServiceErrors, forms.Form):
         self.initial.setdefault("issued_on", timezone.localdate())
 
 
-class StepForm(ServiceErrors, forms.Form):
+class StepForm(ServiceErrors, Styled, forms.Form):
     """One step of a plaque or a merit notice: the fields each step reads."""
 
     action = forms.CharField(widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput)
     note = forms.CharField(label=_("Reason or note"), required=False, max_length=200)
-    day = forms.DateField(label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(label=_("Date"), required=False, widget=DayInput())
     ceremony = forms.CharField(label=_("Ceremony"), required=False, max_length=200)
 
 
-class MeritForm(ServiceErrors, forms.Form):
+class MeritForm(ServiceErrors, Styled, forms.Form):
     soldier_name = forms.CharField(label=_("Serving member"), max_length=40)
     military_unit = forms.CharField(label=_("Military unit"), required=False, max_length=100)
     level = forms.ChoiceField(label=_("Merit"), choices=Merit.Level.choices)
-    awarded_on = forms.DateField(label=_("Awarded on"), widget=forms.DateInput(attrs={"type": "date"}))
+    awarded_on = forms.DateField(label=_("Awarded on"), widget=DayInput())
     family_name = forms.CharField(label=_("Family contact"), max_length=40)
     family_region_code = forms.ChoiceField(label=_("Family lives in"))
 

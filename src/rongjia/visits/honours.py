@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from rongjia.core.audit import audit_actor
 from rongjia.core.models import OrgUnit, Region
 from rongjia.core.regions import CITY, COUNTY, PREFIX_LENGTH, PROVINCE, STREET, pad_code
-from rongjia.core.scoping import covers_code
+from rongjia.core.scoping import code_in_subtree, covers_code
 from rongjia.core.workflow import Machine, Step, transition
 from rongjia.people.models import HouseholdMember, Person
 
@@ -151,8 +151,8 @@ def merit_register(*, actor, soldier_name: str, level: str, awarded_on: date, fa
 def _check_deliverer(merit, step, actor) -> None:
     """Only the delivering unit, or a centre above it, records the delivery."""
     unit, own = merit.delivering_unit, actor.org_unit
-    if own is None or own.level > unit.level or not unit.region_code.startswith(
-            own.region_code[:PREFIX_LENGTH[own.level]]):
+    if own is None or own.level > unit.level or not code_in_subtree(unit.region_code,
+                                                                    own.region_code[:PREFIX_LENGTH[own.level]]):
         raise ValidationError(_("This merit notice is delivered by %(unit)s.") % {"unit": unit.name})
 
 

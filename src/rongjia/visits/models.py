@@ -316,3 +316,33 @@ class Merit(models.Model):
 
     def __str__(self):
         return f"{self.soldier_name} {self.get_level_display()}"
+
+
+def honour_photo_path(entry, filename):
+    return f"visits/honours/{entry.unit_id}/{uuid.uuid4().hex[:12]}.jpg"
+
+
+class HonourEntry(models.Model):
+    """A model veteran on a station's honour wall (荣誉墙): the photo and the story the station tells."""
+
+    unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+", verbose_name=_("station"))
+    region_code = models.CharField(max_length=12, db_index=True, editable=False)  # the station's
+    person = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                               verbose_name=_("served person"))
+    name = models.CharField(_("name"), max_length=40)
+    title = models.CharField(_("honour"), max_length=80)  # 一等功臣, 最美退役军人…
+    story = models.TextField(_("story"), max_length=2000)
+    photo = models.FileField(upload_to=honour_photo_path, max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = DueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["unit", "position", "id"]
+        verbose_name = _("honour wall entry")
+
+    def __str__(self):
+        return f"{self.name} {self.title}"

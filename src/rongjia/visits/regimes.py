@@ -12,7 +12,7 @@ from datetime import date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from rongjia.core.scoping import ancestor_prefixes
+from rongjia.core.scoping import ancestor_prefixes, code_in_subtree
 
 from .models import Regime
 
@@ -69,7 +69,7 @@ def effective_for(code: str, regimes: list[Regime] | None = None) -> Rule:
     """The rule a station (its region code) follows: the floor tightened by each regime above it."""
     rule = FLOOR
     for regime in (regimes if regimes is not None else rules_above(code)):
-        if code.startswith(regime.jurisdiction_code):
+        if code_in_subtree(code, regime.jurisdiction_code):
             rule = rule.tightened_by(Rule.of(regime))
     return rule
 

@@ -20,7 +20,7 @@ from rongjia.core.audit import audit_actor
 from rongjia.core.errors import StaleVersion
 from rongjia.core.models import OrgUnit
 from rongjia.core.regions import PREFIX_LENGTH
-from rongjia.core.scoping import scope_prefix, subtree_q
+from rongjia.core.scoping import code_in_subtree, scope_prefix, subtree_q
 from rongjia.core.uploads import image_as_small_jpeg
 from rongjia.people.models import Person
 
@@ -80,7 +80,7 @@ def _campaign_checked(actor, person: Person, campaign_id, money: Decimal | None,
     if not campaign_id:
         return None
     campaign = Campaign.objects.visible_to(actor).filter(pk=campaign_id).first()
-    if campaign is None or not person.station.region_code.startswith(campaign.jurisdiction_code):
+    if campaign is None or not code_in_subtree(person.station.region_code, campaign.jurisdiction_code):
         raise ValidationError({"campaign": _("This campaign does not reach this person's station.")})
     if not campaign.starts_on <= visited_on <= campaign.ends_on:
         raise ValidationError({"campaign": _("The visit is outside the campaign's days (%(start)s – %(end)s).") % {

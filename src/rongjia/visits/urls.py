@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_campaigns, views_coverage, views_honours, views_regime
+from . import views, views_campaigns, views_coverage, views_honours, views_regime, views_wall
 
 app_name = "visits"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("sw.js", views.service_worker, name="service_worker"),
     path("<int:pk>/", views.visit_detail, name="visit_detail"),
     path("<int:pk>/photos/<int:photo_pk>", views.visit_photo, name="visit_photo"),
+    path("owed/", views.owed_list, name="owed"),
     path("owed/new", views.due_visit_new, name="due_visit_new"),
     path("follow-ups/", views.follow_up_list, name="follow_ups"),
     path("follow-ups/<int:pk>/close", views.follow_up_close, name="follow_up_close"),
@@ -27,4 +28,7 @@ urlpatterns = [
     path("merits/", views_honours.merits, name="merits"),
     path("merits/new", views_honours.merit_register, name="merit_register"),
     path("merits/<int:pk>/step", views_honours.merit_step, name="merit_step"),
+    path("honour-wall/", views_wall.honour_wall, name="honour_wall"),
+    path("honour-wall/<int:pk>/remove", views_wall.honour_remove, name="honour_remove"),
+    path("honour-wall/<int:pk>/photo", views_wall.honour_photo, name="honour_photo"),
 ]

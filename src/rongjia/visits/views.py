@@ -23,7 +23,7 @@ from rongjia.core.scoping import get_visible_or_404
 from . import services
 from .coverage import people_by_status
 from .forms import DueVisitForm, VisitForm
-from .models import Visit, VisitPhoto
+from .models import DueVisit, FollowUp, Visit, VisitPhoto
 from .selectors import campaign_list, due_visits, follow_ups_of, visit_list
 
 
@@ -31,26 +31,53 @@ def _int(value) -> int | None:
     return int(value) if str(value or "").isdigit() else None
 
 
+OWED_SHOWN_ON_DUE = 10
+
+
+def _owed(user, until: str, today):
+    """Visits owed (必访) due by a choice of day: those already late, today's, or this week's (the default)."""
+    if until == "late":
+        return due_visits(user, until=today - timedelta(days=1))
+    if until == "today":
+        return due_visits(user, until=today)
+    return due_visits(user, until=today + timedelta(days=7))
+
+
 @capability_required("visits.view")
 def due(request):
-    """今天要走访: the visits owed by the chosen day (this week by default, or those already late), then the people
-    the regime still asks to see this period, those not seen for longest first."""
-    today = timezone.localdate()
-    until = request.GET.get("until", "week")
-    owed = due_visits(request.user, until=today - timedelta(days=1) if until == "late" else
-                      today if until == "today" else today + timedelta(days=7))
+    """今天要走访: the first visits owed this week, then the people the regime still asks to see this period,
+    those not seen for longest first."""
+    today, mine = timezone.localdate(), request.GET.get("grid") == "mine"
+    owed = _owed(request.user, "week", today)
     people = people_by_status(request.user, status="due", day=today).select_related("station").order_by(
         "last_visited_on", "station__region_code", "name_initials", "id")
+    if mine:  # a grid worker's own households (网格)
+        owed, people = owed.filter(person__grid__worker=request.user), people.filter(grid__worker=request.user)
     page, query = paginate(request, people)
-    return render(request, "visits/due.html", {"owed": owed[:100], "owed_count": owed.count(), "page": page,
-                                               "query": query, "until": until, "today": today})
+    return render(request, "visits/due.html", {"owed": owed[:OWED_SHOWN_ON_DUE], "owed_count": owed.count(),
+                                               "page": page, "query": query, "today": today, "mine": mine})
+
+
+@capability_required("visits.view")
+def owed_list(request):
+    """The visits owed (必访), late, today's or this week's: the arrivals home (返乡) among them by `occasion`."""
+    today, until = timezone.localdate(), request.GET.get("until", "week")
+    owed = _owed(request.user, until, today)
+    occasion = request.GET.get("occasion", "")
+    if occasion in DueVisit.Occasion.values:
+        owed = owed.filter(occasion=occasion)
+    page, query = paginate(request, owed)
+    return render(request, "visits/owed_list.html", {"page": page, "query": query, "until": until, "today": today,
+                                                     "occasion": occasion, "occasions": DueVisit.Occasion.choices})
 
 
 @capability_required("visits.record")
 def visit_new(request):
     chosen = _int(request.GET.get("person") or request.POST.get("person"))
+    kind = request.GET.get("kind", "")  # a welcome home (返乡) opens the form as one
     form = VisitForm(request.POST or None, request.FILES or None, user=request.user, chosen=chosen,
-                     campaigns=_running_campaigns(request.user))
+                     campaigns=_running_campaigns(request.user),
+                     initial={"kind": kind} if kind in Visit.Kind.values else None)
     if request.method == "POST" and form.is_valid():
         try:
             visit, _new = services.visit_record(actor=request.user, **form.visit())
@@ -133,6 +160,7 @@ def follow_up_list(request):
 @require_POST
 @capability_required("visits.record")
 def follow_up_close(request, pk):
+    get_visible_or_404(FollowUp.objects.all(), request.user, pk=pk)
     try:
         services.follow_up_close(actor=request.user, follow_up_id=pk, outcome=request.POST.get("outcome", ""),
                                  version=_int(request.POST.get("version")) or 0)

@@ -14,9 +14,10 @@ from rongjia.core.decorators import capability_required
 from rongjia.core.exports import xlsx_response
 from rongjia.core.masking import mask_phone
 from rongjia.core.pagination import paginate
+from rongjia.core.regions import CODE_LENGTH
 from rongjia.core.scoping import region_prefix_or_404, scope_prefix
 
-from .coverage import STATUSES, coverage_rolled_up, people_by_status
+from .coverage import STATUSES, coverage_by_grid, coverage_rolled_up, people_by_status
 
 STATUS_LABELS = {"done": gettext_lazy("Done this period"), "due": gettext_lazy("Due a visit"),
                  "overdue": gettext_lazy("Missed a whole period"), "never": gettext_lazy("Never visited"),
@@ -37,8 +38,9 @@ def _status(request) -> str:
 def coverage(request):
     region, today = _region(request), timezone.localdate()
     total, rows = coverage_rolled_up(request.user, day=today, region=region)
-    return render(request, "visits/coverage.html", {"total": total, "rows": rows, "region": region, "today": today,
-                                                    "labels": STATUS_LABELS})
+    grids = coverage_by_grid(request.user, day=today, region=region) if len(region) == CODE_LENGTH else []
+    return render(request, "visits/coverage.html", {"total": total, "rows": rows, "grids": grids, "region": region,
+                                                    "today": today, "labels": STATUS_LABELS})
 
 
 @capability_required("visits.view")

@@ -11,7 +11,7 @@ from rongjia.core.errors import StaleVersion
 from rongjia.core.models import Region
 from rongjia.core.pagination import paginate
 from rongjia.core.regions import VILLAGE
-from rongjia.core.scoping import scope_prefix, subtree_q
+from rongjia.core.scoping import get_visible_or_404, scope_prefix, subtree_q
 from rongjia.core.workflow import steps_open_to
 
 from . import honours
@@ -71,6 +71,7 @@ def plaque_step(request, pk):
     def take(*, actor, pk, day, **step):
         return honours.plaque_step(actor=actor, plaque_id=pk, hung_on=day, **step)
 
+    get_visible_or_404(Plaque.objects.all(), request.user, pk=pk)
     return _step(request, take, pk, "visits:plaques")
 
 
@@ -111,4 +112,5 @@ def merit_step(request, pk):
     def take(*, actor, pk, day, **step):
         return honours.merit_step(actor=actor, merit_id=pk, delivered_on=day, **step)
 
+    get_visible_or_404(Merit.objects.all(), request.user, pk=pk)
     return _step(request, take, pk, "visits:merits")

@@ -25,7 +25,7 @@ def regime(request):
             try:
                 services.regime_save(actor=request.user, **form.regime())
             except (ValidationError, StaleVersion) as exc:
-                form.add_service_error(exc if isinstance(exc, ValidationError) else ValidationError(str(exc)))
+                form.add_service_error(exc)
             else:
                 messages.success(request, _("Regime saved: it applies to every station below."))
                 return redirect("visits:regime")

@@ -15,7 +15,7 @@ from .selectors import due_visits, follow_ups_of
 
 def visit_items(viewer) -> list[WorkItem]:
     today = timezone.localdate()
-    due, people = reverse("visits:due"), reverse("visits:people")
+    due, people = reverse("visits:owed"), reverse("visits:people")
     week = today + timedelta(days=7)
     return [
         WorkItem("visits_owed_late", _("Visits owed and late (必访)"),

@@ -22,7 +22,7 @@ Kind, Status = StatusChange.Kind, Person.Status
 # dossier's first line (person_register). A person who moved out of the system and comes back is a
 # 迁入 on the same dossier, not a "contact restored": the statistics of arrivals count them.
 
-def _check_day(person: Person, day) -> None:
+def check_change_day(person: Person, day) -> None:
     if day is None:
         raise ValidationError({"date": _("Give the date of the change.")})
     if day > timezone.localdate():
@@ -44,7 +44,7 @@ def _record_change(person, actor, today, data):
     if person.transfers.filter(state=Transfer.State.PROPOSED).exists():
         raise ValidationError(_("A transfer of this person is awaiting the receiving station: withdraw it first."))
     kind, day = data["kind"], data.get("day")
-    _check_day(person, day)
+    check_change_day(person, day)
     change = write_change(actor=actor, person=person, kind=kind, day=day, reason=data["note"], station=person.station)
     person.deceased_on = day if kind == Kind.DEATH else None
     return {"change": change.pk}

@@ -76,7 +76,7 @@
   function messageOf(json) {
     var errors = json.errors || {}, parts = [];
     Object.keys(errors).forEach(function (key) { parts = parts.concat(errors[key]); });
-    if (Array.isArray(json.detail)) json.detail.forEach(function (e) { parts.push(e.msg); });
+    if (Array.isArray(json.detail)) json.detail.forEach(function (e) { parts.push((e.loc || []).slice(-1) + ": " + e.msg); });
     else if (!parts.length && json.detail) parts.push(json.detail);
     return parts.join(" ");
   }
@@ -157,6 +157,10 @@
   document.addEventListener("submit", onSubmit);
   window.addEventListener("online", sync);
   document.addEventListener("DOMContentLoaded", function () {
+    /* A fresh id for each opening of the form: a page kept by the service worker carries the id it was
+       served with, and two visits recorded from it must not look like one visit sent twice. */
+    var form = document.querySelector("[data-visit-form]");
+    if (form && window.indexedDB) form.querySelector("input[name=client_id]").value = uuid4();
     var holder = document.querySelector("[data-visit-sw]");
     if (holder && "serviceWorker" in navigator) {
       navigator.serviceWorker.register(holder.dataset.visitSw, {scope: holder.dataset.visitScope}).catch(function () {});
