@@ -59,7 +59,8 @@ def records_in(county: str, director, label: str, village: str | None = None) ->
                                               proposal={"capabilities": ["org.view"]})
     return Records(ids={"person": person.pk, "petition": petition.pk, "feedback": feedback.pk, "lawyer": lawyer.pk,
                         "station": unit_at(village).pk, "user": director.pk, "job": job.pk, "region": village,
-                        "account_change": change.pk, "status_proposal": proposal.pk, **outreach, **_visit_records(director, person, village, label)})
+                        "account_change": change.pk, "status_proposal": proposal.pk, **outreach,
+                        **_visit_records(director, person, village, label)})
 
 
 def _visit_records(director, person, village: str, label: str) -> dict:

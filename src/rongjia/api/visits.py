@@ -5,12 +5,13 @@ with the same visit after)."""
 import json
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Annotated
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -20,10 +21,22 @@ from rongjia.core.regions import PREFIX_LENGTH
 from rongjia.core.scoping import get_visible_or_404, region_prefix_or_404, scope_prefix
 from rongjia.visits import services
 from rongjia.visits.coverage import coverage_rolled_up
+from rongjia.visits.festivals import FIRST_YEAR, LAST_YEAR
 from rongjia.visits.models import Campaign, Visit
 from rongjia.visits.selectors import campaign_list, campaign_progress, due_visits, visit_list
 
 router = Router(tags=["visits"])
+# A day in a query string, written YYYY-MM-DD (a plain `date` would also take "0" as 1970-01-01).
+Day = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+
+
+def _day(value: str | None, name: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError({name: _("Give a real day as YYYY-MM-DD.")}) from None
 
 
 def _require(user, capability):
@@ -79,9 +92,10 @@ def _needs(text: str) -> list[services.NeedIn]:
 
 @router.get("/", response=list[VisitOut])
 @paginate(Pages, page_size=50)
-def visits_list(request, person: int | None = None, since: date | None = None, until: date | None = None):
+def visits_list(request, person: int | None = None, since: Day | None = None, until: Day | None = None):
     _require(request.auth, "visits.view")
-    return visit_list(request.auth, person=person, since=since, until=until).prefetch_related("photos")
+    return visit_list(request.auth, person=person, since=_day(since, "since"),
+                      until=_day(until, "until")).prefetch_related("photos")
 
 
 @router.post("/", response={200: VisitOut, 201: VisitOut, 422: dict}, url_name="visit_create")
@@ -111,15 +125,15 @@ class DueOut(Schema):
 
 @router.get("/due", response=list[DueOut])
 @paginate(Pages, page_size=100)
-def visits_due(request, station: int | None = None, until: date | None = None):
+def visits_due(request, station: int | None = None, until: Day | None = None):
     """Visits owed (必访) not yet made, due by `until` (default: a week from today), at one station if given."""
     _require(request.auth, "visits.view")
     region = ""
     if station is not None:
         unit = get_visible_or_404(OrgUnit.objects.all(), request.auth, pk=station)
         region = unit.region_code[:PREFIX_LENGTH[unit.level]]
-    until = until or timezone.localdate() + timedelta(days=7)
-    return due_visits(request.auth, until=until, region=region)
+    return due_visits(request.auth, until=_day(until, "until") or timezone.localdate() + timedelta(days=7),
+                      region=region)
 
 
 class CoverageRowOut(Schema):
@@ -166,7 +180,7 @@ def visits_coverage(request, region: str = "", period: str = ""):
 class CampaignIn(Schema):
     name: str
     kind: Campaign.Kind
-    year: int | None = None
+    year: int | None = Field(None, ge=FIRST_YEAR, le=LAST_YEAR)  # of the festival (春节, 重阳 lunar)
     target: Campaign.Target = Campaign.Target.PRIORITY
     budget_per_person: Decimal | None = None
     starts_on: date | None = None

@@ -20,7 +20,7 @@ from rongjia.network.models import Grid
 from rongjia.people.models import Person
 from rongjia.visits import festivals, honours, regimes, services
 from rongjia.visits.coverage import priority_q
-from rongjia.visits.models import Campaign, DueVisit, Merit, Plaque, Regime, Visit
+from rongjia.visits.models import Campaign, DueVisit, HonourEntry, Merit, Plaque, Regime, Visit
 
 FINDINGS = ["身体状况良好，生活稳定", "老伤偶有复发，已提醒按时复查", "家中老人需要照护，子女在外务工",
             "对优抚政策有疑问，已当面讲解", "希望了解就业创业扶持政策", "居住条件较差，屋顶漏雨",
@@ -65,6 +65,7 @@ def seed_visits(*, county_prefix: str, today: date | None = None) -> int:
     _owed(county_prefix, today)
     _plaques(county_prefix, today)
     _merits(county_prefix, today)
+    _honour_wall(county_prefix)
     return created
 
 
@@ -179,3 +180,20 @@ def _merits(county_prefix: str, today: date) -> None:
             state=Merit.State.DELIVERED if delivered else Merit.State.REGISTERED,
             delivered_on=awarded + timedelta(days=7) if delivered else None,
             ceremony="敲锣打鼓送喜报上门，召开座谈会" if delivered else "")
+
+
+# name, honour, story: the honour wall of the demo's village (古泉社区)
+HONOUR_WALL = [
+    ("王振国", "二等功臣", "1979年参加边境作战荣立二等功。退役后四十年如一日义务巡河护林，带出老兵志愿服务队。"),
+    ("李红梅", "江苏省最美退役军人", "退役后返乡创办果蔬合作社，带动社区二十三户困难家庭增收，优先招用退役军人。"),
+    ("陈建军", "全国模范退役军人", "退役不褪色，担任社区网格员十二年，汛期连续七昼夜值守堤防，转移群众一百余人。"),
+]
+
+
+def _honour_wall(county_prefix: str) -> None:
+    village = OrgUnit.objects.filter(region_code=f"{county_prefix}003004", kind=OrgUnit.Kind.STATION).first()
+    if village is None:
+        return
+    HonourEntry.objects.bulk_create(HonourEntry(unit=village, region_code=village.region_code, name=name,
+                                                title=title, story=story, position=n)
+                                    for n, (name, title, story) in enumerate(HONOUR_WALL))

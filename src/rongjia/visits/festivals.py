@@ -11,6 +11,7 @@ from .models import Campaign
 LUNAR = {Campaign.Kind.SPRING: (1, 1), Campaign.Kind.DOUBLE_NINTH: (9, 9)}
 SOLAR = {Campaign.Kind.ARMY_DAY: (8, 1), Campaign.Kind.NATIONAL: (10, 1)}
 WEEKS_BEFORE, DAYS_AFTER = 4, 7
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # the years a campaign may be launched for
 
 
 def festival_day(kind: str, year: int) -> date | None:

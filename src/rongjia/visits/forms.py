@@ -11,6 +11,7 @@ from rongjia.accounts.models import User
 from rongjia.core.forms import DayInput, ServiceErrors, Styled
 from rongjia.people.models import Person
 
+from .festivals import FIRST_YEAR, LAST_YEAR
 from .models import Campaign, DueVisit, Merit, Regime, Visit
 from .services import NeedIn
 
@@ -127,7 +128,8 @@ class RegimeForm(ServiceErrors, Styled, forms.ModelForm):
 class CampaignForm(ServiceErrors, Styled, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=80)
     kind = forms.ChoiceField(label=_("Kind"), choices=Campaign.Kind.choices)
-    year = forms.IntegerField(label=_("Year of the festival"), min_value=2000, max_value=2100, required=False)
+    year = forms.IntegerField(label=_("Year of the festival"), min_value=FIRST_YEAR, max_value=LAST_YEAR,
+                              required=False)
     target = forms.ChoiceField(label=_("Who is visited"), choices=Campaign.Target.choices)
     budget_per_person = forms.DecimalField(label=_("Budget per person (yuan)"), required=False, min_value=0,
                                            max_digits=9, decimal_places=2)

@@ -236,6 +236,9 @@ def campaign_launch(*, actor, name: str, kind: str, year: int | None = None, tar
         raise PermissionDenied
     unit: OrgUnit = actor.org_unit
     today = timezone.localdate()
+    if year is not None and not festivals.FIRST_YEAR <= year <= festivals.LAST_YEAR:
+        raise ValidationError({"year": _("Give a year between %(first)d and %(last)d.") % {
+            "first": festivals.FIRST_YEAR, "last": festivals.LAST_YEAR}})
     festival_on = festivals.festival_day(kind, year or today.year) if kind != Campaign.Kind.SPECIAL else None
     if kind != Campaign.Kind.SPECIAL and festival_on is None:
         raise ValidationError({"kind": _("Choose a campaign kind from the list.")})

@@ -9,6 +9,7 @@ The figures (choose with --only / --skip; all by default):
            (--viewers, --requests, --explain)
   dashboard the statistics dashboard per viewer vs hand-written SQL over the source tables and
            over the figure tables (--dashboard-viewers)
+  coverage the visit coverage page per county viewer vs hand-written SQL over the same tables
   regions  the whole country's region import into an empty table vs a raw bulk insert (~1 min)
 """
 
@@ -23,7 +24,7 @@ from rongjia.benchmarks.measure import Figure, peak_rss_mb, table
 
 # In the order they run and print. A new figure is a name here and a `_figure_<name>` method below
 # that returns its Figure rows (raise CommandError when it cannot run).
-FIGURES = ("import", "lists", "dashboard", "regions")
+FIGURES = ("import", "lists", "dashboard", "coverage", "regions")
 
 
 def _names(value: str) -> list[str]:
@@ -135,6 +136,19 @@ class Command(BaseCommand):
             except ValueError as exc:
                 raise CommandError(f"统计看板：{exc}") from None
         return figures
+
+    def _figure_coverage(self, *, requests, explicit, **options) -> list[Figure]:
+        from rongjia.benchmarks.coverage import bench_coverage
+
+        viewer = User.objects.filter(username="jn_leader", is_active=True).first()  # the county, no second factor
+        if viewer is None:
+            if explicit:
+                raise CommandError("走访覆盖：没有账号 jn_leader（先加载演示数据）")
+            return [Figure("visit coverage", "—", "—", None, "skipped: no jn_leader (load the demo)")]
+        try:
+            return bench_coverage(viewer=viewer, requests=max(10, requests // 5))
+        except ValueError as exc:
+            raise CommandError(f"走访覆盖：{exc}") from None
 
     def _figure_regions(self, **options) -> list[Figure]:
         from rongjia.benchmarks.regions import RegionBenchError, bench_region_import
