@@ -38,6 +38,14 @@ def test_a_visit_recorded_without_signal_arrives_once(new_page, demo_url):
     findings, day = f"离线走访 {uuid.uuid4().hex[:8]}", page.input_value("#id_visited_on")  # the server's today
     page.context.set_offline(True)
     page.fill("#id_findings", findings)
+    canvas = page.locator("[data-visit-form] canvas")  # the person signs with a finger
+    canvas.scroll_into_view_if_needed()
+    pad = canvas.bounding_box()
+    page.mouse.move(pad["x"] + 20, pad["y"] + 40)
+    page.mouse.down()
+    page.mouse.move(pad["x"] + 120, pad["y"] + 80, steps=8)
+    page.mouse.up()
+    assert page.locator("[data-visit-form] canvas[data-signed=yes]").count() == 1
     page.click("[data-visit-form] button[type=submit]")
     page.wait_for_selector("[data-visit-saved-offline]:not(.d-none)")
     assert page.inner_text("[data-visit-queue-count]") == "1"
@@ -51,6 +59,7 @@ def test_a_visit_recorded_without_signal_arrives_once(new_page, demo_url):
 
     stored = page.request.get(f"{demo_url}/api/v1/visits/?person={person}&page_size=500").json()["items"]
     assert [v["findings"] for v in stored].count(findings) == 1
+    assert next(v for v in stored if v["findings"] == findings)["signed"]  # the signature travelled with it
     page.goto(f"{demo_url}/visits/?since={day}&until={day}")
     assert page.locator("[data-testid=visit-row]", has_text=name).count() == 1
 

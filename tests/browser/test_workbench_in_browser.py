@@ -83,8 +83,9 @@ def test_the_county_and_its_read_only_leader_see_the_same_work(new_page, demo_ur
         if user == "jn_leader":  # a leader may look, not act: nothing on the page writes
             assert not page.locator("main form[method=post], main button, main .btn-primary").count()
     county, leader = items["jn_county"], items["jn_leader"]
-    assert "imports" in county and "imports" not in leader  # the leader imports no ledger
-    assert leader == {key: n for key, n in county.items() if key != "imports"}
+    # the leader imports no ledger and confirms no grid worker's proposal: the editors' work to act on
+    assert "imports" in county and "imports" not in leader and "status_proposals" not in leader
+    assert leader == {key: n for key, n in county.items() if key not in ("imports", "status_proposals")}
 
     # The transfers waiting for the county: the director decides them there, the leader only reads them.
     assert county["transfers"], "the demo county has no transfer waiting"

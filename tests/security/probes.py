@@ -125,7 +125,8 @@ PK_BY_ROUTE = {**{f"people:{name}": "job" for name in IMPORT_JOB_ROUTES}, "peopl
                                                                 "mediation_step")},
                "petitions:reception_day_edit": "reception_day", "petitions:sensitive_period_edit": "sensitive_period",
                "visits:campaign_detail": "campaign", "visits:follow_up_close": "follow_up",
-               "visits:plaque_step": "plaque", "visits:merit_step": "merit", "visits:honour_remove": "honour",
+               "visits:plaque_step": "plaque", "visits:plaque_photo": "plaque", "visits:merit_step": "merit",
+               "visits:honour_remove": "honour",
                "visits:honour_photo": "honour", "people:status_proposal_decide": "status_proposal"}
 PK_BY_NAMESPACE = {"people": "person", "petitions": "petition", "network": "station", "visits": "visit"}
 STRING_KWARGS = {"kind": "household", "action": "accept"}

@@ -118,3 +118,45 @@ def test_a_merit_for_a_family_outside_the_area_is_refused(cast):
         honours.merit_register(actor=cast.village2_worker, soldier_name="周", level=Merit.Level.THIRD,
                                awarded_on=date(2026, 8, 1), family_name="周父", family_region_code=VILLAGE_CODE)
     assert not Merit.objects.exists()
+
+
+def test_plaque_counts_per_unit_below_add_up(cast):
+    from rongjia.visits.selectors import plaque_counts, plaque_counts_below
+    from tests.factories import VILLAGE2_CODE
+
+    first = person_at(cast.village_worker, seq=31)
+    person_at(cast.village_worker, seq=32)
+    other = person_at(cast.village2_worker, code=VILLAGE2_CODE, seq=33)
+    honours.plaque_issue(actor=cast.village_worker, person_id=first.pk)
+    plaque = honours.plaque_issue(actor=cast.village2_worker, person_id=other.pk)
+    honours.plaque_step(actor=cast.village2_worker, plaque_id=plaque.pk, action="hang", version=1)
+    rows = {row["code"]: row for row in plaque_counts_below(cast.street_worker)}
+    assert (rows[VILLAGE_CODE]["eligible"], rows[VILLAGE_CODE]["pending"], rows[VILLAGE_CODE]["issued"]) == (2, 1, 1)
+    assert (rows[VILLAGE2_CODE]["hung"], rows[VILLAGE2_CODE]["pending"]) == (1, 0)
+    total = plaque_counts(cast.street_worker)
+    for key in ("eligible", "pending", "issued", "hung", "withdrawn"):
+        assert sum(row[key] for row in rows.values()) == total[key]
+
+
+def test_the_ceremony_photo_is_kept_small_and_a_bad_one_hangs_nothing(cast, client_for):
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    plaque = honours.plaque_issue(actor=cast.village_worker, person_id=person_at(cast.village_worker).pk)
+    fake = SimpleUploadedFile("仪式.jpg", b"not a photo", content_type="image/jpeg")
+    with pytest.raises(ValidationError):
+        honours.plaque_step(actor=cast.village_worker, plaque_id=plaque.pk, action="hang", version=1, photo=fake)
+    plaque.refresh_from_db()
+    assert plaque.state == Plaque.State.ISSUED and not plaque.photo
+    buffer = BytesIO()
+    Image.new("RGB", (4000, 3000), (200, 0, 0)).save(buffer, "JPEG")
+    photo = SimpleUploadedFile("仪式.jpg", buffer.getvalue(), content_type="image/jpeg")
+    client = client_for(cast.village_worker)
+    client.post(f"/visits/plaques/{plaque.pk}/step", {"action": "hang", "version": 1, "ceremony": "上门悬挂",
+                                                       "photo": photo})
+    plaque.refresh_from_db()
+    assert plaque.state == Plaque.State.HUNG and Image.open(plaque.photo.open("rb")).size == (1600, 1200)
+    assert client.get(f"/visits/plaques/{plaque.pk}/photo").status_code == 200
+    assert client_for(cast.village2_worker).get(f"/visits/plaques/{plaque.pk}/photo").status_code == 404

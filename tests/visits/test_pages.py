@@ -67,7 +67,7 @@ def test_the_lists_run_bounded_queries(cast, client_for, django_assert_max_num_q
                                  occurred_on=timezone.localdate())
     client = client_for(cast.village_worker)
     for url, most in (("/visits/", 12), ("/visits/due", 14), ("/visits/coverage/people?status=done", 12),
-                      ("/visits/plaques/", 16), ("/visits/coverage/", 16)):
+                      ("/visits/plaques/", 18), ("/visits/coverage/", 16)):
         with django_assert_max_num_queries(most):
             assert client.get(url).status_code == 200
 
@@ -126,3 +126,23 @@ def test_the_regime_page_refuses_a_loosening(cast, client_for):
         "name": "汤山", "priority_contacts_per_quarter": 1, "priority_home_visits_per_year": 1,
         "other_contacts_per_year": 1, "trigger_days": 7})
     assert response.status_code == 200 and "放宽" in response.content.decode()
+
+
+def test_a_campaigns_progress_rolls_up_to_each_level(cast, client_for):
+    from tests.factories import VILLAGE_CODE
+
+    people = [person_at(cast.village_worker, name=f"慰问{n}", seq=70 + n, priority=True) for n in range(2)]
+    person_at(cast.village2_worker, code=VILLAGE2_CODE, name="高庄慰问", seq=80, priority=True)
+    campaign = services.campaign_launch(actor=cast.county_director, name="大走访", kind="special",
+                                        starts_on=timezone.localdate(), ends_on=timezone.localdate())
+    _visit(cast.village_worker, people[0], campaign_id=campaign.pk)
+    from rongjia.visits.selectors import campaign_progress, campaign_progress_below
+
+    assert campaign_progress(cast.county_director, campaign) | {"spent": 0} == {
+        "total": 3, "done": 1, "spent": 0, "budget": 0}
+    assert [(r["total"], r["done"]) for r in campaign_progress_below(cast.county_director, campaign)] == [(3, 1)]
+    village = {r["code"]: (r["total"], r["done"]) for r in campaign_progress_below(cast.street_worker, campaign)}
+    assert village == {VILLAGE_CODE: (2, 1), VILLAGE2_CODE: (1, 0)}
+    assert campaign_progress(cast.village2_worker, campaign)["total"] == 1  # a station sees its own list
+    page = client_for(cast.street_worker).get(f"/visits/campaigns/{campaign.pk}/").content.decode()
+    assert 'data-testid="campaign-below"' in page

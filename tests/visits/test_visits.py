@@ -138,3 +138,13 @@ def test_a_visit_is_seen_by_the_station_and_above_not_by_a_neighbour(cast):
     for viewer in (cast.village2_worker, cast.outsider, cast.auditor):
         assert not Visit.objects.visible_to(viewer).filter(pk=visit.pk).exists()
     assert unit_at(person.station.region_code) == visit.station
+
+
+def test_a_signature_is_kept_small_and_a_bad_one_refuses_the_visit(cast):
+    person = person_at(cast.village_worker)
+    visit, _new = _record(cast.village_worker, person, signature=_jpeg(2000, 600))
+    assert Image.open(visit.signature.open("rb")).size == (800, 240)
+    fake = SimpleUploadedFile("sign.png", b"no image", content_type="image/png")
+    with pytest.raises(ValidationError) as refused:
+        _record(cast.village_worker, person, signature=fake)
+    assert "signature" in refused.value.message_dict and Visit.objects.count() == 1

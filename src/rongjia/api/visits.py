@@ -74,10 +74,15 @@ class VisitOut(Schema):
     campaign_id: int | None
     client_id: UUID
     photos: int
+    signed: bool  # a signature of the person visited is kept
 
     @staticmethod
     def resolve_photos(visit) -> int:
         return visit.photos.count()
+
+    @staticmethod
+    def resolve_signed(visit) -> bool:
+        return bool(visit.signature)
 
 
 def _needs(text: str) -> list[services.NeedIn]:
@@ -99,10 +104,13 @@ def visits_list(request, person: int | None = None, since: Day | None = None, un
 
 
 @router.post("/", response={200: VisitOut, 201: VisitOut, 422: dict}, url_name="visit_create")
-def visit_create(request, payload: Form[VisitIn], photos: File[list[UploadedFile]] = None):
-    """Multipart: the fields, and `photos` (JPEG or PNG, each resized on arrival)."""
+def visit_create(request, payload: Form[VisitIn], photos: File[list[UploadedFile]] = None,
+                 signature: File[UploadedFile] = None):
+    """Multipart: the fields, `photos` (JPEG or PNG, each resized on arrival) and the person's `signature`
+    (optional: an image of it, drawn on the phone or photographed)."""
     data = payload.model_dump(exclude={"needs"})
-    visit, new = services.visit_record(actor=request.auth, needs=_needs(payload.needs), photos=photos or [], **data)
+    visit, new = services.visit_record(actor=request.auth, needs=_needs(payload.needs), photos=photos or [],
+                                       signature=signature, **data)
     return Status(201 if new else 200, visit)
 
 

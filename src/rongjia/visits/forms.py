@@ -57,6 +57,12 @@ class VisitForm(ServiceErrors, Styled, forms.Form):
     need_due_on = forms.DateField(label=_("Follow-up due"), required=False,
                                   widget=DayInput())
     photos = MultipleFileField(label=_("Photos"), required=False)
+    signature = forms.FileField(label=_("Signature of the person visited (optional)"), required=False,
+                                widget=forms.ClearableFileInput(attrs={
+                                    "accept": "image/jpeg,image/png", "data-signature-input": "",
+                                    "data-pad-label": _("Signature pad: sign here with a finger"),
+                                    "data-clear-label": _("Clear the signature")}),
+                                help_text=_("Sign on the pad below, or upload a photo of the signature on paper."))
     client_id = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, user, chosen: int | None = None, campaigns=(), **kwargs):
@@ -82,7 +88,7 @@ class VisitForm(ServiceErrors, Styled, forms.Form):
                 "place": data["place"], "companions": data["companions"], "findings": data["findings"],
                 "money": data["money"], "fund": data["fund"], "goods": data["goods"],
                 "campaign_id": data["campaign"], "client_id": data.get("client_id"), "photos": data["photos"],
-                "needs": needs}
+                "needs": needs, "signature": data.get("signature")}
 
 
 class DueVisitForm(ServiceErrors, Styled, forms.Form):

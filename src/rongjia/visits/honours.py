@@ -12,6 +12,7 @@ county, 三等功 by the county, which may leave it to the street.
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -22,6 +23,7 @@ from rongjia.core.audit import audit_actor
 from rongjia.core.models import OrgUnit, Region
 from rongjia.core.regions import CITY, COUNTY, PREFIX_LENGTH, PROVINCE, STREET, pad_code
 from rongjia.core.scoping import code_in_subtree, covers_code
+from rongjia.core.uploads import image_as_small_jpeg
 from rongjia.core.workflow import Machine, Step, transition
 from rongjia.people.models import HouseholdMember, Person
 
@@ -29,6 +31,7 @@ from . import regimes
 from .models import Merit, Plaque, PlaqueEvent
 
 RULE_BEGAN = date(2018, 7, 29)
+PHOTO_MAX_SIDE = 1600
 
 
 # --- 光荣牌 -------------------------------------------------------------------------------------------
@@ -38,6 +41,10 @@ def _hang(plaque, actor, today, data):
     if hung_on > today or hung_on < plaque.issued_on:
         raise ValidationError({"hung_on": _("The day it was hung must lie between its issue and today.")})
     plaque.hung_on, plaque.ceremony = hung_on, (data.get("ceremony") or "").strip()
+    if data.get("photo"):  # the ceremony's photo, checked and made small like a visit's
+        jpeg, _width, _height = image_as_small_jpeg(data["photo"], max_side=PHOTO_MAX_SIDE, field="photo",
+                                                    unreadable=_("Upload a JPEG or PNG photo."))
+        plaque.photo.save("ceremony.jpg", ContentFile(jpeg), save=False)
     return {}
 
 
@@ -59,10 +66,10 @@ def _plaque_event(plaque, actor, step, from_state, note, data, today):
 P = Plaque.State
 PLAQUE = Machine(
     name="plaque", label=gettext_lazy("Honour plaque (光荣牌)"), states=Plaque.State, initial=P.ISSUED,
-    record_event=_plaque_event, saved_fields=("hung_on", "ceremony", "withdrawn_on", "withdraw_reason"),
+    record_event=_plaque_event, saved_fields=("hung_on", "ceremony", "photo", "withdrawn_on", "withdraw_reason"),
     steps=(
         Step("hang", pgettext_lazy("plaque step", "Hang with a ceremony"), (P.ISSUED,), P.HUNG, "visits.record",
-             fields=("hung_on", "ceremony"), effect=_hang),
+             fields=("hung_on", "ceremony", "photo"), effect=_hang),
         Step("withdraw", pgettext_lazy("plaque step", "Withdraw"), (P.ISSUED, P.HUNG), P.WITHDRAWN, "visits.record",
              needs_note=True, effect=_withdraw, rule="《光荣牌悬挂工作实施办法》第十条"),
         Step("restore", pgettext_lazy("plaque step", "Restore"), (P.WITHDRAWN,), P.ISSUED, "visits.record",

@@ -100,6 +100,10 @@ class Campaign(models.Model):
         return self.name
 
 
+def visit_signature_path(visit, filename):
+    return f"visits/signatures/{visit.station_id}/{uuid.uuid4().hex[:12]}.jpg"
+
+
 class Visit(models.Model):
     class Kind(models.TextChoices):
         REGULAR = "regular", pgettext_lazy("visit kind", "Regular visit (常态化走访)")
@@ -132,6 +136,8 @@ class Visit(models.Model):
     goods = models.CharField(_("goods given"), max_length=100, blank=True)
     campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, null=True, blank=True, related_name="visits",
                                  verbose_name=_("campaign"))
+    # The visited person's signature, drawn on the phone or photographed on paper (optional).
+    signature = models.FileField(upload_to=visit_signature_path, max_length=200, blank=True)
     # Made on the phone, offline or not: the same visit sent twice is stored once.
     client_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
@@ -231,6 +237,10 @@ class DueVisit(models.Model):
         return f"{self.person} {self.get_occasion_display()}"
 
 
+def plaque_photo_path(plaque, filename):
+    return f"visits/plaques/{plaque.region_code[:6]}/{plaque.pk}-{uuid.uuid4().hex[:8]}.jpg"
+
+
 class Plaque(models.Model):
     """光荣牌: one per household (the person on file and the household members with them)."""
 
@@ -246,6 +256,7 @@ class Plaque(models.Model):
     issued_on = models.DateField(_("issued on"))
     hung_on = models.DateField(_("hung on"), null=True, blank=True)
     ceremony = models.CharField(_("ceremony"), max_length=200, blank=True)
+    photo = models.FileField(upload_to=plaque_photo_path, max_length=200, blank=True)  # of the ceremony
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     withdraw_reason = models.CharField(_("reason withdrawn"), max_length=200, blank=True)
     version = models.PositiveIntegerField(default=1)

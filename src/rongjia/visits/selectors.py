@@ -4,7 +4,9 @@ from datetime import date
 
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 
-from rongjia.core.scoping import subtree_q
+from rongjia.core.models import OrgUnit
+from rongjia.core.regions import CODE_LENGTH, PREFIX_LENGTH, pad_code
+from rongjia.core.scoping import scope_prefix, subtree_q
 from rongjia.people.models import Person
 
 from .coverage import priority_q
@@ -76,6 +78,49 @@ def campaign_progress(viewer, campaign: Campaign, region: str = "") -> dict:
     figures["spent"] = spent.aggregate(total=Sum("money"))["total"] or 0
     figures["budget"] = (campaign.budget_per_person or 0) * figures["total"]
     return figures
+
+
+def _rolled_up(viewer, rows, count) -> list[dict]:
+    """(station region code, value) rows summed per unit one level below the viewer's own (a county: its
+    streets) by `count(row_dict, value)`, named after the unit: one query for the names."""
+    prefix = scope_prefix(viewer) or ""
+    length = next((size for size in sorted(PREFIX_LENGTH.values()) if size > len(prefix)), CODE_LENGTH)
+    below: dict[str, dict] = {}
+    for code, value in rows:
+        count(below.setdefault(code[:length], {"code": code[:length]}), value)
+    names = dict(OrgUnit.objects.filter(region_code__in=[pad_code(code) for code in below],
+                                        kind__in=(OrgUnit.Kind.CENTRE, OrgUnit.Kind.STATION))
+                 .values_list("region_code", "name"))
+    for row in below.values():
+        row["name"] = names.get(pad_code(row["code"]), row["code"])
+    return sorted(below.values(), key=lambda row: row["code"])
+
+
+def _add(row: dict, key: str) -> None:
+    row[key] = row.get(key, 0) + 1
+
+
+def campaign_progress_below(viewer, campaign: Campaign) -> list[dict]:
+    """The campaign's people ("total") and those visited ("done") per unit one level below the viewer's."""
+    def count(row, visited):
+        _add(row, "total")
+        row.setdefault("done", 0)
+        if visited:
+            _add(row, "done")
+
+    return _rolled_up(viewer, campaign_targets(viewer, campaign).values_list("station__region_code", "visited"),
+                      count)
+
+
+def plaque_counts_below(viewer) -> list[dict]:
+    """Per unit one level below the viewer's: the households eligible, those pending and each plaque state."""
+    def count(row, state):
+        for key in ("eligible", "pending", *Plaque.State.values):
+            row.setdefault(key, 0)
+        _add(row, "eligible")
+        _add(row, state or "pending")
+
+    return _rolled_up(viewer, plaque_eligible(viewer).values_list("station__region_code", "plaque__state"), count)
 
 
 def plaque_list(viewer, *, state: str = ""):

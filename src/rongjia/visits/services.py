@@ -29,6 +29,7 @@ from .models import Campaign, DueVisit, FollowUp, Regime, Visit, VisitPhoto
 
 PHOTO_MAX_SIDE = 1600
 PHOTOS_MAX = 6
+SIGNATURE_MAX_SIDE = 800
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ def _campaign_checked(actor, person: Person, campaign_id, money: Decimal | None,
 def visit_record(*, actor, person_id: int, visited_on: date, kind: str = Visit.Kind.REGULAR,
                  place: str = Visit.Place.HOME, companions: str = "", findings: str = "", money: Decimal | None = None,
                  fund: str = "", goods: str = "", campaign_id: int | None = None, client_id=None, photos=(),
-                 needs: list[NeedIn] = ()) -> tuple[Visit, bool]:
+                 needs: list[NeedIn] = (), signature=None) -> tuple[Visit, bool]:
     """Record a visit; returns it and whether it is new (False: this `client_id` was stored before)."""
     if not actor.can("visits.record"):
         raise PermissionDenied
@@ -115,6 +116,8 @@ def visit_record(*, actor, person_id: int, visited_on: date, kind: str = Visit.K
     campaign = _campaign_checked(actor, person, campaign_id, money, visited_on)
     owners = _owners_in_scope(actor, list(needs), today)
     small_photos = _photos_checked(list(photos))
+    signed = image_as_small_jpeg(signature, max_side=SIGNATURE_MAX_SIDE, field="signature",
+                                 unreadable=_("The signature is not a JPEG or PNG image."))[0] if signature else None
     visit = Visit(person=person, station=person.station, region_code=person.station.region_code, kind=kind,
                   visited_on=visited_on, place=place, companions=companions.strip(), findings=findings.strip(),
                   money=money, fund=fund.strip(), goods=goods.strip(), campaign=campaign, recorded_by=actor,
@@ -122,6 +125,8 @@ def visit_record(*, actor, person_id: int, visited_on: date, kind: str = Visit.K
     visit.full_clean(exclude=["recorded_by", "client_id"])
     try:
         with transaction.atomic(), audit_actor(actor):
+            if signed:
+                visit.signature.save("signature.jpg", ContentFile(signed), save=False)
             visit.save()
             for jpeg, width, height in small_photos:
                 photo = VisitPhoto(visit=visit, width=width, height=height)

@@ -25,6 +25,7 @@ urlpatterns = [
     path("plaques/", views_honours.plaques, name="plaques"),
     path("plaques/issue", views_honours.plaque_issue, name="plaque_issue"),
     path("plaques/<int:pk>/step", views_honours.plaque_step, name="plaque_step"),
+    path("plaques/<int:pk>/photo", views_honours.plaque_photo, name="plaque_photo"),
     path("merits/", views_honours.merits, name="merits"),
     path("merits/new", views_honours.merit_register, name="merit_register"),
     path("merits/<int:pk>/step", views_honours.merit_step, name="merit_step"),

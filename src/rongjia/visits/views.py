@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -129,9 +129,15 @@ def visit_detail(request, pk):
 
 @capability_required("visits.view")
 def visit_photo(request, pk, photo_pk):
-    """A photo, only through this scoped view (MEDIA_ROOT is never served directly)."""
     photo = get_visible_or_404(VisitPhoto.objects.all(), request.user, pk=photo_pk, visit_id=pk)
-    return FileResponse(photo.image.open("rb"), content_type="image/jpeg")
+    return jpeg_response(photo.image)
+
+
+def jpeg_response(stored) -> FileResponse:
+    """A stored photo (always re-encoded JPEG), served only through a scoped view: MEDIA_ROOT never is."""
+    if not stored:
+        raise Http404
+    return FileResponse(stored.open("rb"), content_type="image/jpeg")
 
 
 @capability_required("visits.record")

@@ -12,7 +12,7 @@ from rongjia.core.scoping import get_visible_or_404
 from . import services
 from .forms import CampaignForm
 from .models import Campaign
-from .selectors import campaign_list, campaign_progress, campaign_targets
+from .selectors import campaign_list, campaign_progress, campaign_progress_below, campaign_targets
 
 
 @capability_required("visits.view")
@@ -45,4 +45,4 @@ def campaign_detail(request, pk):
     page, query = paginate(request, targets.order_by("station__region_code", "name_initials", "id"))
     return render(request, "visits/campaign_detail.html", {
         "campaign": campaign, "figures": campaign_progress(request.user, campaign), "page": page, "query": query,
-        "waiting": waiting})
+        "waiting": waiting, "below": campaign_progress_below(request.user, campaign)})

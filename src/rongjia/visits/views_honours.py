@@ -17,7 +17,8 @@ from rongjia.core.workflow import steps_open_to
 from . import honours
 from .forms import MeritForm, PlaqueIssueForm, StepForm
 from .models import Merit, Plaque
-from .selectors import merit_list, plaque_counts, plaque_list
+from .selectors import merit_list, plaque_counts, plaque_counts_below, plaque_list
+from .views import jpeg_response
 
 
 @capability_required("visits.view")
@@ -28,7 +29,8 @@ def plaques(request):
         plaque.steps = [honours.PLAQUE.step(a) for a in steps_open_to(honours.PLAQUE, plaque, request.user)]
     form = PlaqueIssueForm(user=request.user) if request.user.can("visits.record") else None
     return render(request, "visits/plaques.html", {"page": page, "query": query, "state": state, "form": form,
-                                                   "counts": plaque_counts(request.user), "states": Plaque.State})
+                                                   "counts": plaque_counts(request.user), "states": Plaque.State,
+                                                   "below": plaque_counts_below(request.user)})
 
 
 @require_POST
@@ -57,7 +59,8 @@ def _step(request, take, pk, back):
     data = form.cleaned_data
     try:
         take(actor=request.user, pk=pk, action=data["action"], version=data["version"], note=data["note"],
-             day=data["day"], ceremony=data["ceremony"])
+             day=data["day"], ceremony=data["ceremony"], **({"photo": request.FILES["photo"]}
+                                                            if "photo" in request.FILES else {}))
     except (ValidationError, StaleVersion, PermissionDenied) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc) or _("Not allowed.")])))
     else:
@@ -73,6 +76,12 @@ def plaque_step(request, pk):
 
     get_visible_or_404(Plaque.objects.all(), request.user, pk=pk)
     return _step(request, take, pk, "visits:plaques")
+
+
+@capability_required("visits.view")
+def plaque_photo(request, pk):
+    """The ceremony's photo, only through this scoped view."""
+    return jpeg_response(get_visible_or_404(Plaque.objects.all(), request.user, pk=pk).photo)
 
 
 @capability_required("visits.view")

@@ -3,7 +3,6 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,6 +15,7 @@ from rongjia.core.scoping import get_visible_or_404
 from . import wall
 from .forms import person_choices
 from .models import HonourEntry
+from .views import jpeg_response
 
 
 class HonourForm(ServiceErrors, Styled, forms.Form):
@@ -61,7 +61,4 @@ def honour_remove(request, pk):
 
 @capability_required("visits.view")
 def honour_photo(request, pk):
-    entry = get_visible_or_404(HonourEntry.objects.all(), request.user, pk=pk)
-    if not entry.photo:
-        raise Http404
-    return FileResponse(entry.photo.open("rb"), content_type="image/jpeg")
+    return jpeg_response(get_visible_or_404(HonourEntry.objects.all(), request.user, pk=pk).photo)

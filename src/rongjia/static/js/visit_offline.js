@@ -34,16 +34,59 @@
     remove: function (id) { return withStore("readwrite", function (s) { return s.delete(id); }); }
   };
 
+  /* The signature pad: a white canvas the person signs on with a finger; data-signed once something is drawn. */
+
+  function signaturePad(form) {
+    var input = form.querySelector("[data-signature-input]");
+    if (!input) return;
+    var canvas = document.createElement("canvas"), clear = document.createElement("button");
+    canvas.width = 600; canvas.height = 200;
+    canvas.className = "form-control p-0 mt-2";
+    canvas.setAttribute("role", "img");
+    canvas.setAttribute("aria-label", input.dataset.padLabel || "signature pad");
+    canvas.style.touchAction = "none";
+    canvas.style.height = "120px";
+    clear.type = "button"; clear.className = "btn btn-sm mt-1"; clear.textContent = input.dataset.clearLabel || "Clear";
+    input.parentNode.insertBefore(clear, input.nextSibling);
+    input.parentNode.insertBefore(canvas, clear);
+    var pen = canvas.getContext("2d"), drawing = false;
+    function blank() { pen.fillStyle = "#fff"; pen.fillRect(0, 0, canvas.width, canvas.height); delete canvas.dataset.signed; }
+    function at(event) {
+      var box = canvas.getBoundingClientRect();
+      return [(event.clientX - box.left) * canvas.width / box.width, (event.clientY - box.top) * canvas.height / box.height];
+    }
+    blank();
+    pen.lineWidth = 3; pen.lineCap = "round"; pen.strokeStyle = "#111";
+    canvas.addEventListener("pointerdown", function (event) { drawing = true; pen.beginPath(); pen.moveTo.apply(pen, at(event)); });
+    canvas.addEventListener("pointermove", function (event) {
+      if (!drawing) return;
+      pen.lineTo.apply(pen, at(event)); pen.stroke(); canvas.dataset.signed = "yes";
+    });
+    ["pointerup", "pointerleave"].forEach(function (name) { canvas.addEventListener(name, function () { drawing = false; }); });
+    clear.addEventListener("click", blank);
+    form.signatureCanvas = canvas;
+    form.addEventListener("reset", function () { setTimeout(blank, 0); });
+  }
+
+  function signatureBlob(form) {
+    if (!form.signatureCanvas || !form.signatureCanvas.dataset.signed) return null;
+    var data = atob(form.signatureCanvas.toDataURL("image/png").split(",")[1]), bytes = new Uint8Array(data.length);
+    for (var i = 0; i < data.length; i++) bytes[i] = data.charCodeAt(i);
+    return new Blob([bytes], {type: "image/png"});
+  }
+
   function entryFrom(form) {
-    var data = new FormData(form), fields = [], photos = [], need = {};
+    var data = new FormData(form), fields = [], photos = [], need = {}, signature = signatureBlob(form);
     data.forEach(function (value, name) {
       if (name === "csrfmiddlewaretoken") return;
       if (name === "photos") { if (value && value.size) photos.push(value); return; }
+      if (name === "signature") { if (!signature && value && value.size) signature = value; return; }
       if (NEED_FIELDS.indexOf(name) >= 0) { need[name] = value; return; }
       if (value !== "") fields.push([API_NAMES[name] || name, value]);
     });
     if (need.need) fields.push(["needs", JSON.stringify([{need: need.need, owner_id: need.need_owner, due_on: need.need_due_on}])]);
-    return {client_id: data.get("client_id"), fields: fields, photos: photos, saved_at: new Date().toISOString()};
+    return {client_id: data.get("client_id"), fields: fields, photos: photos, signature: signature,
+            saved_at: new Date().toISOString()};
   }
 
   function csrfToken() {
@@ -62,6 +105,7 @@
     var body = new FormData();
     entry.fields.forEach(function (pair) { body.append(pair[0], pair[1]); });
     entry.photos.forEach(function (photo) { body.append("photos", photo, photo.name || "photo.jpg"); });
+    if (entry.signature) body.append("signature", entry.signature, "signature.png");
     return fetch(apiUrl(), {method: "POST", body: body, credentials: "same-origin",
                             headers: {"X-CSRFToken": csrfToken(), "Accept": "application/json"}})
       .then(function (response) {
@@ -161,6 +205,7 @@
        served with, and two visits recorded from it must not look like one visit sent twice. */
     var form = document.querySelector("[data-visit-form]");
     if (form && window.indexedDB) form.querySelector("input[name=client_id]").value = uuid4();
+    if (form) signaturePad(form);
     var holder = document.querySelector("[data-visit-sw]");
     if (holder && "serviceWorker" in navigator) {
       navigator.serviceWorker.register(holder.dataset.visitSw, {scope: holder.dataset.visitScope}).catch(function () {});
