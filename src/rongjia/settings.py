@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "rongjia.people",
     "rongjia.petitions",
     "rongjia.visits",
+    "rongjia.worklist",
     "rongjia.insights",
     "rongjia.api",
     "rongjia.demo",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("people/", include("rongjia.people.urls")),
     path("petitions/", include("rongjia.petitions.urls")),
     path("visits/", include("rongjia.visits.urls")),
+    path("worklist/", include("rongjia.worklist.urls")),
     path("mailbox/", include("rongjia.petitions.mailbox.urls")),
     path("statistics/", include("rongjia.insights.urls")),
     path("", include("rongjia.network.urls")),

@@ -230,6 +230,19 @@ def inject_axe(page) -> None:
         page.evaluate(AXE_JS.read_text())
 
 
+def check(page, name: str, width: int) -> list[str]:
+    """Screenshot the page (var/screenshots/<name>-<width>.png); report horizontal overflow and axe-core's
+    violations."""
+    page.screenshot(path=str(SCREENSHOT_DIR / f"{name}-{width}.png"), full_page=True)
+    problems = []
+    if not page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"):
+        problems.append(f"{name}: horizontal overflow")
+    inject_axe(page)
+    problems += [f"{name}: {v}" for v in page.evaluate(
+        "async () => (await axe.run()).violations.map(v => `${v.id}: ${v.help} — ${v.nodes[0].target}`)")]
+    return problems
+
+
 def require_htmx(page) -> None:
     """Fail at once, rather than by a timeout, when the page has no htmx (e.g. static files not served)."""
     if page.evaluate("typeof htmx") == "undefined":

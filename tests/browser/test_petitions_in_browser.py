@@ -3,21 +3,9 @@ the county's dashboard, the warnings, the lawyer pool, and the supervision mailb
 
 import pytest
 
-from tests.browser.conftest import SCREENSHOT_DIR, inject_axe, require_htmx
+from tests.browser.conftest import check, require_htmx
 
 pytestmark = pytest.mark.browser
-
-
-def check(page, name: str, width: int) -> list[str]:
-    """Screenshot the page; report horizontal overflow and axe-core's violations."""
-    page.screenshot(path=str(SCREENSHOT_DIR / f"{name}-{width}.png"), full_page=True)
-    problems = []
-    if not page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"):
-        problems.append(f"{name}: horizontal overflow")
-    inject_axe(page)
-    problems += [f"{name}: {v}" for v in page.evaluate(
-        "async () => (await axe.run()).violations.map(v => `${v.id}: ${v.help} — ${v.nodes[0].target}`)")]
-    return problems
 
 
 @pytest.mark.parametrize(("width", "height"), [(360, 740), (1366, 768)])

@@ -6,21 +6,10 @@ import uuid
 
 import pytest
 
-from tests.browser.conftest import SCREENSHOT_DIR, inject_axe, wait_until
+from tests.browser.conftest import SCREENSHOT_DIR, check, wait_until
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 360, "height": 740}
-
-
-def check(page, name: str, width: int) -> list[str]:
-    page.screenshot(path=str(SCREENSHOT_DIR / f"{name}-{width}.png"), full_page=True)
-    problems = []
-    if not page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"):
-        problems.append(f"{name}: horizontal overflow")
-    inject_axe(page)
-    problems += [f"{name}: {v}" for v in page.evaluate(
-        "async () => (await axe.run()).violations.map(v => `${v.id}: ${v.help} — ${v.nodes[0].target}`)")]
-    return problems
 
 
 def test_a_visit_recorded_without_signal_arrives_once(new_page, demo_url):

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from rongjia.accounts.models import AccountChange, Role
 from rongjia.core.models import Region
+from rongjia.network.services import rectification_record
 from rongjia.people.models import ImportJob, StatusProposal
 from rongjia.petitions.backlog.models import BacklogCase
 from rongjia.petitions.legal_aid.services import lawyer_save
@@ -22,6 +23,11 @@ from rongjia.petitions.services import petition_register
 from rongjia.visits.honours import merit_register, plaque_issue
 from rongjia.visits.services import NeedIn, campaign_launch, visit_record
 from rongjia.visits.wall import honour_add
+from rongjia.worklist.inspections import finding_add, inspection_plan
+from rongjia.worklist.notes import info_report_send, meeting_record
+from rongjia.worklist.recurrence import recurrence_save
+from rongjia.worklist.services import task_assign
+from rongjia.worklist.targets import Target
 from tests.factories import person_at, unit_at, valid_id_number
 
 
@@ -60,7 +66,8 @@ def records_in(county: str, director, label: str, village: str | None = None) ->
     return Records(ids={"person": person.pk, "petition": petition.pk, "feedback": feedback.pk, "lawyer": lawyer.pk,
                         "station": unit_at(village).pk, "user": director.pk, "job": job.pk, "region": village,
                         "account_change": change.pk, "status_proposal": proposal.pk, **outreach,
-                        **_visit_records(director, person, village, label)})
+                        **_visit_records(director, person, village, label),
+                        **_worklist_records(director, county, village, label)})
 
 
 def _visit_records(director, person, village: str, label: str) -> dict:
@@ -77,6 +84,27 @@ def _visit_records(director, person, village: str, label: str) -> dict:
                         story=f"{label}张三的事迹")
     return {"visit": visit.pk, "follow_up": visit.follow_ups.get().pk, "campaign": campaign.pk, "plaque": plaque.pk,
             "merit": merit.pk, "honour": honour.pk}
+
+
+def _worklist_records(director, county: str, village: str, label: str) -> dict:
+    """A task to the village (its part), a standing menu, a rectification item, an inspection with a finding, an
+    information report and a meeting with a decision."""
+    today, station = timezone.localdate(), unit_at(village)
+    task = task_assign(actor=director, title=f"{label}年终任务", kind="special", due_on=today,
+                       target=Target(units=[station.pk]))
+    menu = recurrence_save(actor=director, title=f"{label}月度菜单", kind="monthly", frequency="monthly",
+                           target=Target(units=[station.pk]))
+    item = rectification_record(actor=director, unit=station, reason=f"{label}整改事项")
+    inspection = inspection_plan(actor=director, kind="spot", title=f"{label}抽查", population_prefix=county,
+                                 population_level=5, sample_size=2, checklist=[{"item": "台账", "max": 10}],
+                                 starts_on=today, ends_on=today)
+    finding_add(actor=director, target_id=inspection.targets.first().pk, text=f"{label}检查发现")
+    report = info_report_send(actor=director, title=f"{label}信息简报", body=f"{label}简报正文", happened_on=today)
+    meeting = meeting_record(actor=director, kind="business", held_on=today, attendees=f"{label}站长",
+                             minutes=f"{label}会议纪要", decisions=[f"{label}会议决定"])
+    return {"task": task.pk, "part": task.assignments.get().pk, "recurrence": menu.pk, "rectification": item.pk,
+            "inspection": inspection.pk, "inspection_target": inspection.targets.first().pk,
+            "info_report": report.pk, "work_meeting": meeting.pk, "decision": meeting.decisions.get().pk}
 
 
 def _outreach_records(director, county: str, village: str, label: str) -> dict:
@@ -128,7 +156,16 @@ PK_BY_ROUTE = {**{f"people:{name}": "job" for name in IMPORT_JOB_ROUTES}, "peopl
                "visits:plaque_step": "plaque", "visits:plaque_photo": "plaque", "visits:merit_step": "merit",
                "visits:honour_remove": "honour",
                "visits:honour_photo": "honour", "people:status_proposal_decide": "status_proposal"}
-PK_BY_NAMESPACE = {"people": "person", "petitions": "petition", "network": "station", "visits": "visit"}
+WORKLIST_ROUTES = {
+    **{name: "task" for name in ("task_detail", "task_export", "task_step", "task_file")},
+    **{name: "part" for name in ("part_detail", "part_report", "part_review", "evidence_file")},
+    **{name: "inspection" for name in ("inspection_detail", "inspection_close", "target_score", "finding_add",
+                                       "finding_photo", "finding_rectify")},
+    "recurrence_toggle": "recurrence", "rectification_make_task": "rectification", "report_detail": "info_report",
+    "report_step": "info_report", "meeting_detail": "work_meeting"}
+PK_BY_ROUTE.update({f"worklist:{name}": kind for name, kind in WORKLIST_ROUTES.items()})
+PK_BY_NAMESPACE = {"people": "person", "petitions": "petition", "network": "station", "visits": "visit",
+                   "worklist": "task"}
 STRING_KWARGS = {"kind": "household", "action": "accept"}
 
 
@@ -153,7 +190,8 @@ def fill(name: str, kwargs: tuple, records: Records) -> dict | None:
 def api_params(records: Records) -> dict:
     return {"code": records.ids["region"], "station_id": records.ids["station"], "person_id": records.ids["person"],
             "job_id": records.ids["job"], "petition_id": records.ids["petition"], "visit_id": records.ids["visit"],
-            "campaign_id": records.ids["campaign"]}
+            "campaign_id": records.ids["campaign"], "task_id": records.ids["task"], "part_id": records.ids["part"],
+            "inspection_id": records.ids["inspection"], "target_id": records.ids["inspection_target"]}
 
 
 def visible_text(response) -> str:

@@ -21,8 +21,11 @@ from rongjia.people.models import ImportJob
 from rongjia.people.services_records import person_photo_set
 from rongjia.petitions.models import Petition, PetitionAttachment
 from rongjia.petitions.services_files import attachment_add
+from rongjia.worklist.models import Evidence
+from rongjia.worklist.services import assignment_report
 from tests.factories import VILLAGE_CODE, person_at, unit_at
 from tests.petitions.test_workflow import register
+from tests.worklist.conftest import assign
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 MB = 1024 * 1024
@@ -190,8 +193,18 @@ def evidence_service(cast, upload):
     checklist_entry_save(actor=cast.village_worker, unit=unit_at(VILLAGE_CODE), item=item, met=True, evidence=upload)
 
 
-@pytest.mark.parametrize("service", [photo_service, attachment_service, evidence_service],
-                         ids=lambda service: service.__name__)
+def task_photo_service(cast, upload):
+    part = assign(cast.county_director).assignments.get(region_code=VILLAGE_CODE)
+    assignment_report(actor=cast.village_worker, assignment_id=part.pk, progress=10, photos=[upload])
+
+
+def task_file_service(cast, upload):
+    part = assign(cast.county_director).assignments.get(region_code=VILLAGE_CODE)
+    assignment_report(actor=cast.village_worker, assignment_id=part.pk, progress=10, files=[upload])
+
+
+@pytest.mark.parametrize("service", [photo_service, attachment_service, evidence_service, task_photo_service,
+                                     task_file_service], ids=lambda service: service.__name__)
 @pytest.mark.parametrize("width, height", [(20000, 20000), (10000, 10000), (8000, 8000)],
                          ids=["over Pillow's limit", "over Pillow's warning", "over ours"])
 def test_an_image_claiming_too_many_pixels_is_refused_before_decoding(service, width, height, cast, dirs,
@@ -203,10 +216,12 @@ def test_an_image_claiming_too_many_pixels_is_refused_before_decoding(service, w
         service(cast, SimpleUploadedFile("bomb.png", png_claiming(width, height)))
     assert pixel_refusal(refused.value)
     assert not PetitionAttachment.objects.exists() and not ChecklistEntry.objects.exists()
+    assert not Evidence.objects.exists()
     assert not any(media.rglob("*.*"))
 
 
-@pytest.mark.parametrize("service", [attachment_service, evidence_service], ids=lambda service: service.__name__)
+@pytest.mark.parametrize("service", [attachment_service, evidence_service, task_photo_service, task_file_service],
+                         ids=lambda service: service.__name__)
 def test_an_image_that_is_only_its_magic_bytes_is_refused(service, cast, dirs):
     """Its first bytes say PNG, but no header follows to count its pixels: refused as not an image."""
     with pytest.raises(ValidationError) as refused:

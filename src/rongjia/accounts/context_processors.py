@@ -9,6 +9,7 @@ NAV_ITEMS = [
     ("people.view", "people:person_list", _("Served people")),
     ("petitions.view", "petitions:petition_list", _("Petitions")),
     ("visits.view", "visits:due", _("Visits")),
+    ("worklist.view", "worklist:inbox", _("Tasks")),
     ("people.grid_edit", "people:my_grid", _("My grid")),
     ("people.view", "insights:dashboard", _("Statistics")),
     ("org.view", "network:network_stats", _("Network statistics")),

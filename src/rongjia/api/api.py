@@ -16,6 +16,8 @@ from .petitions import router as petitions_router
 from .regions import router as regions_router
 from .stations import router as stations_router
 from .visits import router as visits_router
+from .worklist import inspections_router
+from .worklist import router as tasks_router
 
 # The errors every operation can answer, each {"detail": "..."} (422 adds "errors" by field).
 ERROR_RESPONSES = {
@@ -60,6 +62,8 @@ api.add_router("/jobs/", jobs_router)
 api.add_router("/calendar/", calendar_router)
 api.add_router("/petitions/", petitions_router)
 api.add_router("/visits/", visits_router)
+api.add_router("/tasks/", tasks_router)
+api.add_router("/inspections/", inspections_router)
 
 
 @api.exception_handler(StaleVersion)

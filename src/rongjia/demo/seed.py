@@ -23,6 +23,7 @@ from .petitions_backlog_seed import seed_backlog
 from .petitions_outreach_seed import seed_mediation, seed_outreach
 from .petitions_seed import seed_petitions
 from .visits_seed import seed_visits
+from .worklist_seed import seed_worklist
 
 # Meets the password rules (8+ characters, 3 character classes); printed by seed_demo.
 DEMO_PASSWORD = "Rongjia#2026"
@@ -71,6 +72,7 @@ class DemoReport:
     people: int = 0
     petitions: int = 0
     visits: int = 0
+    tasks: int = 0
 
 
 def seed_demo(*, county_prefix: str, people: int = 35_000) -> DemoReport:
@@ -98,6 +100,7 @@ def seed_demo(*, county_prefix: str, people: int = 35_000) -> DemoReport:
         seed_outreach(county_prefix=county_prefix)
         seed_mediation(county_prefix=county_prefix)
         report.visits = seed_visits(county_prefix=county_prefix)
+        report.tasks = seed_worklist(county_prefix=county_prefix)
     return report
 
 

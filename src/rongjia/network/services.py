@@ -136,6 +136,16 @@ def rectification_record(*, actor, unit: OrgUnit, reason: str) -> Rectification:
         return Rectification.objects.create(unit=unit, reason=reason[:300], created_by=actor)
 
 
+def rectification_close(*, actor, rectification: Rectification) -> Rectification:
+    """Mark an item put right (the worklist does, when the unit's evidence of the fix is accepted)."""
+    with transaction.atomic(), audit_actor(actor):
+        item = get_visible_or_404(Rectification.objects.select_for_update(of=("self",)), actor, pk=rectification.pk)
+        if item.status != Rectification.Status.DONE:
+            item.status = Rectification.Status.DONE
+            item.save(update_fields=["status"])
+        return item
+
+
 def staff_save(*, actor, unit: OrgUnit, staff: StaffMember | None = None, **fields) -> StaffMember:
     """Add a staff member to a unit, or change one (name, post, employment, veteran, phone, in post)."""
     unit = _editable_unit(actor, unit)

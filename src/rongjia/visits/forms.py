@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rongjia.accounts.models import User
-from rongjia.core.forms import DayInput, ServiceErrors, Styled
+from rongjia.core.forms import DayInput, MultipleFileField, ServiceErrors, Styled
 from rongjia.people.models import Person
 
 from .festivals import FIRST_YEAR, LAST_YEAR
@@ -16,20 +16,6 @@ from .models import Campaign, DueVisit, Merit, Regime, Visit
 from .services import NeedIn
 
 PEOPLE_IN_A_SELECT = 500
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else ([data] if data else [])
-        return [super(MultipleFileField, self).clean(item, initial) for item in files]
 
 
 def person_choices(user, chosen: int | None) -> list[tuple[int | str, str]]:

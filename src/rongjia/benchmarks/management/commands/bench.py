@@ -10,6 +10,8 @@ The figures (choose with --only / --skip; all by default):
   dashboard the statistics dashboard per viewer vs hand-written SQL over the source tables and
            over the figure tables (--dashboard-viewers)
   coverage the visit coverage page per county viewer vs hand-written SQL over the same tables
+  worklist a province-wide task to all of Gansu's units (assigning vs one INSERT … SELECT) and its
+           roll-up page vs hand-written SQL (~1 min the first time: loads Gansu's units, rolled back)
   regions  the whole country's region import into an empty table vs a raw bulk insert (~1 min)
 """
 
@@ -24,7 +26,7 @@ from rongjia.benchmarks.measure import Figure, peak_rss_mb, table
 
 # In the order they run and print. A new figure is a name here and a `_figure_<name>` method below
 # that returns its Figure rows (raise CommandError when it cannot run).
-FIGURES = ("import", "lists", "dashboard", "coverage", "regions")
+FIGURES = ("import", "lists", "dashboard", "coverage", "worklist", "regions")
 
 
 def _names(value: str) -> list[str]:
@@ -149,6 +151,14 @@ class Command(BaseCommand):
             return bench_coverage(viewer=viewer, requests=max(10, requests // 5))
         except ValueError as exc:
             raise CommandError(f"走访覆盖：{exc}") from None
+
+    def _figure_worklist(self, *, requests, **options) -> list[Figure]:
+        from rongjia.benchmarks.worklist import bench_worklist
+
+        try:
+            return bench_worklist(requests=max(10, requests // 5))
+        except ValueError as exc:
+            raise CommandError(f"任务清单：{exc}") from None
 
     def _figure_regions(self, **options) -> list[Figure]:
         from rongjia.benchmarks.regions import RegionBenchError, bench_region_import

@@ -37,6 +37,7 @@ class Command(BaseCommand):
         self.stdout.write(f"一人一档：新建服务对象档案 {report.people} 份")
         self.stdout.write(f"信访：新建演示信访事项 {report.petitions} 件")
         self.stdout.write(f"走访：新建一年的走访记录 {report.visits} 条")
+        self.stdout.write(f"任务清单：县级下发任务 {report.tasks} 项（含季度任务、月度菜单、督办、抽查整改）")
         stats = refresh_stats()  # the dashboards read precomputed figures: bring them up to date now
         done = "重算" if stats.full else "刷新"
         self.stdout.write(f"统计：{stats.touched:,} 项日统计已{done}，用时 {stats.seconds:.1f} 秒")

@@ -1,0 +1,45 @@
+from django.urls import path
+
+from . import views, views_inspections, views_notes, views_parts, views_steering
+
+app_name = "worklist"
+
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("tasks/", views.task_list, name="task_list"),
+    path("tasks/new", views.task_new, name="task_new"),
+    path("tasks/<int:pk>/", views.task_detail, name="task_detail"),
+    path("tasks/<int:pk>/export", views.task_export, name="task_export"),
+    path("tasks/<int:pk>/step", views.task_step, name="task_step"),
+    path("tasks/<int:pk>/files/<int:file_pk>", views.task_file, name="task_file"),
+    path("parts/<int:pk>/", views_parts.part_detail, name="part_detail"),
+    path("parts/<int:pk>/report", views_parts.part_report, name="part_report"),
+    path("parts/<int:pk>/review", views_parts.part_review, name="part_review"),
+    path("parts/<int:pk>/evidence/<int:evidence_pk>", views_parts.evidence_file, name="evidence_file"),
+    path("review/", views_steering.review_list, name="review_list"),
+    path("overdue/", views_steering.overdue_list, name="overdue_list"),
+    path("recurring/", views_steering.recurrence_list, name="recurrence_list"),
+    path("recurring/new", views_steering.recurrence_new, name="recurrence_new"),
+    path("recurring/<int:pk>/toggle", views_steering.recurrence_toggle, name="recurrence_toggle"),
+    path("rectifications/", views_steering.rectification_list, name="rectifications"),
+    path("rectifications/below-standard", views_steering.rectify_below, name="rectify_below"),
+    path("rectifications/<int:pk>/task", views_steering.rectification_make_task, name="rectification_make_task"),
+    path("inspections/", views_inspections.inspection_list, name="inspection_list"),
+    path("inspections/new", views_inspections.inspection_new, name="inspection_new"),
+    path("inspections/<int:pk>/", views_inspections.inspection_detail, name="inspection_detail"),
+    path("inspections/<int:pk>/close", views_inspections.inspection_close, name="inspection_close"),
+    path("inspections/<int:pk>/targets/<int:target_pk>/score", views_inspections.target_score, name="target_score"),
+    path("inspections/<int:pk>/targets/<int:target_pk>/findings", views_inspections.finding_add,
+         name="finding_add"),
+    path("inspections/<int:pk>/findings/<int:finding_pk>/photo", views_inspections.finding_photo,
+         name="finding_photo"),
+    path("inspections/<int:pk>/findings/<int:finding_pk>/rectify", views_inspections.finding_rectify,
+         name="finding_rectify"),
+    path("reports/", views_notes.report_list, name="report_list"),
+    path("reports/new", views_notes.report_new, name="report_new"),
+    path("reports/<int:pk>/", views_notes.report_detail, name="report_detail"),
+    path("reports/<int:pk>/step", views_notes.report_step, name="report_step"),
+    path("meetings/", views_notes.meeting_list, name="meeting_list"),
+    path("meetings/new", views_notes.meeting_new, name="meeting_new"),
+    path("meetings/<int:pk>/", views_notes.meeting_detail, name="meeting_detail"),
+]
