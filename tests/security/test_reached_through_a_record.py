@@ -139,6 +139,39 @@ def test_after_a_transfer_the_new_county_reads_the_person_but_not_the_old_visits
     assert api.status_code == 200 and api.json()["count"] == 0
 
 
+def test_a_task_reaches_each_unit_with_its_own_part_only(cast, client_for, token_for):
+    """A task assigned to two villages: each village opens the task, but its roll-up, its unit list, its export
+    and the API's parts hold that village's own part only, never the sibling's note, figures or evidence."""
+    from datetime import timedelta
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from rongjia.worklist.services import assignment_report, task_assign
+    from rongjia.worklist.targets import Target
+    from tests.factories import VILLAGE2_CODE, small_png
+
+    task = task_assign(actor=cast.county_director, title="两村共同任务", kind="collection",
+                       due_on=timezone.localdate() + timedelta(days=5),
+                       target=Target(units=[unit_at(VILLAGE_CODE).pk, unit_at(VILLAGE2_CODE).pk]),
+                       fields=[{"key": "f1", "label": "走访人数", "type": "number", "required": False}])
+    part = task.assignments.get(region_code=VILLAGE_CODE)
+    assignment_report(actor=cast.village_worker, assignment_id=part.pk, progress=50, note="古泉的进展说明",
+                      values={"f1": "7731"}, photos=[SimpleUploadedFile("p.png", small_png())])
+    sibling = client_for(cast.village2_worker)
+    pages = [reverse("worklist:task_detail", args=[task.pk]), reverse("worklist:task_export", args=[task.pk]),
+             reverse("worklist:inbox") + "?show=all"]
+    texts = {url: visible_text(sibling.get(url)) for url in pages}
+    leaks = [url for url, text in texts.items() if "古泉" in text or "7731" in text]
+    assert not leaks, f"the sibling village's part shows on: {leaks}"
+    headers = {"Authorization": f"Bearer {token_for(cast.village2_worker)}"}
+    parts = sibling.get(f"/api/v1/tasks/{task.pk}/parts", headers=headers).json()
+    rollup = sibling.get(f"/api/v1/tasks/{task.pk}/rollup", headers=headers).json()
+    assert parts["count"] == 1 and rollup["total"] == 1 and rollup["counts"]["doing"] == 0
+    county = visible_text(client_for(cast.county_director).get(reverse("worklist:task_export", args=[task.pk])))
+    assert "古泉" in county and "7731" in county  # the assigner sees every assignee's
+
+
 # --- every contribution has a planted case ----------------------------------------------------------------
 
 PLANTED = {

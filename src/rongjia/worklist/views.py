@@ -7,8 +7,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from rongjia.core.decorators import capability_required
@@ -22,9 +21,14 @@ from .forms import TaskForm
 from .models import Assignment, Kind, Meeting, MeetingDecision, Task, TaskFile
 from .workflow import TASK, steps_open_to_task
 
-INBOX_TABS = [("open", pgettext_lazy("inbox tab", "Open")), ("week", _lazy("Due this week")),
-              ("overdue", _lazy("Overdue")),
-              ("returned", _lazy("Returned for more")), ("urged", _lazy("Urged (督办)")), ("all", _lazy("All"))]
+INBOX_TABS = [("open", pgettext_lazy("inbox tab", "Open")), ("week", gettext_lazy("Due this week")),
+              ("overdue", gettext_lazy("Overdue")), ("returned", gettext_lazy("Returned for more")),
+              ("urged", gettext_lazy("Urged (督办)")), ("all", gettext_lazy("All"))]
+
+
+BUCKET_LABELS = [("done", gettext_lazy("Done")), ("submitted", gettext_lazy("Awaiting review")),
+                 ("doing", gettext_lazy("In progress")), ("todo", gettext_lazy("Not started")),
+                 ("overdue", gettext_lazy("Overdue"))]
 
 
 @capability_required("worklist.view")
@@ -40,7 +44,7 @@ def inbox(request):
 def task_list(request):
     state, kind = request.GET.get("state", "open"), request.GET.get("kind", "")
     tasks = selectors.issued(request.user, state=state, kind=kind if kind in Kind.values else "").annotate(
-        done=Count("assignments", filter=Q(assignments__state=Assignment.State.DONE)))
+        done=Count("assignments", filter=Q(assignments__state=Assignment.State.DONE))).order_by("-created_at", "-id")
     page, query = paginate(request, tasks)
     return render(request, "worklist/task_list.html", {"page": page, "query": query, "state": state, "kind": kind,
                                                        "kinds": Kind.choices, "states": Task.State.choices})
@@ -100,10 +104,6 @@ def task_detail(request, pk):
         "task": task, "own": own, "children": children, "page": page, "query": query, "region": region,
         "bucket": bucket, "buckets": BUCKET_LABELS, "files": task.files.all(), "overdue": task.due_on <
         timezone.localdate(), "steps": steps_open_to_task(request.user, task), "machine": TASK})
-
-
-BUCKET_LABELS = [("done", _lazy("Done")), ("submitted", _lazy("Awaiting review")), ("doing", _lazy("In progress")),
-                 ("todo", _lazy("Not started")), ("overdue", _lazy("Overdue"))]
 
 
 @capability_required("worklist.view")

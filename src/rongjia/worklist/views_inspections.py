@@ -17,6 +17,7 @@ from rongjia.core.scoping import get_visible_or_404
 
 from . import inspections as service
 from .forms import FindingForm, InspectionForm
+from .history import shown
 from .models import Finding, Inspection, InspectionTarget
 
 
@@ -62,7 +63,7 @@ def inspection_detail(request, pk, errors=None, status=200):
     inspection = get_visible_or_404(Inspection.objects.select_related("issuer", "inspector"), request.user, pk=pk)
     targets = list(inspection.targets.select_related("unit").prefetch_related("findings"))
     for target in targets:
-        target.rows = [(index, item, target.scores.get(str(index), "")) for index, item in
+        target.rows = [(index, item, shown(target.scores.get(str(index), ""))) for index, item in
                        enumerate(inspection.checklist)]
     return render(request, "worklist/inspection_detail.html", {
         "inspection": inspection, "targets": targets, "finding_form": FindingForm(), "errors": errors or {},
