@@ -108,7 +108,10 @@ def test_detail_carries_the_profile_and_the_facts(cast, network, token_for, clie
 def test_detail_of_a_unit_without_a_profile(cast, token_for, client):
     unit = unit_at(VILLAGE_CODE)
     body = api(client, "get", f"/api/v1/stations/{unit.pk}", token_for(cast.village_worker)).json()
-    assert body["area_m2"] is None and body["profile_version"] == 1 and body["five_have"] == []
+    assert body["area_m2"] is None and body["profile_version"] == 1
+    national = ["有机构", "有编制", "有人员", "有经费", "有保障"]  # the country's list (no county list here)
+    assert [item["name"] for item in body["five_have"]] == national
+    assert not any(item["met"] for item in body["five_have"])
     assert body["staff"]["total"] == 0 and body["below_standard"] is False
 
 

@@ -19,7 +19,8 @@ def test_the_county_sets_its_wording_and_its_units_follow_it(cast, client_for):
     items = ChecklistBook("five_have").items_for(VILLAGE_CODE)
     assert [i.name for i in items] == NAMES.split("\n")
     assert {i.jurisdiction_code for i in items} == {"320115"}
-    assert ChecklistBook("five_have").items_for("320114000000") == []  # the neighbour county is untouched
+    neighbour = ChecklistBook("five_have").items_for("320114000000")  # untouched: it keeps the national list
+    assert {i.jurisdiction_code for i in neighbour} == {""} and neighbour[0].name == "有机构"
 
 
 def test_rewording_keeps_answers_but_answered_items_cannot_be_dropped(cast, tmp_path):

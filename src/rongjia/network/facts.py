@@ -37,9 +37,17 @@ class ChecklistBook:
         for item in ChecklistItem.objects.filter(kind=kind).order_by("position"):
             self.by_jurisdiction[item.jurisdiction_code].append(item)
 
-    def items_for(self, code: str) -> list[ChecklistItem]:
-        jurisdiction = nearest_jurisdiction(code, self.by_jurisdiction)
-        return self.by_jurisdiction[jurisdiction] if jurisdiction is not None else []
+    def items_for(self, code: str, level: int | None = None) -> list[ChecklistItem]:
+        """The list of the nearest jurisdiction that has one for a unit of `level` (None: a region's row,
+        whatever level its list is for)."""
+        lists = {jurisdiction: items for jurisdiction, items in self.by_jurisdiction.items()
+                 if level is None or _for_level(items, level)}
+        jurisdiction = nearest_jurisdiction(code, lists)
+        return lists[jurisdiction] if jurisdiction is not None else []
+
+
+def _for_level(items: list[ChecklistItem], level: int) -> bool:
+    return any(not item.levels or level in item.levels for item in items)
 
 
 class StandardBook:
@@ -135,8 +143,9 @@ def unit_facts(units: list[OrgUnit], *, on: date | None = None) -> dict[int, Uni
         ChecklistItem.Kind.DISPLAY), StandardBook()
     for f in facts.values():
         code = f.unit.region_code
-        f.five_have = [(item, entries.get((f.unit.pk, item.pk))) for item in five_have.items_for(code)]
-        f.display = [(item, entries.get((f.unit.pk, item.pk))) for item in display.items_for(code)]
+        level = f.unit.level
+        f.five_have = [(item, entries.get((f.unit.pk, item.pk))) for item in five_have.items_for(code, level)]
+        f.display = [(item, entries.get((f.unit.pk, item.pk))) for item in display.items_for(code, level)]
         if f.unit.is_main:
             f.standard = standards.for_unit(f.unit, on)
             f.shortfalls = shortfalls(f)
@@ -155,6 +164,8 @@ def shortfalls(f: UnitFacts) -> list[str]:
             found.append(_("area %(area)s m² below %(min)s m²") % {"area": f.area, "min": s.min_area_m2})
     if s.min_staff is not None and f.staff < s.min_staff:
         found.append(_("%(n)d staff, standard %(min)d") % {"n": f.staff, "min": s.min_staff})
+    if s.min_full_time_staff is not None and f.full_time < s.min_full_time_staff:
+        found.append(_("%(n)d full-time staff, standard %(min)d") % {"n": f.full_time, "min": s.min_full_time_staff})
     return found
 
 

@@ -23,6 +23,8 @@ class StandardForm(forms.Form):
                                      decimal_places=1, widget=forms.NumberInput(attrs={**_TEXT, "step": "0.1"}))
     min_staff = forms.IntegerField(label=_("Minimum staff"), required=False, min_value=0,
                                    widget=forms.NumberInput(attrs=_TEXT))
+    min_full_time_staff = forms.IntegerField(label=_("Minimum full-time staff (专职)"), required=False, min_value=0,
+                                             widget=forms.NumberInput(attrs=_TEXT))
     effective_from = forms.DateField(label=_("Effective from"),
                                      widget=forms.DateInput(attrs={**_TEXT, "type": "date"}, format="%Y-%m-%d"))
     note = forms.CharField(label=_("Source"), required=False, max_length=200,
@@ -48,8 +50,9 @@ class StandardForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("min_area_m2") is None and data.get("min_staff") is None:
-            raise forms.ValidationError(_("Give a minimum area, a minimum staff count, or both."))
+        if all(data.get(name) is None for name in ("min_area_m2", "min_staff", "min_full_time_staff")):
+            raise forms.ValidationError(_("Give a minimum area, a minimum staff count or a minimum of full-time "
+                                          "staff."))
         if self.region is not None and data.get("level") is not None and data["level"] < self.region.level:
             self.add_error("level", _("No unit of this level lies inside the jurisdiction."))
         return data

@@ -49,8 +49,9 @@ class StationProfile(models.Model):
 class ChecklistItem(models.Model):
     """One line of a jurisdiction's 五有 list or display checklist (data, SPEC C1).
 
-    A unit follows the list of the nearest jurisdiction above it that defines one:
-    江宁区 (320115) words its 五有 differently from 深圳 (4403).
+    A unit follows the list of the nearest jurisdiction above it that defines one for the unit's
+    level: the country's (jurisdiction "") is the national 五有 (有机构、有编制、有人员、有经费、有保障,
+    seed 004); 深圳 (4403) words its own for its 街道 and 社区 stations only (seed 003).
     """
 
     class Kind(models.TextChoices):
@@ -62,6 +63,8 @@ class ChecklistItem(models.Model):
     position = models.PositiveSmallIntegerField(_("position"))
     name = models.CharField(_("name"), max_length=100)
     needs_evidence = models.BooleanField(_("needs a photo or file"), default=True)
+    # The unit levels the jurisdiction's list is for; empty: every level.
+    levels = models.JSONField(_("for the levels"), default=list, blank=True)
 
     class Meta:
         ordering = ["kind", "jurisdiction_code", "position"]
@@ -109,6 +112,8 @@ class Standard(models.Model):
     min_area_m2 = models.DecimalField(_("minimum area (m²)"), max_digits=8, decimal_places=1, null=True,
                                       blank=True, validators=[MinValueValidator(0)])
     min_staff = models.PositiveIntegerField(_("minimum staff"), null=True, blank=True)
+    # 专职 staff counted from the staff directory (seed 001: 乡镇、街道 "必须配齐2至3名专职工作人员")
+    min_full_time_staff = models.PositiveIntegerField(_("minimum full-time staff"), null=True, blank=True)
     effective_from = models.DateField(_("effective from"))
     note = models.CharField(_("source"), max_length=200, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
@@ -117,8 +122,8 @@ class Standard(models.Model):
         ordering = ["jurisdiction_code", "level", "-effective_from"]
         constraints = [
             models.UniqueConstraint(fields=["jurisdiction_code", "level", "effective_from"], name="one_standard_a_day"),
-            models.CheckConstraint(condition=Q(min_area_m2__isnull=False) | Q(min_staff__isnull=False),
-                                   name="standard_sets_a_minimum"),
+            models.CheckConstraint(condition=Q(min_area_m2__isnull=False) | Q(min_staff__isnull=False)
+                                   | Q(min_full_time_staff__isnull=False), name="standard_sets_a_minimum"),
         ]
         verbose_name = _("standard")
 

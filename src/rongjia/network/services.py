@@ -80,7 +80,7 @@ def checklist_entry_save(*, actor, unit: OrgUnit, item: ChecklistItem, met: bool
                          evidence: UploadedFile | None = None) -> ChecklistEntry:
     """Tick (or untick) one 五有 or display item for a unit, optionally with new evidence."""
     unit = _editable_unit(actor, unit)
-    if item not in ChecklistBook(item.kind).items_for(unit.region_code):
+    if item not in ChecklistBook(item.kind).items_for(unit.region_code, unit.level):
         raise ValidationError(_("This item is not on the list of the unit's jurisdiction."))
     extension = evidence_check(evidence) if evidence else None
     with transaction.atomic(), audit_actor(actor):
@@ -96,7 +96,7 @@ def checklist_entry_save(*, actor, unit: OrgUnit, item: ChecklistItem, met: bool
 
 
 def standard_create(*, actor, jurisdiction_code: str, level: int, effective_from: date,
-                    min_area_m2=None, min_staff=None, note: str = "") -> Standard:
+                    min_area_m2=None, min_staff=None, min_full_time_staff=None, note: str = "") -> Standard:
     """Centre staff set a new standard for their own jurisdiction or one below it.
 
     Standards are never edited in place: a change is a new standard with a later date, so
@@ -107,7 +107,8 @@ def standard_create(*, actor, jurisdiction_code: str, level: int, effective_from
     if not jurisdiction_code.isdigit() or not covers_code(actor, jurisdiction_code.ljust(12, "0")):
         raise ValidationError({"jurisdiction_code": _("Choose a jurisdiction inside your own.")})
     standard = Standard(jurisdiction_code=jurisdiction_code, level=level, effective_from=effective_from,
-                        min_area_m2=min_area_m2, min_staff=min_staff, note=note.strip(), created_by=actor)
+                        min_area_m2=min_area_m2, min_staff=min_staff, min_full_time_staff=min_full_time_staff,
+                        note=note.strip(), created_by=actor)
     with transaction.atomic(), audit_actor(actor):
         standard.full_clean(exclude=["created_by"])
         standard.save()

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rongjia.core.forms import DayInput, MultipleFileField, ServiceErrors, Styled
-from rongjia.core.regions import LEVEL_CHOICES
+from rongjia.core.regions import LEVEL_CHOICES, PREFIX_LENGTH
 
 from . import fields as task_fields
 from .history import shown
@@ -154,7 +154,7 @@ class InspectionForm(ServiceErrors, Styled, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["population_level"].choices = levels_below(unit)
         if unit is not None:
-            self.fields["population_prefix"].initial = unit.region_code.rstrip("0") or unit.region_code
+            self.fields["population_prefix"].initial = unit.region_code[:PREFIX_LENGTH[unit.level]]
         self.fields["starts_on"].initial = timezone.localdate()
 
     def clean_checklist_text(self):

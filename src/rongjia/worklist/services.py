@@ -18,7 +18,7 @@ from rongjia.network.services import rectification_close
 
 from . import evidence as evidence_files
 from .fields import clean_values, missing_required
-from .models import Assignment, AssignmentEvent, Evidence, Kind, Task, TaskFile
+from .models import Assignment, AssignmentEvent, Evidence, Kind, Meeting, Task, TaskFile
 from .targets import Target, chosen_units, describe
 from .workflow import ASSIGNMENT, TASK, reviewing_level
 
@@ -46,6 +46,10 @@ def task_assign(*, actor, title: str, kind: str, due_on: date, target: Target, i
         raise ValidationError({"due_on": _("The due date has already passed.")})
     if review_level is not None and review_level <= actor.org_unit.level:
         raise ValidationError({"review_level": _("The reviewing level must lie below yours.")})
+    if rectification is not None and not Rectification.objects.visible_to(actor).filter(pk=rectification.pk).exists():
+        raise ValidationError(_("This rectification item is not in your area."))
+    if decision is not None and not Meeting.objects.visible_to(actor).filter(pk=decision.meeting_id).exists():
+        raise ValidationError(_("This meeting is not in your area."))
     files = evidence_files.checked(attachments, ())
     if len(files) > MAX_ATTACHMENTS:
         raise ValidationError({"attachments": _("At most %(n)d attachments.") % {"n": MAX_ATTACHMENTS}})

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -36,7 +37,8 @@ def part_detail(request, pk, report_form=None, note_form=None, status=200):
         "report_form": report_form or ReportForm(task=part.task, values=part.values, progress=part.progress),
         "note_form": note_form or NoteForm(),
         "may_report": own and "report" in steps and part.task.state == part.task.State.OPEN,
-        "may_review": "accept" in steps, "may_urge": "urge" in steps and not own}, status=status)
+        "may_review": "accept" in steps,
+        "may_urge": "urge" in steps and not own and part.task.due_on < timezone.localdate()}, status=status)
 
 
 @require_POST
