@@ -36,6 +36,7 @@ def test_station_and_statistics_pages_look_finished(new_page, demo_url, width, h
         ("station-staff", f"{station}staff"),
         ("network-stats", f"{demo_url}/network/stats/"),
         ("network-stats-street", f"{demo_url}/network/stats/?region=320115003000"),
+        ("training-gaps", f"{demo_url}/network/training/"),
     ]:
         assert page.goto(url).status == 200, url
         page.wait_for_timeout(300)  # let ECharts draw

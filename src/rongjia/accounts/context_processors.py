@@ -15,6 +15,7 @@ NAV_ITEMS = [
     ("org.view", "network:network_stats", _("Network statistics")),
     ("network.standards", "network:standard_list", _("Standards")),
     ("network.standards", "network:checklists", _("Five haves")),
+    ("network.standards", "network:training", _("Training")),
     ("accounts.manage", "accounts:user_list", _("Accounts")),
     ("accounts.manage", "accounts:role_list", _("Roles")),
     ("accounts.manage", "accounts:change_list", _("Approvals")),

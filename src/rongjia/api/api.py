@@ -15,6 +15,7 @@ from .people import router as people_router
 from .petitions import router as petitions_router
 from .regions import router as regions_router
 from .stations import router as stations_router
+from .training import router as training_router
 from .visits import router as visits_router
 from .worklist import inspections_router
 from .worklist import router as tasks_router
@@ -62,6 +63,7 @@ api.add_router("/jobs/", jobs_router)
 api.add_router("/calendar/", calendar_router)
 api.add_router("/petitions/", petitions_router)
 api.add_router("/visits/", visits_router)
+api.add_router("/training/", training_router)
 api.add_router("/tasks/", tasks_router)
 api.add_router("/inspections/", inspections_router)
 

@@ -1,0 +1,74 @@
+"""Training compliance (seed 003 (五)): every worker of the network is trained (轮训) at least once a year. Who in
+post has no training this year, per unit and rolled up one level down, from the staff directory's training records;
+the counts and the list are one predicate."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import Substr
+
+from rongjia.core.models import Region
+from rongjia.core.regions import PREFIX_LENGTH, pad_code
+from rongjia.core.scoping import region_prefix_or_404, scope_prefix, subtree_q
+
+from .models import StaffMember, TrainingRecord
+
+
+def trained_q(year: int) -> Q:
+    """A staff member with a training record dated in the year."""
+    return Q(Exists(TrainingRecord.objects.filter(staff=OuterRef("pk"), date__year=year)))
+
+
+def staff_in_post(viewer, region: str = ""):
+    staff = StaffMember.objects.visible_to(viewer).filter(active=True)
+    if region:
+        staff = staff.filter(subtree_q("unit__region_code", region_prefix_or_404(viewer, region)))
+    return staff
+
+
+def untrained(viewer, year: int, region: str = ""):
+    """Staff in post with no training this year, unit by unit."""
+    return (staff_in_post(viewer, region).exclude(trained_q(year)).select_related("unit")
+            .order_by("unit__region_code", "name", "id"))
+
+
+@dataclass
+class TrainingRow:
+    code: str
+    name: str
+    staff: int = 0
+    trained: int = 0
+
+    @property
+    def untrained(self) -> int:
+        return self.staff - self.trained
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.trained / self.staff) if self.staff else None
+
+
+def compliance(viewer, year: int, region: str = "") -> tuple[TrainingRow, list[TrainingRow]]:
+    """The staff in post and those trained this year under `region` (default: the viewer's area), and per region
+    one level down: two grouped queries."""
+    prefix = region or scope_prefix(viewer) or ""
+    staff = staff_in_post(viewer, region)
+    figures = {"staff": Count("id"), "trained": Count("id", filter=trained_q(year))}
+    total = staff.aggregate(**figures)
+    names = _names([prefix]) if prefix else {}
+    own = TrainingRow(prefix, names.get(prefix, ""), total["staff"], total["trained"])
+    child_length = next((n for n in sorted(PREFIX_LENGTH.values()) if n > len(prefix)), None)
+    if child_length is None:
+        return own, []
+    rows = (staff.annotate(child=Substr("unit__region_code", 1, child_length)).values("child")
+            .annotate(**figures).order_by("child"))
+    rows = list(rows)
+    names = _names([row["child"] for row in rows])
+    return own, [TrainingRow(row["child"], names.get(row["child"], row["child"]), row["staff"], row["trained"])
+                 for row in rows]
+
+
+def _names(prefixes: list[str]) -> dict[str, str]:
+    padded = {pad_code(prefix): prefix for prefix in prefixes}
+    return {padded[code]: name for code, name in Region.objects.filter(code__in=padded).values_list("code", "name")}
+
