@@ -58,3 +58,68 @@ def test_page_api_and_workbench_agree_and_outsiders_see_nothing(cast, staff, cli
     assert api(Client(), "get", "/api/v1/training/untrained", token_for(cast.outsider)).json()["count"] == 0
     export = client_for(cast.county_director).get(f"/network/training/untrained.xlsx?year={staff}")
     assert export.status_code == 200
+
+
+def test_a_course_completed_writes_the_training_records(cast, staff, client_for):
+    from datetime import timedelta
+
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.http import Http404
+
+    from rongjia.network import services_training
+    from rongjia.network.models import StaffMember
+
+    today = timezone.localdate()
+    with pytest.raises(ValidationError):  # a village station does not organise courses
+        services_training.course_create(actor=cast.village_worker, title="x", starts_on=today, ends_on=today,
+                                        hours=4)
+    course = services_training.course_create(actor=cast.county_director, title="政策法规培训班",
+                                             starts_on=today - timedelta(days=2), ends_on=today, hours=16)
+    untrained_before = training.untrained(cast.county_director, today.year).count()
+    dingwu = list(StaffMember.objects.filter(name__in=["丁", "戊"]).values_list("pk", flat=True))
+    assert services_training.enrol(actor=cast.county_director, course_id=course.pk, staff_ids=dingwu) == 2
+    assert services_training.enrol(actor=cast.county_director, course_id=course.pk, staff_ids=dingwu) == 0
+    stranger = StaffMemberFactory(unit=unit_at("320114000000"), name="外县人员")
+    with pytest.raises(Http404):  # another county's centre: the same answer as a missing course
+        services_training.enrol(actor=cast.outsider, course_id=course.pk, staff_ids=[stranger.pk])
+    with pytest.raises(ValidationError):
+        services_training.enrol(actor=cast.county_director, course_id=course.pk, staff_ids=[stranger.pk])
+    with pytest.raises(PermissionDenied):  # the village reads the course but does not run it
+        services_training.enrol(actor=cast.village_worker, course_id=course.pk, staff_ids=dingwu)
+    enrolments = list(course.enrolments.values_list("pk", flat=True))
+    with pytest.raises(ValidationError):
+        services_training.complete(actor=cast.county_director, course_id=course.pk, enrolment_ids=enrolments,
+                                   completed_on=today + timedelta(days=1))
+    assert services_training.complete(actor=cast.county_director, course_id=course.pk, enrolment_ids=enrolments,
+                                      completed_on=today) == 2
+    assert training.untrained(cast.county_director, today.year).count() == untrained_before - 2
+    page = client_for(cast.village2_worker).get(f"/network/training/courses/{course.pk}/").content.decode()
+    assert "戊" in page and "丙" not in page  # the village reads its own people on the county's course
+    assert client_for(cast.outsider).get(f"/network/training/courses/{course.pk}/").status_code == 404
+    organisers = dict((centre.region_code, n) for centre, n in training.organisers(cast.county_director, today.year))
+    assert organisers == {"320115000000": 1}
+
+
+def test_placements_a_month_at_the_centre_above(cast, staff):
+    from datetime import timedelta
+
+    from django.core.exceptions import ValidationError
+
+    from rongjia.network import services_training
+    from rongjia.network.models import StaffMember
+
+    today = timezone.localdate()
+    street_worker = StaffMember.objects.get(name="己")
+    assert street_worker in training.placement_gaps(cast.county_director)
+    assert not training.placement_gaps(cast.county_director).filter(name="甲").exists()  # a village's: not due
+    with pytest.raises(ValidationError):
+        village_worker = StaffMember.objects.get(name="甲")
+        services_training.placement_record(actor=cast.county_director, staff_id=village_worker.pk,
+                                           starts_on=today - timedelta(days=40), ends_on=today)
+    short = services_training.placement_record(actor=cast.county_director, staff_id=street_worker.pk,
+                                               starts_on=today - timedelta(days=10), ends_on=today)
+    assert short.host.region_code == "320115000000" and short.days == 11
+    assert street_worker in training.placement_gaps(cast.county_director)  # ten days are not a month
+    services_training.placement_record(actor=cast.county_director, staff_id=street_worker.pk,
+                                       starts_on=today - timedelta(days=60), ends_on=today - timedelta(days=31))
+    assert street_worker not in training.placement_gaps(cast.county_director)

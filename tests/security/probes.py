@@ -13,6 +13,7 @@ from django.utils import timezone
 from rongjia.accounts.models import AccountChange, Role
 from rongjia.core.models import Region
 from rongjia.network.services import rectification_record
+from rongjia.network.services_training import course_create
 from rongjia.people.models import ImportJob, StatusProposal
 from rongjia.petitions.backlog.models import BacklogCase
 from rongjia.petitions.legal_aid.services import lawyer_save
@@ -98,12 +99,14 @@ def _worklist_records(director, county: str, village: str, label: str) -> dict:
     inspection = inspection_plan(actor=director, kind="spot", title=f"{label}抽查", population_prefix=county,
                                  population_level=5, sample_size=2, checklist=[{"item": "台账", "max": 10}],
                                  starts_on=today, ends_on=today)
-    finding_add(actor=director, target_id=inspection.targets.first().pk, text=f"{label}检查发现")
+    finding = finding_add(actor=director, target_id=inspection.targets.first().pk, text=f"{label}检查发现")
     report = info_report_send(actor=director, title=f"{label}信息简报", body=f"{label}简报正文", happened_on=today)
     meeting = meeting_record(actor=director, kind="business", held_on=today, attendees=f"{label}站长",
                              minutes=f"{label}会议纪要", decisions=[f"{label}会议决定"])
-    return {"task": task.pk, "part": task.assignments.get().pk, "recurrence": menu.pk, "rectification": item.pk,
-            "inspection": inspection.pk, "inspection_target": inspection.targets.first().pk,
+    course = course_create(actor=director, title=f"{label}培训班", starts_on=today, ends_on=today, hours=8)
+    return {"course": course.pk, "task": task.pk, "part": task.assignments.get().pk, "recurrence": menu.pk,
+            "rectification": item.pk,
+            "inspection": inspection.pk, "inspection_target": inspection.targets.first().pk, "finding": finding.pk,
             "info_report": report.pk, "work_meeting": meeting.pk, "decision": meeting.decisions.get().pk}
 
 
@@ -164,9 +167,13 @@ WORKLIST_ROUTES = {
     "recurrence_toggle": "recurrence", "rectification_make_task": "rectification", "report_detail": "info_report",
     "report_step": "info_report", "meeting_detail": "work_meeting"}
 PK_BY_ROUTE.update({f"worklist:{name}": kind for name, kind in WORKLIST_ROUTES.items()})
+PK_BY_ROUTE.update({f"network:{name}": "course" for name in ("course_detail", "course_enrol", "course_complete")})
 PK_BY_NAMESPACE = {"people": "person", "petitions": "petition", "network": "station", "visits": "visit",
                    "worklist": "task"}
 STRING_KWARGS = {"kind": "household", "action": "accept"}
+# Secondary ids that name a record of their own under the first (an inspection's target and finding): the real
+# one, so the answer does not hang on which ids a database's sequences happened to give.
+SECONDARY_KWARGS = {"target_pk": "inspection_target", "finding_pk": "finding"}
 
 
 def fill(name: str, kwargs: tuple, records: Records) -> dict | None:
@@ -182,6 +189,8 @@ def fill(name: str, kwargs: tuple, records: Records) -> dict | None:
             values[kwarg] = records.ids["region"]
         elif kwarg in STRING_KWARGS:
             values[kwarg] = STRING_KWARGS[kwarg]
+        elif kwarg in SECONDARY_KWARGS:
+            values[kwarg] = records.ids[SECONDARY_KWARGS[kwarg]]
         else:  # a secondary id under the record: the record alone decides
             values[kwarg] = 1
     return values

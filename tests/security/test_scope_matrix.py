@@ -21,7 +21,7 @@ from tests.security.probes import api_params, fill, records_in, routes, visible_
 
 # each on one outside record only
 MARKERS = ("外县张三", "外县信访事项", "外县意见内容", "外县律师", "外县走访情况", "外县慰问活动", "外县修缮屋顶",
-           "外县年终任务", "外县整改事项", "外县检查发现", "外县信息简报", "外县会议纪要")
+           "外县年终任务", "外县整改事项", "外县检查发现", "外县信息简报", "外县会议纪要", "外县培训班")
 PROBED_CAST = ("village_worker", "village2_worker", "grid_worker", "street_worker", "county_director", "leader",
                "auditor", "security_admin", "system_admin")
 NO_DATA = {403, 404, 405}

@@ -1,6 +1,8 @@
 """API: training compliance (seed 003 (五)): the staff in post and those trained in a year, under a region and per
 region one level down, and who is not yet trained. The same selectors as the page."""
 
+from datetime import date
+from decimal import Decimal
 from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
@@ -65,3 +67,23 @@ def training_compliance(request, year: Year | None = None, region: str = ""):
 def training_untrained(request, year: Year | None = None, region: str = ""):
     _require(request.auth)
     return training.untrained(request.auth, year or timezone.localdate().year, region)
+
+
+class CourseOut(Schema):
+    id: int
+    organiser_id: int
+    title: str
+    starts_on: date
+    ends_on: date
+    hours: Decimal
+    place: str
+    enrolled: int
+    completed: int
+
+
+@router.get("/courses", response=list[CourseOut])
+@paginate(Pages, page_size=50)
+def training_courses(request, year: Year | None = None):
+    """Courses of `year` organised in the caller's area or above it, with their participants and completions."""
+    _require(request.auth)
+    return training.courses_of(request.auth, year or timezone.localdate().year)

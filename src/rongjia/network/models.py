@@ -15,7 +15,7 @@ from django.utils.translation import pgettext_lazy
 from rongjia.core.crypto import EncryptedTextField
 from rongjia.core.models import OrgUnit
 from rongjia.core.regions import LEVEL_CHOICES
-from rongjia.core.scoping import ScopedQuerySet
+from rongjia.core.scoping import ScopedQuerySet, at_or_above_q, scope_prefix, subtree_q
 from rongjia.core.validators import validate_phone
 
 
@@ -177,11 +177,86 @@ class StaffMember(models.Model):
         return self.name
 
 
+class CourseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Courses organised in the viewer's area, and those organised above it (which its staff attend)."""
+        prefix = scope_prefix(user)
+        if prefix is None:
+            return self.none()
+        return self.filter(subtree_q("organiser_code", prefix) | at_or_above_q("organiser_code",
+                                                                              user.org_unit.region_code))
+
+
+class Course(models.Model):
+    """A training course (业务培训班) a centre organises for the staff below it: seed 003 (五) asks every city and
+    district centre for at least 2 a year, and every worker to be trained once a year."""
+
+    organiser = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("organiser"))
+    organiser_code = models.CharField(max_length=12, db_index=True, editable=False)
+    title = models.CharField(_("title"), max_length=100)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1, validators=[MinValueValidator(0.5)])
+    place = models.CharField(_("place"), max_length=100, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    objects = CourseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        verbose_name = _("course")
+
+    def __str__(self):
+        return self.title
+
+
+class Enrolment(models.Model):
+    """A staff member on a course; completing it writes the staff member's training record."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="enrolments")
+    staff = models.ForeignKey("StaffMember", on_delete=models.CASCADE, related_name="enrolments")
+    region_code = models.CharField(max_length=12, db_index=True, editable=False)  # the staff member's unit's
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["region_code", "id"]
+        constraints = [models.UniqueConstraint(fields=["course", "staff"], name="one_enrolment_per_course")]
+
+    def __str__(self):
+        return f"{self.course} · {self.staff}"
+
+
+class Placement(models.Model):
+    """随岗锻炼: a street station's worker at the district centre, or a district centre's at the city's, for at least a
+    month (seed 003 (五))."""
+
+    staff = models.ForeignKey("StaffMember", on_delete=models.CASCADE, related_name="placements")
+    region_code = models.CharField(max_length=12, db_index=True, editable=False)  # the staff member's unit's
+    host = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("at"))
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"))
+    days = models.PositiveSmallIntegerField(editable=False)  # the length, so "a month at least" is one comparison
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+        verbose_name = _("placement (随岗锻炼)")
+
+    def __str__(self):
+        return f"{self.staff} @ {self.host}"
+
+
 class TrainingRecord(models.Model):
     staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="trainings")
     date = models.DateField(_("date"))
     course = models.CharField(_("course"), max_length=100)
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1, validators=[MinValueValidator(0)])
+    # set when the record comes from completing one of the network's own courses
+    from_course = models.ForeignKey(Course, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
         ordering = ["-date"]

@@ -1,17 +1,19 @@
 """Training compliance (seed 003 (五)): every worker of the network is trained (轮训) at least once a year. Who in
-post has no training this year, per unit and rolled up one level down, from the staff directory's training records;
-the counts and the list are one predicate."""
+post has no training this year, per unit and rolled up one level down, from the staff directory's training records
+(a completed course writes one); the counts and the list are one predicate. Beside it: who still owes a month of
+随岗锻炼, and how many courses each city and district centre organised."""
 
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Substr
 
-from rongjia.core.models import Region
-from rongjia.core.regions import PREFIX_LENGTH, pad_code
+from rongjia.core.models import OrgUnit, Region
+from rongjia.core.regions import CITY, COUNTY, PREFIX_LENGTH, pad_code
 from rongjia.core.scoping import region_prefix_or_404, scope_prefix, subtree_q
 
-from .models import StaffMember, TrainingRecord
+from .models import Course, Placement, StaffMember, TrainingRecord
+from .services_training import MONTH_DAYS, PLACEMENT_LEVELS
 
 
 def trained_q(year: int) -> Q:
@@ -72,3 +74,35 @@ def _names(prefixes: list[str]) -> dict[str, str]:
     padded = {pad_code(prefix): prefix for prefix in prefixes}
     return {padded[code]: name for code, name in Region.objects.filter(code__in=padded).values_list("code", "name")}
 
+
+
+# --- 随岗锻炼 and the centres' own courses ------------------------------------------------------------------
+
+def placement_gaps(viewer):
+    """Staff in post at district centres and street stations without a month (30 days or more) of 随岗锻炼 at the
+    centre one level up."""
+    done = Placement.objects.filter(staff=OuterRef("pk"), days__gte=MONTH_DAYS)
+    return (staff_in_post(viewer).filter(unit__level__in=PLACEMENT_LEVELS).exclude(Exists(done))
+            .select_related("unit").order_by("unit__region_code", "name", "id"))
+
+
+def courses_of(viewer, year: int):
+    return Course.objects.visible_to(viewer).filter(starts_on__year=year).select_related("organiser").annotate(
+        enrolled=Count("enrolments"), completed=Count("enrolments", filter=Q(enrolments__completed_on__isnull=False)))
+
+
+def enrolment_candidates(viewer, course: Course):
+    """Staff in post in the organiser's area, not yet on the course."""
+    prefix = course.organiser_code[:PREFIX_LENGTH[course.organiser.level]]
+    return (staff_in_post(viewer).filter(subtree_q("unit__region_code", prefix))
+            .exclude(enrolments__course=course).select_related("unit").order_by("unit__region_code", "name"))
+
+
+def organisers(viewer, year: int) -> list[tuple[OrgUnit, int]]:
+    """The city and district centres in the viewer's area and the courses each organised in the year (two a year
+    is the rule)."""
+    centres = list(OrgUnit.objects.visible_to(viewer).filter(level__in=(CITY, COUNTY), kind=OrgUnit.Kind.CENTRE)
+                   .order_by("region_code"))
+    counts = dict(Course.objects.filter(organiser__in=centres, starts_on__year=year).values_list("organiser")
+                  .annotate(n=Count("id")).order_by())
+    return [(centre, counts.get(centre.pk, 0)) for centre in centres]
