@@ -38,7 +38,8 @@ KNOWN_AMBIGUOUS = {
         P + "core/audit_selectors.py", P + "people/forms_records.py", P + "petitions/outreach/forms.py",
         P + "petitions/templates/petitions/outreach/meeting_list.html",
         P + "petitions/templates/petitions/outreach/sensitive_periods.html",
-        P + "visits/templates/visits/visit_list.html", P + "worklist/forms.py"}),
+        P + "visits/templates/visits/visit_list.html", P + "worklist/forms.py",
+        P + "network/forms_training.py"}),
     "To": ("截止日期: the last day of a date range (transfers use “transfer destination”)", {
         P + "core/audit_selectors.py"}),
     "Outcome": ("答复结果: a petition's answer (legal aid uses “legal aid result”)", {

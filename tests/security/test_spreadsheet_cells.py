@@ -66,6 +66,7 @@ def _workbooks(cast, client_for) -> dict[str, bytes]:
         "mailbox:inbox_export": director.get(reverse("mailbox:inbox_export")),
         "network:network_stats_export": director.get(reverse("network:network_stats_export") + "?region=320115"),
         "network:station_export": director.get(reverse("network:station_export")),
+        "network:training_export": director.get(reverse("network:training_export")),
         "people:as_of_export": director.get(reverse("people:as_of_export") + f"?day={today}"),
         "people:export_full": director.post(reverse("people:export_full"), {"reason": "核对", "confirm": "on"}),
         "people:import_template": client_for(cast.village_worker).get(reverse("people:import_template")),

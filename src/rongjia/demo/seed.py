@@ -22,6 +22,7 @@ from .people_seed import seed_people
 from .petitions_backlog_seed import seed_backlog
 from .petitions_outreach_seed import seed_mediation, seed_outreach
 from .petitions_seed import seed_petitions
+from .training_seed import seed_training
 from .visits_seed import seed_visits
 from .worklist_seed import seed_worklist
 
@@ -92,6 +93,7 @@ def seed_demo(*, county_prefix: str, people: int = 35_000) -> DemoReport:
         county_prefix=county_prefix,
         first_grid_workers={grid_worker.org_unit.region_code: grid_worker} if grid_worker else {},
     )
+    seed_training(county_prefix=county_prefix)
     report.people = seed_people(county_prefix=county_prefix, total=people) if people else 0
     if report.people:
         seed_people_records(county_prefix=county_prefix)
