@@ -26,7 +26,7 @@ def main_units(level: int, prefix: str = HOME_COUNTY) -> int:
 def test_a_task_to_every_village_station_of_the_county(cast):
     task = assign(cast.county_director, levels=[5])
     assert task.assignee_count == main_units(5) == task.assignments.count() > 100
-    assert set(task.assignments.values_list("state", flat=True)) == {A.TODO}
+    assert set(task.assignments.values_list("state", flat=True)) == {A.NOT_STARTED}
     assert "村" in task.chosen or "Village" in task.chosen
 
 
@@ -107,7 +107,7 @@ def test_what_the_task_requires_must_be_there_to_submit(cast):
         assignment_report(actor=cast.village_worker, assignment_id=part.pk, progress=10,
                           files=[SimpleUploadedFile("a.pdf", b"MZ\x90\x00 an executable")])
     part.refresh_from_db()
-    assert (part.state, part.progress, part.values, part.version) == (A.TODO, 0, {}, 1)
+    assert (part.state, part.progress, part.values, part.version) == (A.NOT_STARTED, 0, {}, 1)
     assert not AssignmentEvent.objects.exists() and not Evidence.objects.exists()
     assignment_submit(actor=cast.village_worker, assignment_id=part.pk, values={"f1": "3"}, photos=[photo()])
     assert Assignment.objects.get(pk=part.pk).state == A.DONE
@@ -143,7 +143,7 @@ def test_nothing_is_reported_on_a_closed_task(cast, task):
     task_step(actor=cast.county_director, task_id=task.pk, action="close")
     with pytest.raises(ValidationError, match="已关闭"):
         assignment_report(actor=cast.village_worker, assignment_id=part.pk, progress=50)
-    assert Assignment.objects.get(pk=part.pk).state == A.TODO
+    assert Assignment.objects.get(pk=part.pk).state == A.NOT_STARTED
 
 
 def test_a_unit_reports_only_on_its_own_part(cast, task):

@@ -3,7 +3,7 @@
 from django.db.models import Q
 
 from .models import Region
-from .regions import LEVEL_BY_SLUG
+from .regions import LEVEL_BY_SLUG, pad_code
 from .scoping import admin_subtree_q, code_search_q
 
 
@@ -20,3 +20,9 @@ def region_admin_list(user, *, q: str = "", level: str = ""):
     if q:
         regions = regions.filter(Q(name__icontains=q) | code_search_q("code", q))
     return regions.order_by("code")
+
+
+def prefix_names(prefixes) -> dict[str, str]:
+    """The region's name for each code prefix ("320115" -> 江宁区), in one query: the rows of a roll-up."""
+    padded = {pad_code(prefix): prefix for prefix in prefixes}
+    return {padded[code]: name for code, name in Region.objects.filter(code__in=padded).values_list("code", "name")}

@@ -22,7 +22,7 @@ from rongjia.worklist.targets import Target
 A = Assignment.State
 VISITS_FIELD = [{"key": "f1", "label": "本期走访人数", "type": "number", "min": 0, "max": 2000, "required": True}]
 # The share of villages in each state: most done, some waiting for review, some under way, a few not started.
-SPREAD = [A.DONE] * 13 + [A.SUBMITTED] * 3 + [A.DOING] * 3 + [A.TODO] * 2
+SPREAD = [A.DONE] * 13 + [A.SUBMITTED] * 3 + [A.DOING] * 3 + [A.NOT_STARTED] * 2
 CHECKLIST = [{"item": "“五有”建设达标（有机构、有编制、有人员、有经费、有保障）", "max": 30},
              {"item": "服务对象信息采集准确、台账规范", "max": 30},
              {"item": "常态化联系和走访慰问落实到位", "max": 25},
@@ -81,8 +81,8 @@ def _spread(task: Task, rng: random.Random, *, keep: str) -> None:
         if state == A.SUBMITTED and not reviewed:
             state = A.DONE
         part.state = state
-        part.progress = {A.DONE: 100, A.SUBMITTED: 100, A.DOING: rng.choice([30, 50, 70]), A.TODO: 0}[state]
-        if task.fields and state != A.TODO:
+        part.progress = {A.DONE: 100, A.SUBMITTED: 100, A.DOING: rng.choice([30, 50, 70]), A.NOT_STARTED: 0}[state]
+        if task.fields and state != A.NOT_STARTED:
             part.values = {"f1": float(rng.randint(8, 60))}
         if state in (A.DONE, A.SUBMITTED):
             part.submitted_at = now - timedelta(days=rng.randint(0, 6))
@@ -91,7 +91,7 @@ def _spread(task: Task, rng: random.Random, *, keep: str) -> None:
             events.append(AssignmentEvent(assignment=part, action=action, from_state=A.DOING, to_state=state,
                                           actor_unit=part.unit, values=part.values))
         elif state == A.DOING:
-            events.append(AssignmentEvent(assignment=part, action="report", from_state=A.TODO, to_state=state,
+            events.append(AssignmentEvent(assignment=part, action="report", from_state=A.NOT_STARTED, to_state=state,
                                           actor_unit=part.unit, progress=part.progress, values=part.values,
                                           note="正在逐户核对"))
     Assignment.objects.bulk_update(parts, ["state", "progress", "values", "submitted_at", "done_at"], batch_size=500)

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Substr
 
-from rongjia.core.models import OrgUnit, Region
-from rongjia.core.regions import CITY, COUNTY, PREFIX_LENGTH, pad_code
+from rongjia.core.models import OrgUnit
+from rongjia.core.regions import CITY, COUNTY, PREFIX_LENGTH
 from rongjia.core.scoping import region_prefix_or_404, scope_prefix, subtree_q
+from rongjia.core.selectors import prefix_names
 
 from .models import Course, Placement, StaffMember, TrainingRecord
 from .services_training import MONTH_DAYS, PLACEMENT_LEVELS
@@ -57,7 +58,7 @@ def compliance(viewer, year: int, region: str = "") -> tuple[TrainingRow, list[T
     staff = staff_in_post(viewer, region)
     figures = {"staff": Count("id"), "trained": Count("id", filter=trained_q(year))}
     total = staff.aggregate(**figures)
-    names = _names([prefix]) if prefix else {}
+    names = prefix_names([prefix]) if prefix else {}
     own = TrainingRow(prefix, names.get(prefix, ""), total["staff"], total["trained"])
     child_length = next((n for n in sorted(PREFIX_LENGTH.values()) if n > len(prefix)), None)
     if child_length is None:
@@ -65,14 +66,9 @@ def compliance(viewer, year: int, region: str = "") -> tuple[TrainingRow, list[T
     rows = (staff.annotate(child=Substr("unit__region_code", 1, child_length)).values("child")
             .annotate(**figures).order_by("child"))
     rows = list(rows)
-    names = _names([row["child"] for row in rows])
+    names = prefix_names([row["child"] for row in rows])
     return own, [TrainingRow(row["child"], names.get(row["child"], row["child"]), row["staff"], row["trained"])
                  for row in rows]
-
-
-def _names(prefixes: list[str]) -> dict[str, str]:
-    padded = {pad_code(prefix): prefix for prefix in prefixes}
-    return {padded[code]: name for code, name in Region.objects.filter(code__in=padded).values_list("code", "name")}
 
 
 

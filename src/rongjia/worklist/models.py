@@ -117,7 +117,7 @@ class Assignment(models.Model):
     """One unit's part of a task."""
 
     class State(models.TextChoices):
-        TODO = "todo", pgettext_lazy("assignment state", "Not started")
+        NOT_STARTED = "todo", pgettext_lazy("assignment state", "Not started")
         DOING = "doing", pgettext_lazy("assignment state", "In progress")
         SUBMITTED = "submitted", pgettext_lazy("assignment state", "Awaiting review")
         RETURNED = "returned", pgettext_lazy("assignment state", "Returned for more")
@@ -127,7 +127,7 @@ class Assignment(models.Model):
     unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
     region_code = models.CharField(max_length=12, editable=False)
     level = models.PositiveSmallIntegerField(choices=LEVEL_CHOICES, editable=False)
-    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.TODO)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.NOT_STARTED)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0, validators=[MaxValueValidator(100)])
     values = models.JSONField(default=dict, blank=True)  # the assigner's fields as last reported
     submitted_at = models.DateTimeField(null=True, blank=True)

@@ -8,15 +8,15 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from rongjia.core.models import OrgUnit, Region
-from rongjia.core.regions import PREFIX_LENGTH, level_of_prefix, pad_code
+from rongjia.core.regions import PREFIX_LENGTH, level_of_prefix
 from rongjia.core.scoping import region_prefix_or_404, scope_prefix, subtree_q
+from rongjia.core.selectors import prefix_names
 
 from .models import Assignment, AssignmentEvent, Task
 
 A = Assignment.State
 BUCKETS = ("done", "submitted", "doing", "todo", "overdue")
-OPEN_STATES = (A.TODO, A.DOING, A.RETURNED)
+OPEN_STATES = (A.NOT_STARTED, A.DOING, A.RETURNED)
 
 
 def bucket_q(bucket: str, task_due: date | None = None, today: date | None = None) -> Q:
@@ -33,7 +33,7 @@ def bucket_q(bucket: str, task_due: date | None = None, today: date | None = Non
     if bucket == "doing":
         return Q(state__in=(A.DOING, A.RETURNED)) & ~late
     if bucket == "todo":
-        return Q(state=A.TODO) & ~late
+        return Q(state=A.NOT_STARTED) & ~late
     raise ValueError(bucket)
 
 
@@ -117,32 +117,20 @@ def rollup(viewer, task: Task, *, region: str = "", today: date | None = None) -
     parts = parts_of(viewer, task, region)
     total_counts = parts.aggregate(total=Count("id"), **_aggregates(today))
     level = level_of_prefix(prefix) if prefix else 0
-    own = RollupRow(prefix, _names([prefix]).get(prefix, prefix) if prefix else "", level,
+    own = RollupRow(prefix, prefix_names([prefix]).get(prefix, prefix) if prefix else "", level,
                     total_counts.pop("total"), total_counts)
     child_length = next((length for length in sorted(PREFIX_LENGTH.values()) if length > len(prefix)), None)
     if child_length is None:
         return own, []
     rows = (parts.annotate(child=Substr("region_code", 1, child_length)).values("child")
             .annotate(total=Count("id"), **_aggregates(today)).order_by("child"))
-    names = _names([row["child"] for row in rows])
+    names = prefix_names([row["child"] for row in rows])
     children = []
     for row in rows:
         child = row.pop("child")
         total = row.pop("total")
         children.append(RollupRow(child, names.get(child, child), level_of_prefix(child), total, row))
     return own, children
-
-
-def _names(prefixes: list[str]) -> dict[str, str]:
-    """The region's name for each prefix; a prefix ending in zeros that names no region is the level above
-    itself (a county's own part when a city assigned to counties and streets), shown under that unit's name."""
-    padded = {pad_code(p): p for p in prefixes}
-    names = {padded[code]: name for code, name in Region.objects.filter(code__in=padded).values_list("code", "name")}
-    for prefix in prefixes:
-        if prefix not in names:
-            unit = OrgUnit.objects.filter(region_code=pad_code(prefix)).values_list("name", flat=True).first()
-            names[prefix] = unit or prefix
-    return names
 
 
 def parts_in_bucket(viewer, task: Task, *, region: str = "", bucket: str = "", today: date | None = None):

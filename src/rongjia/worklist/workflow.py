@@ -16,7 +16,7 @@ from rongjia.core.workflow import Machine, Step
 from .models import Assignment, AssignmentEvent, InfoReport, Task
 
 A = Assignment.State
-OPEN_PARTS = (A.TODO, A.DOING, A.RETURNED)
+OPEN_PARTS = (A.NOT_STARTED, A.DOING, A.RETURNED)
 
 
 def reviewing_level(assignment: Assignment) -> int | None:
@@ -95,7 +95,7 @@ def record_assignment_event(assignment, actor, step, from_state, note, data, tod
 
 
 ASSIGNMENT = Machine(
-    name="assignment", label=gettext_lazy("A unit's part of a task"), states=A, initial=A.TODO,
+    name="assignment", label=gettext_lazy("A unit's part of a task"), states=A, initial=A.NOT_STARTED,
     check_above=check_above, record_event=record_assignment_event,
     saved_fields=("progress", "values", "submitted_at", "done_at"),
     steps=(
