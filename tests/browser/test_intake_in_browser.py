@@ -82,7 +82,7 @@ def test_a_two_sheet_caijibiao_goes_in_through_the_pages(new_page, demo_url, tmp
     shot(page, "intake-mapping")
     problems += [f"mapping: {v}" for v in axe_violations(page)]
     page.get_by_role("button", name="按这些列检查各行").click()
-    wait_until_settled(page)
+    seen_checking = wait_until_settled(page)
     assert state_of(page) == "可以导入", page.inner_text("[data-testid=import-message]")
 
     # The normalisations, shown as was → now and accepted as a set.
@@ -109,8 +109,12 @@ def test_a_two_sheet_caijibiao_goes_in_through_the_pages(new_page, demo_url, tmp
     page.locator("[data-testid=commit] button[type=submit]").click()
     seen = wait_until_settled(page)
     assert state_of(page) == "已导入", page.inner_text("body")
-    counted = [int(m.group(1)) for text in seen if (m := re.search(r"已处理\s*([\d,]+)", text))]
-    assert len(set(counted)) >= 2, f"the progress did not move: {seen}"
+    # The check reads and normalises every row: the long pass, whose count must be seen to move. The commit
+    # writes the rows the check staged and may be over between two samples; it must at least show its stage.
+    assert any(text.startswith("导入中") for text in seen), seen
+    counted = [int(m.group(1).replace(",", "")) for text in seen_checking + seen
+               if (m := re.search(r"已处理\s*([\d,]+)", text))]
+    assert len(set(counted)) >= 2, f"the progress did not move: {seen_checking} then {seen}"
     message = page.inner_text("[data-testid=import-message]")
     assert str(new_people + 1) in message.replace(",", ""), message  # the fixed row went in too
 
