@@ -73,6 +73,7 @@ CAST = {
     "security_admin": ("sec_admin", HOME_COUNTY + "000000"),
     "second_security_admin": ("sec_admin", HOME_COUNTY + "000000"),  # the two-person rule's second
     "system_admin": ("sys_admin", HOME_COUNTY + "000000"),
+    "evaluator": ("evaluator", HOME_COUNTY + "000000"),  # a third party: only the stations it is given
 }
 
 
@@ -89,6 +90,7 @@ class Cast:
     security_admin: User
     second_security_admin: User
     system_admin: User
+    evaluator: User
 
 
 def build_world() -> None:

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "rongjia.petitions",
     "rongjia.visits",
     "rongjia.worklist",
+    "rongjia.evaluation",
     "rongjia.insights",
     "rongjia.api",
     "rongjia.demo",

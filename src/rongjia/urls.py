@@ -16,6 +16,7 @@ urlpatterns = [
     path("petitions/", include("rongjia.petitions.urls")),
     path("visits/", include("rongjia.visits.urls")),
     path("worklist/", include("rongjia.worklist.urls")),
+    path("evaluation/", include("rongjia.evaluation.urls")),
     path("mailbox/", include("rongjia.petitions.mailbox.urls")),
     path("statistics/", include("rongjia.insights.urls")),
     path("", include("rongjia.network.urls")),

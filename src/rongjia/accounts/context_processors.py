@@ -10,6 +10,8 @@ NAV_ITEMS = [
     ("petitions.view", "petitions:petition_list", _("Petitions")),
     ("visits.view", "visits:due", _("Visits")),
     ("worklist.view", "worklist:inbox", _("Tasks")),
+    ("evaluation.view", "evaluation:index", _("Star evaluation")),
+    ("evaluation.assess", "evaluation:assigned", _("Stations to mark")),
     ("people.grid_edit", "people:my_grid", _("My grid")),
     ("people.view", "insights:dashboard", _("Statistics")),
     ("org.view", "network:network_stats", _("Network statistics")),

@@ -19,8 +19,11 @@ class NetworkConfig(AppConfig):
         auditlog.register(models.StaffMember, mask_fields=["phone"])
 
         from rongjia.core import contributions
+        from rongjia.core import measures as core_measures
 
-        from . import workbench
+        from . import measures, workbench
 
         for contribution in workbench.CONTRIBUTIONS:
             contributions.register_workbench(contribution)
+        for measure in measures.MEASURES:
+            core_measures.register(measure)

@@ -25,12 +25,15 @@ class PetitionsConfig(AppConfig):
         for model in (Meeting, ReceptionDay, SensitivePeriod, Mediation, MediationSession):
             auditlog.register(model)
         from rongjia.core import contributions
+        from rongjia.core import measures as core_measures
         from rongjia.core.signals import holidays_changed
 
-        from . import dossier, workbench
+        from . import dossier, measures, workbench
         from .recompute import recompute_deadlines
 
         contributions.register_dossier(dossier.DOSSIER)
+        for measure in measures.MEASURES:
+            core_measures.register(measure)
         for contribution in workbench.CONTRIBUTIONS:
             contributions.register_workbench(contribution)
         # Deadlines counted before their year's holidays were loaded are counted again when they are.

@@ -10,14 +10,15 @@ class VisitsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from rongjia.core import contributions
+        from rongjia.core import contributions, measures
 
-        from . import dossier, wall, workbench
+        from . import coverage, dossier, wall, workbench
         from .models import Campaign, DueVisit, FollowUp, HonourEntry, Merit, Plaque, Regime, Visit
 
         for model in (Regime, Campaign, Visit, FollowUp, DueVisit, Plaque, Merit, HonourEntry):
             auditlog.register(model)
         contributions.register_station(wall.STATION)
+        measures.register(coverage.MEASURE)
         contributions.register_dossier(dossier.DOSSIER)
         for contribution in workbench.CONTRIBUTIONS:
             contributions.register_workbench(contribution)

@@ -17,7 +17,9 @@ from datetime import date, timedelta
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from rongjia.core.measures import Measure, Reading, per_area, share
 from rongjia.core.models import OrgUnit
 from rongjia.core.regions import PREFIX_LENGTH
 from rongjia.core.scoping import code_in_subtree, jurisdictions_bearing_on_q, scope_prefix, subtree_q
@@ -187,3 +189,19 @@ def _add(into: dict, figures: dict) -> None:
     for key in into:
         into[key] += figures.get(key, 0)
 
+
+
+def coverage_measure(viewer, units, since: date, until: date) -> dict:
+    """The evaluation's measure (core.measures): of the people on the books in each unit's area, the share whose
+    visits were done by their station's rule as of the period's last day: the coverage page's own predicate."""
+    done = status_qs(viewer, until)["done"]
+    rows = per_area(people_measured(viewer, until), STATION_FIELD, units, total=Count("pk"),
+                    done=Count("pk", filter=done))
+    return {pk: Reading(share(row["done"], row["total"]),
+                        _("%(done)d of %(total)d people visited as their station's rule asks") % row, row)
+            for pk, row in rows.items()}
+
+
+MEASURE = Measure("visits.coverage", gettext_lazy("Visit coverage"), coverage_measure, order=20,
+                  help=gettext_lazy("Share of the people on the books in the unit's area visited as their "
+                                    "station's rule asks, on the period's last day."))

@@ -11,11 +11,14 @@ class WorklistConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from rongjia.core import contributions
+        from rongjia.core import measures as core_measures
 
-        from . import models, workbench
+        from . import measures, models, workbench
 
         for model in (models.Task, models.Assignment, models.Recurrence, models.Inspection, models.InspectionTarget,
                       models.Finding, models.InfoReport, models.Meeting, models.MeetingDecision):
             auditlog.register(model)
         for contribution in workbench.CONTRIBUTIONS:
             contributions.register_workbench(contribution)
+        for measure in measures.MEASURES:
+            core_measures.register(measure)
