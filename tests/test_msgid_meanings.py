@@ -39,7 +39,7 @@ KNOWN_AMBIGUOUS = {
         P + "petitions/templates/petitions/outreach/meeting_list.html",
         P + "petitions/templates/petitions/outreach/sensitive_periods.html",
         P + "visits/templates/visits/visit_list.html", P + "worklist/forms.py",
-        P + "network/forms_training.py"}),
+        P + "network/forms_training.py", P + "evaluation/forms.py"}),  # a pairing's first day
     "To": ("截止日期: the last day of a date range (transfers use “transfer destination”)", {
         P + "core/audit_selectors.py"}),
     "Outcome": ("答复结果: a petition's answer (legal aid uses “legal aid result”)", {
@@ -49,7 +49,8 @@ KNOWN_AMBIGUOUS = {
         P + "core/views_reference.py", P + "network/templates/network/_station_table.html",
         P + "network/templates/network/station/grids.html", P + "network/views.py", P + "network/views_units.py",
         P + "petitions/outreach/forms.py", P + "petitions/templates/petitions/outreach/sensitive_periods.html",
-        P + "visits/forms.py", P + "visits/templates/visits/campaign_list.html"}),  # a campaign's name
+        P + "visits/forms.py", P + "visits/templates/visits/campaign_list.html",  # a campaign's name
+        P + "evaluation/forms.py"}),  # a criteria set's name
     "Answered": ("已答复: the mailbox state (the time of the answer is “mailbox answer time”)", {
         P + "petitions/templates/petitions/mailbox_inbox.html", P + "petitions/templates/petitions/mailbox_about.html",
         P + "petitions/templates/petitions/mailbox_about_detail.html"}),

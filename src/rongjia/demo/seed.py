@@ -16,6 +16,7 @@ from rongjia.core.regions import pad_code
 from rongjia.core.scoping import subtree_q
 from rongjia.core.services import org_unit_create_extra
 
+from .evaluation_seed import seed_evaluation
 from .network_seed import NetworkSeedReport, seed_network
 from .people_records import seed_people_records
 from .people_seed import seed_people
@@ -37,6 +38,7 @@ DEMO_ACCOUNTS = [
     ("jn_village2", "李秀英", "station_worker", "{county}003011"),
     ("jn_grid", "吴建军", "grid_worker", "{county}003004"),  # keeps 古泉社区's first grid
     ("jn_leader", "周振华", "leader", "{county}000000"),
+    ("jn_assessor", "何静", "evaluator", "{county}000000"),  # a third-party evaluator: only the stations it is given
     ("nj_city", "郑国华", "centre_director", "{city}00000000"),  # answers 复核 and the county's mailbox
     ("sys_admin", "王磊", "sys_admin", "{county}000000"),
     ("js_sys_admin", "冯立", "sys_admin", "{province}0000000000"),  # country-wide reference data: the province
@@ -103,6 +105,7 @@ def seed_demo(*, county_prefix: str, people: int = 35_000) -> DemoReport:
         seed_mediation(county_prefix=county_prefix)
         report.visits = seed_visits(county_prefix=county_prefix)
         report.tasks = seed_worklist(county_prefix=county_prefix)
+        seed_evaluation(county_prefix=county_prefix)
     return report
 
 

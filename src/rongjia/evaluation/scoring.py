@@ -13,8 +13,9 @@ and a province of 19,000 stations never holds one long transaction.
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from rongjia.core import measures
@@ -76,7 +77,14 @@ def previous_stars(run: Run, unit_ids: list[int]) -> dict[int, int]:
 
 
 def score_batch(run: Run, units: list[OrgUnit], viewer) -> list[Score]:
-    """The scores of these stations, written (kept adjustments stand: a recorded reason outlives a rescoring)."""
+    """The scores of these stations, written (kept adjustments stand: a recorded reason outlives a rescoring).
+
+    The explanations are stored as the record of why, in the site's language whoever or whatever scores."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _score_batch(run, units, viewer)
+
+
+def _score_batch(run: Run, units: list[OrgUnit], viewer) -> list[Score]:
     items = list(run.criteria.items.all())
     readings = {}
     for key in dict.fromkeys(item.measure for item in items if item.method == Criterion.Method.AUTO):
@@ -111,6 +119,8 @@ def rescore_station(run: Run, unit: OrgUnit) -> Score:
 def score_run(run_id: int) -> Run:
     """The job: score every station of the run in batches, reporting the progress on the run as it goes."""
     run = Run.objects.select_related("criteria__criteria_set", "started_by").get(pk=run_id)
+    if run.state != Run.State.RUNNING:  # queued twice, or scored meanwhile by whoever started it: nothing to do
+        return run
     stations = list(stations_of(run))
     Run.objects.filter(pk=run.pk).update(total_units=len(stations), done_units=0)
     for start in range(0, len(stations), BATCH):
