@@ -13,7 +13,7 @@ from rongjia.core import measures
 from rongjia.evaluation import services
 from rongjia.evaluation.models import Criterion, Run, Score
 from rongjia.network.models import ChecklistEntry, ChecklistItem, StaffMember, TrainingRecord
-from tests.factories import STREET_CODE, StandardFactory, StaffMemberFactory, unit_at
+from tests.factories import STREET_CODE, StaffMemberFactory, StandardFactory, unit_at
 
 from .conftest import ITEMS, PERIOD, criteria, scored_run
 

@@ -12,6 +12,9 @@ from django.utils import timezone
 
 from rongjia.accounts.models import AccountChange, Role
 from rongjia.core.models import Region
+from rongjia.evaluation.scoring import score_run
+from rongjia.evaluation.services import criteria_set_create, mark_record, run_create, run_step
+from rongjia.evaluation.services_titles import designation_confer, joint_task_add, pairing_create, target_create
 from rongjia.network.services import rectification_record
 from rongjia.network.services_training import course_create
 from rongjia.people.models import ImportJob, StatusProposal
@@ -68,7 +71,8 @@ def records_in(county: str, director, label: str, village: str | None = None) ->
                         "station": unit_at(village).pk, "user": director.pk, "job": job.pk, "region": village,
                         "account_change": change.pk, "status_proposal": proposal.pk, **outreach,
                         **_visit_records(director, person, village, label),
-                        **_worklist_records(director, county, village, label)})
+                        **_worklist_records(director, county, village, label),
+                        **_evaluation_records(director, village, label)})
 
 
 def _visit_records(director, person, village: str, label: str) -> dict:
@@ -108,6 +112,32 @@ def _worklist_records(director, county: str, village: str, label: str) -> dict:
             "rectification": item.pk,
             "inspection": inspection.pk, "inspection_target": inspection.targets.first().pk, "finding": finding.pk,
             "info_report": report.pk, "work_meeting": meeting.pk, "decision": meeting.decisions.get().pk}
+
+
+def _evaluation_records(director, village: str, label: str) -> dict:
+    """Village-station criteria of the county, a period scored by them (the job run here, as the worker would) and
+    the village's score, marked by the director with a note that carries the label."""
+    today = timezone.localdate()
+    item = {"group": "群众满意", "name": "实地察看", "weight": "10", "method": "manual"}
+    criteria = criteria_set_create(actor=director, name=f"{label}评价标准", level=5, year=today.year,
+                                   thresholds=["60", "70", "80", "90"], items=[item])
+    version = criteria.versions.get()
+    run = run_create(actor=director, version_id=version.pk, title=f"{label}星级评价期", since=today, until=today)
+    run_step(actor=director, run_id=run.pk, action="start")
+    score_run(run.pk)
+    score = run.scores.get(unit=unit_at(village))
+    mark_record(actor=director, score_id=score.pk, criterion_id=version.items.get().pk, points=8,
+                note=f"{label}实地察看记录")
+    target = target_create(actor=director, name=f"{label}五星目标", levels=[5], min_stars=5, share=80,
+                           each_below=False, by_year=today.year)
+    title = designation_confer(actor=director, unit_id=score.unit_id, kind="demo", conferred_by=f"{label}市局",
+                               conferred_on=today)
+    strong = unit_at(village[:9] + "000")
+    pairing = pairing_create(actor=director, strong_id=strong.pk, weak_id=score.unit_id, started_on=today,
+                             goal=f"{label}结对目标")
+    task = joint_task_add(actor=director, pairing_id=pairing.pk, title=f"{label}共建任务", due_on=today)
+    return {"criteria_set": criteria.pk, "run": run.pk, "score": score.pk, "target": target.pk,
+            "designation": title.pk, "pairing": pairing.pk, "joint_task": task.pk}
 
 
 def _outreach_records(director, county: str, village: str, label: str) -> dict:
@@ -168,8 +198,12 @@ WORKLIST_ROUTES = {
     "report_step": "info_report", "meeting_detail": "work_meeting"}
 PK_BY_ROUTE.update({f"worklist:{name}": kind for name, kind in WORKLIST_ROUTES.items()})
 PK_BY_ROUTE.update({f"network:{name}": "course" for name in ("course_detail", "course_enrol", "course_complete")})
+PK_BY_ROUTE.update({f"evaluation:{name}": kind for name, kind in {
+    "score_detail": "score", "score_adjust": "score", "score_mark": "score", "score_rectify": "score",
+    "criteria_detail": "criteria_set", "target_stations": "target", "designation_end": "designation",
+    "joint_task_add": "pairing", "joint_task_done": "joint_task"}.items()})
 PK_BY_NAMESPACE = {"people": "person", "petitions": "petition", "network": "station", "visits": "visit",
-                   "worklist": "task"}
+                   "worklist": "task", "evaluation": "run"}
 STRING_KWARGS = {"kind": "household", "action": "accept"}
 # Secondary ids that name a record of their own under the first (an inspection's target and finding): the real
 # one, so the answer does not hang on which ids a database's sequences happened to give.
@@ -200,7 +234,8 @@ def api_params(records: Records) -> dict:
     return {"code": records.ids["region"], "station_id": records.ids["station"], "person_id": records.ids["person"],
             "job_id": records.ids["job"], "petition_id": records.ids["petition"], "visit_id": records.ids["visit"],
             "campaign_id": records.ids["campaign"], "task_id": records.ids["task"], "part_id": records.ids["part"],
-            "inspection_id": records.ids["inspection"], "target_id": records.ids["inspection_target"]}
+            "inspection_id": records.ids["inspection"], "target_id": records.ids["inspection_target"],
+            "set_id": records.ids["criteria_set"], "run_id": records.ids["run"], "score_id": records.ids["score"]}
 
 
 def visible_text(response) -> str:

@@ -9,6 +9,7 @@ from rongjia.core.errors import StaleVersion
 from .auth import AUTH
 from .calendar import router as calendar_router
 from .docs import DOCS, signed_in_only
+from .evaluations import router as evaluations_router
 from .jobs import router as jobs_router
 from .network import router as network_router
 from .people import router as people_router
@@ -66,6 +67,7 @@ api.add_router("/visits/", visits_router)
 api.add_router("/training/", training_router)
 api.add_router("/tasks/", tasks_router)
 api.add_router("/inspections/", inspections_router)
+api.add_router("/evaluations/", evaluations_router)
 
 
 @api.exception_handler(StaleVersion)

@@ -113,7 +113,8 @@ def _titles_and_pairing(director, run: Run, weak_id: int, today: date) -> None:
     kinds = ["demo", "benchmark", "red"]
     for score, kind in zip(top, kinds, strict=False):
         services_titles.designation_confer(actor=director, unit_id=score.unit_id, kind=kind,
-                                           conferred_by="南京市退役军人事务局", conferred_on=date(today.year - 1, 7, 28))
+                                           conferred_by="南京市退役军人事务局",
+                                           conferred_on=date(today.year - 1, 7, 28))
     if top:
         pairing = services_titles.pairing_create(actor=director, strong_id=top[0].unit_id, weak_id=weak_id,
                                                  started_on=today - timedelta(days=20),

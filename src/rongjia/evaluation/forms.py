@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -48,7 +50,7 @@ def item_rows(data) -> list[dict]:
     for index in range(int(data.get("items-count") or 0)):
         row = {name: (data.get(f"items-{index}-{name}") or "").strip() for name in ITEM_FIELDS}
         if row["name"] or row["group"]:
-            row["full_at"] = str(float(row["full_at"]) / 100) if _number(row["full_at"]) else "1"
+            row["full_at"] = str(Decimal(row["full_at"]) / 100) if _number(row["full_at"]) else "1"
             rows.append(row)
     return rows
 
@@ -98,8 +100,9 @@ class RunForm(ServiceForm):
 
 class AdjustForm(ServiceForm):
     stars = forms.TypedChoiceField(label=_("Stars"), coerce=int, choices=STARS)
-    reason = forms.CharField(label=_("Reason for the adjustment"), max_length=300, widget=forms.Textarea(
-        attrs={"rows": 2}))
+    # Not required here: the service says what is missing, in its own words.
+    reason = forms.CharField(label=_("Reason for the adjustment"), max_length=300, required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 

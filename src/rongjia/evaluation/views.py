@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from rongjia.accounts.models import Role
 from rongjia.core.decorators import capability_required
 from rongjia.core.errors import StaleVersion
 from rongjia.core.exports import xlsx_response
@@ -80,12 +81,13 @@ def run_detail(request, pk):
 
 
 def _evaluators(viewer):
-    """Accounts that may mark stations (third-party evaluators), registered in the viewer's area."""
-    prefix = scope_prefix(viewer) or ""
-    users = (get_user_model().objects.filter(is_active=True, org_unit__isnull=False)
-             .filter(subtree_q("org_unit__region_code", prefix)).select_related("org_unit").order_by("username"))
-    return [user for user in users.prefetch_related("roles") if user.can("evaluation.assess")
-            and not user.can("evaluation.manage")][:200]
+    """Accounts registered in the viewer's area whose role marks stations without running periods (third-party
+    evaluators); the service checks each one's capabilities again when stations are given."""
+    roles = [role.pk for role in Role.objects.all()
+             if "evaluation.assess" in role.capabilities and "evaluation.manage" not in role.capabilities]
+    return list(get_user_model().objects.filter(is_active=True, roles__in=roles)
+                .filter(subtree_q("org_unit__region_code", scope_prefix(viewer) or "")).distinct()
+                .order_by("username")[:200])
 
 
 @capability_required("evaluation.view")

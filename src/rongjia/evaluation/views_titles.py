@@ -17,7 +17,7 @@ from rongjia.network.selectors import MAIN_KINDS
 
 from . import selectors, services_titles
 from .forms import DesignationForm, DoneForm, EndForm, JointTaskForm, PairingForm, TargetForm
-from .models import Designation, Pairing, Target
+from .models import Designation, JointTask, Pairing, Target
 
 
 def _unit_id(request, code: str) -> int | None:
@@ -108,6 +108,7 @@ def designation_new(request):
 @require_POST
 @capability_required("evaluation.manage")
 def designation_end(request, pk):
+    get_visible_or_404(Designation.objects.all(), request.user, pk=pk)  # outside the area: 404, whatever was sent
     form = EndForm(request.POST)
     try:
         if not form.is_valid():
@@ -155,6 +156,7 @@ def pairing_new(request):
 @require_POST
 @capability_required("evaluation.manage")
 def joint_task_add(request, pk):
+    get_visible_or_404(Pairing.objects.all(), request.user, pk=pk)
     form = JointTaskForm(request.POST)
     try:
         if not form.is_valid():
@@ -170,6 +172,7 @@ def joint_task_add(request, pk):
 @require_POST
 @capability_required("evaluation.view")
 def joint_task_done(request, pk):
+    get_visible_or_404(JointTask.objects.all(), request.user, pk=pk)
     form = DoneForm(request.POST)
     try:
         if not form.is_valid():

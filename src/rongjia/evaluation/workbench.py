@@ -5,13 +5,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from rongjia.core.contributions import WorkbenchContribution, WorkItem
+from rongjia.core.regions import COUNTY
 
 from . import selectors
 from .models import Run
 
 
 def centre_items(viewer) -> list[WorkItem]:
-    if viewer.org_unit is None:
+    if viewer.org_unit is None or viewer.org_unit.level > COUNTY:  # the centres that run periods and own targets
         return []
     board = selectors.target_board(viewer)
     missed = sum(1 for target, own, below in board if selectors.target_missed(target, own, below))
@@ -34,6 +35,8 @@ def evaluator_items(viewer) -> list[WorkItem]:
 
 
 CONTRIBUTIONS = [
-    WorkbenchContribution(key="evaluation", capability="evaluation.manage", items=centre_items, order=40),
+    # A leader, who looks but does not act, sees the same counts as the centre's staff.
+    WorkbenchContribution(key="evaluation", capability=("evaluation.manage", "evaluation.view"), items=centre_items,
+                          order=40),
     WorkbenchContribution(key="evaluation_marks", capability="evaluation.assess", items=evaluator_items, order=41),
 ]

@@ -11,7 +11,7 @@ register = template.Library()
 def stars(count):
     """Filled and empty stars with their number for screen readers; a dash when there are none."""
     if not count:
-        return format_html('<span class="text-secondary">—</span>')
+        return format_html('<span class="text-secondary">{}</span>', "—")
     label = ngettext("%(n)d star", "%(n)d stars", count) % {"n": count}
     return format_html('<span class="stars" role="img" aria-label="{}">{}<span class="text-secondary">{}</span></span>',
                        label, "★" * count, "☆" * (5 - count))

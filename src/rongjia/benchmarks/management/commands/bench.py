@@ -12,6 +12,8 @@ The figures (choose with --only / --skip; all by default):
   coverage the visit coverage page per county viewer vs hand-written SQL over the same tables
   worklist a province-wide task to all of Gansu's units (assigning vs one INSERT … SELECT) and its
            roll-up page vs hand-written SQL (~1 min the first time: loads Gansu's units, rolled back)
+  evaluation a star evaluation run over all of Gansu's street and village stations (the scoring job, in
+           batches with progress) vs reading the same stations' facts in one pass (loads Gansu, rolled back)
   regions  the whole country's region import into an empty table vs a raw bulk insert (~1 min)
 """
 
@@ -26,7 +28,7 @@ from rongjia.benchmarks.measure import Figure, peak_rss_mb, table
 
 # In the order they run and print. A new figure is a name here and a `_figure_<name>` method below
 # that returns its Figure rows (raise CommandError when it cannot run).
-FIGURES = ("import", "lists", "dashboard", "coverage", "worklist", "regions")
+FIGURES = ("import", "lists", "dashboard", "coverage", "worklist", "evaluation", "regions")
 
 
 def _names(value: str) -> list[str]:
@@ -159,6 +161,14 @@ class Command(BaseCommand):
             return bench_worklist(requests=max(10, requests // 5))
         except ValueError as exc:
             raise CommandError(f"任务清单：{exc}") from None
+
+    def _figure_evaluation(self, **options) -> list[Figure]:
+        from rongjia.benchmarks.evaluation import bench_evaluation
+
+        try:
+            return bench_evaluation()
+        except ValueError as exc:
+            raise CommandError(f"星级评价：{exc}") from None
 
     def _figure_regions(self, **options) -> list[Figure]:
         from rongjia.benchmarks.regions import RegionBenchError, bench_region_import
