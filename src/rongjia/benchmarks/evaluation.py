@@ -35,7 +35,7 @@ from rongjia.network.models import ChecklistItem, Standard
 from .measure import Figure, percentile
 from .worklist import GANSU, Rollback, _user
 
-LEVEL_NAMES = {STREET: "street", VILLAGE: "village"}
+LEVEL_NAMES = {STREET: ("street", "乡镇（街道）"), VILLAGE: ("village", "村（社区）")}
 # Points per measure (of 100 with the manual item); a measure registered later gets 5.
 WEIGHTS = {"network.five_haves": 20, "network.standard": 15, "network.training": 10, "visits.coverage": 15,
            "petitions.on_time": 10, "mailbox.satisfaction": 5, "worklist.tasks": 10, "worklist.inspections": 5}
@@ -200,6 +200,7 @@ def _check(run: Run, stations: list[OrgUnit], raw: dict[int, tuple], progress: l
 
 
 def bench_evaluation(*, area: str = GANSU, levels: tuple[int, ...] = (STREET, VILLAGE)) -> list[Figure]:
+    """A run per level over `area` (Gansu; the tests give one of its counties), scored and checked, rolled back."""
     figures: list[Figure] = []
     try:
         with transaction.atomic():
@@ -221,8 +222,9 @@ def _measure(area: str, levels: tuple[int, ...]) -> list[Figure]:
     name = Region.objects.get(code=pad_code(area)).name
     figures = []
     for level in levels:
-        criteria = services.criteria_set_create(actor=director, name=f"甘肃省{today.year}年服务站星级评价（{level}级）",
-                                                level=level, year=today.year, thresholds=THRESHOLDS, items=_items())
+        title = f"{today.year}年{LEVEL_NAMES[level][1]}服务站星级评价"
+        criteria = services.criteria_set_create(actor=director, name=title, level=level, year=today.year,
+                                                thresholds=THRESHOLDS, items=_items())
         run = services.run_create(actor=director, version_id=criteria.versions.get().pk,
                                   title=f"{today.year}年度星级评价", since=period[0], until=period[1])
         services.run_step(actor=director, run_id=run.pk, action="start")  # the job is queued on commit: never here
@@ -251,7 +253,7 @@ def _figures(name, level, stations, units, timings, progress, load_seconds, data
     steps = " → ".join(f"{done:,}" for _at, done in progress[:2])
     steps += f" → … → {stations:,}" if len(progress) > 3 else "".join(f" → {done:,}" for _at, done in progress[2:])
     return [
-        Figure(f"star evaluation of {stations:,} {LEVEL_NAMES.get(level, level)} stations of {name} ({units:,} units): "
+        Figure(f"star evaluation of {stations:,} {LEVEL_NAMES[level][0]} stations of {name} ({units:,} units): "
                "the run", f"{run_seconds:,.1f} s ({stations / run_seconds:,.0f} stations/s)",
                f"{facts_seconds:,.2f} s (unit_facts of the same stations, one pass)", run_seconds / facts_seconds,
                f"the scoring job, {len(measures.measures())} measures and a manual item; loading the units took "

@@ -135,7 +135,10 @@ def target_rows(viewer, target: Target) -> tuple[TargetRow, list[TargetRow]]:
     total = stations.aggregate(**figures)
     area = max(target.jurisdiction_code, scope_prefix(viewer) or "", key=len)
     own = TargetRow(area, prefix_names([area]).get(area, area), total["stations"], total["met"], target.share)
-    child_length = next((n for n in sorted(PREFIX_LENGTH.values()) if n > len(area)), None)
+    # "In each district": the regions one level below the target's jurisdiction (a county sees its own row);
+    # otherwise the regions one level below the viewer's part, to drill down.
+    below = target.jurisdiction_code if target.each_below else area
+    child_length = next((n for n in sorted(PREFIX_LENGTH.values()) if n > len(below)), None)
     if child_length is None:
         return own, []
     rows = (stations.annotate(child=Substr("region_code", 1, child_length)).order_by().values("child")
