@@ -1,6 +1,7 @@
 """The district director's star evaluation in a browser: the closed period's station that lost a star, its sheet
-with the numbers behind each item and why it went down; the targets dashboard (the training gaps list is test_network_in_browser's); a new period set up, scored and a
-station's stars adjusted with a reason; on an office PC and on a phone, without overflow or axe violations."""
+with the numbers behind each item and why it went down; the targets dashboard (the training gaps list is
+test_network_in_browser's); a new period set up, scored and a station's stars adjusted with a reason; on an office
+PC and on a phone, without overflow or axe violations."""
 
 import pytest
 
