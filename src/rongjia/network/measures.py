@@ -14,10 +14,25 @@ from .facts import unit_facts
 from .models import StaffMember
 from .training import trained_q
 
+_last_batch: tuple = (None, None, {})  # the batch (the list itself), its day, its facts
+
+
+def _facts(units, until: date) -> dict:
+    """The batch's facts, read once for the two measures that use them: a run passes the same list to both. Only
+    that very list is answered from memory (held here, so no other list can take its place), so a station scored
+    again after a change, in a list of its own, reads its facts afresh. The tuple is replaced whole, so a thread
+    never reads another's facts."""
+    global _last_batch
+    batch = _last_batch
+    if batch[0] is not units or batch[1] != until:
+        batch = (units, until, unit_facts(list(units), on=until))
+        _last_batch = batch
+    return batch[2]
+
 
 def five_haves(viewer, units, since: date, until: date) -> dict[int, Reading]:
     readings = {}
-    for pk, facts in unit_facts(list(units), on=until).items():
+    for pk, facts in _facts(units, until).items():
         if not facts.five_have:
             continue
         missing = "、".join(item.name for item in facts.five_have_missing)
@@ -33,7 +48,7 @@ def five_haves(viewer, units, since: date, until: date) -> dict[int, Reading]:
 def standard(viewer, units, since: date, until: date) -> dict[int, Reading]:
     """Of the standard's requirements (area, staff, full-time staff), the share the unit meets."""
     readings = {}
-    for pk, facts in unit_facts(list(units), on=until).items():
+    for pk, facts in _facts(units, until).items():
         s = facts.standard
         if s is None:
             continue
