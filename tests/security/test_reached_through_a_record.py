@@ -172,6 +172,49 @@ def test_a_task_reaches_each_unit_with_its_own_part_only(cast, client_for, token
     assert "古泉" in county and "7731" in county  # the assigner sees every assignee's
 
 
+def test_a_stations_page_and_the_statistics_carry_only_the_stars_the_viewer_may_see(cast, client_for):
+    """Village-level criteria of the county, a period scored and a sibling village marked with a note: the village's
+    own station page shows its own sheet only; the network statistics and the targets count only the stations the
+    viewer sees; a third-party evaluator reaches no station page at all."""
+    from django.utils import timezone
+
+    from rongjia.evaluation import services, services_titles
+    from rongjia.evaluation.scoring import score_run
+    from tests.factories import VILLAGE2_CODE
+
+    today = timezone.localdate()
+    item = {"group": "群众满意", "name": "实地察看", "weight": "10", "method": "manual"}
+    criteria = services.criteria_set_create(actor=cast.county_director, name="村站评价", level=5, year=today.year,
+                                            thresholds=["60", "70", "80", "90"], items=[item])
+    run = services.run_create(actor=cast.county_director, version_id=criteria.versions.get().pk, title="村站评价期",
+                              since=today, until=today)
+    services.run_step(actor=cast.county_director, run_id=run.pk, action="start")
+    score_run(run.pk)
+    sibling = run.scores.get(unit=unit_at(VILLAGE2_CODE))
+    manual = criteria.versions.get().items.get().pk
+    services.mark_record(actor=cast.county_director, score_id=sibling.pk, criterion_id=manual, points=10,
+                         note="邻村察看记录")
+    own = run.scores.get(unit=unit_at(VILLAGE_CODE))
+    services.mark_record(actor=cast.county_director, score_id=own.pk, criterion_id=manual, points=6, note="本村记录")
+    services.run_step(actor=cast.county_director, run_id=run.pk, action="close")
+    services_titles.target_create(actor=cast.county_director, name="五星村站", levels=[5], min_stars=5, share=80,
+                                  each_below=False, by_year=today.year)
+    village = client_for(cast.village_worker)
+    own_page = visible_text(village.get(reverse("network:station_detail", args=[unit_at(VILLAGE_CODE).pk])))
+    assert "村站评价期" in own_page and "邻村察看记录" not in own_page
+    stats = village.get(reverse("network:network_stats")).context["sections"]
+    (stars,) = [section for section in stats if section.key == "stars"]
+    assert sum(row["stations"] for row in stars.context["levels"]) == 1  # its own station, not the county's
+    board = village.get(reverse("evaluation:targets")).context["board"]
+    assert [own.stations for _target, own, _below in board] == [1]
+    county = client_for(cast.county_director).get(reverse("network:network_stats")).context["sections"]
+    (stars,) = [section for section in county if section.key == "stars"]
+    assert [row["counts"] for row in stars.context["levels"] if row["level"] == "村（社区）"] == [
+        [1, 0, 0, 1, 0, run.scores.count() - 2]]  # the two marked (5 and 2 stars), the rest not yet rated
+    evaluator = client_for(cast.evaluator)
+    assert evaluator.get(reverse("network:station_detail", args=[sibling.unit_id])).status_code in (403, 404)
+
+
 # --- every contribution has a planted case ----------------------------------------------------------------
 
 PLANTED = {

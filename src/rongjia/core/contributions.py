@@ -115,6 +115,7 @@ class StationContribution:
 _DOSSIER: dict[str, DossierContribution] = {}
 _WORKBENCH: dict[str, WorkbenchContribution] = {}
 _STATION: dict[str, StationContribution] = {}
+_STATISTICS: dict[str, StationContribution] = {}
 
 
 def register_dossier(contribution: DossierContribution) -> DossierContribution:
@@ -132,10 +133,25 @@ def register_station(contribution: StationContribution) -> StationContribution:
     return contribution
 
 
+def register_statistics(contribution: StationContribution) -> StationContribution:
+    """A module's part of the network statistics: `section(viewer, prefix)` for the region shown (the stars…)."""
+    _STATISTICS[contribution.key] = contribution
+    return contribution
+
+
 def station_sections(viewer, unit) -> list[StationSection]:
     """Each module's part of a station's page, for this viewer (who may already open the station)."""
-    sections = [contribution.section(viewer, unit) for contribution in sorted(_STATION.values(),
-                                                                               key=lambda c: (c.order, c.key))
+    return _sections(_STATION, viewer, unit)
+
+
+def statistics_sections(viewer, prefix: str) -> list[StationSection]:
+    """Each module's part of the network statistics of a region prefix already checked to be in the viewer's scope."""
+    return _sections(_STATISTICS, viewer, prefix)
+
+
+def _sections(registry: dict[str, StationContribution], viewer, subject) -> list[StationSection]:
+    sections = [contribution.section(viewer, subject) for contribution in sorted(registry.values(),
+                                                                                  key=lambda c: (c.order, c.key))
                 if _may(viewer, contribution.capability)]
     return [section for section in sections if section is not None]
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from rongjia.core import contributions
 from rongjia.core.decorators import capability_required
 from rongjia.core.exports import xlsx_response
 from rongjia.core.models import OrgUnit, Region
@@ -115,7 +116,8 @@ def network_stats(request):
     charted = [line for line in table["lines"] if line.row.with_five_have_list]
     chart = {"labels": [line.row.name for line in charted], "values": [line.five_have_all[1] for line in charted]}
     context = {**table, "breadcrumb": crumbs, "chart": chart, "chart_height": 60 + 28 * len(charted),
-               "region": table["total"].prefix}
+               "region": table["total"].prefix,
+               "sections": contributions.statistics_sections(request.user, table["total"].prefix)}
     return render(request, "network/stats/network_stats.html", context)
 
 
