@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from rongjia.network.models import Rectification
 from rongjia.worklist import inspections
+from rongjia.worklist.measures import inspection_scores
 from rongjia.worklist.models import Inspection, InspectionTarget, Task
 from rongjia.worklist.notes import info_report_send, info_report_step, meeting_record
 from rongjia.worklist.rectify import rectify_below_standard
@@ -96,7 +97,8 @@ def test_scores_and_findings_become_a_rectification_task(cast):
     assert list(task.assignments.values_list("unit_id", flat=True)) == [target.unit_id]
     with pytest.raises(ValidationError):
         inspections.finding_rectify(actor=cast.county_director, finding_id=finding.pk)
-    assert inspections.scores_of([target.unit_id]) == {target.unit_id: [(inspection.starts_on, 0.85)]}
+    reading = inspection_scores(cast.county_director, [target.unit], inspection.starts_on, inspection.starts_on)
+    assert reading[target.unit_id].share == 0.85  # what the evaluation reads: 85 of the checklist's 100 points
 
 
 def test_below_standard_stations_get_a_rectification_task_that_closes_the_item(cast):

@@ -209,13 +209,3 @@ def to_score(viewer):
     return (Inspection.objects.visible_to(viewer).filter(inspector_id=viewer.org_unit_id,
                                                          state=Inspection.State.PLANNED)
             .filter(targets__score__isnull=True).distinct())
-
-
-def scores_of(unit_ids: list[int]) -> dict[int, list[tuple[date, float]]]:
-    """Each unit's inspection scores as shares of the checklist's points (what the evaluation reads)."""
-    result: dict[int, list] = {}
-    for target in InspectionTarget.objects.filter(unit_id__in=unit_ids, score__isnull=False).select_related(
-            "inspection"):
-        maximum = target.inspection.max_score or 1
-        result.setdefault(target.unit_id, []).append((target.inspection.starts_on, float(target.score) / maximum))
-    return result
