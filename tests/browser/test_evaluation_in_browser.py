@@ -19,7 +19,11 @@ def test_a_station_down_a_star_says_why_and_the_targets_show_the_gaps(new_page, 
     page.get_by_role("link", name=f"{2026}年度街道服务站星级评价").first.click()
     assert page.locator("[data-testid=run-state]").inner_text() == "已结束"
     problems += check(page, "evaluation-run", width)
-    page.goto(page.url.split("?")[0] + "?change=down")
+    run_url = page.url.split("?")[0]
+    page.locator("a[href*='/evaluation/criteria/']").first.click()
+    assert page.locator("[data-testid=items-editor]").count() == 1  # the county's own criteria: its editor
+    problems += check(page, "evaluation-criteria", width)
+    page.goto(run_url + "?change=down")
     page.locator("[data-testid=scores] tbody a").first.click()
     words = page.locator("[data-testid=change-words]").inner_text()
     assert "较上期下降" in words and "五有" in words

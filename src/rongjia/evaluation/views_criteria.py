@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from rongjia.core import measures
 from rongjia.core.decorators import capability_required
 from rongjia.core.scoping import get_visible_or_404
 
@@ -15,6 +16,7 @@ from .forms import METHOD_CHOICES, CriteriaForm, item_rows, item_table, measure_
 
 def _editor(form, rows, **context):
     return {"form": form, "rows": rows, "methods": METHOD_CHOICES, "measure_choices": measure_choices(),
+            "measures": measures.measures(),
             "item_errors": context.pop("item_errors", []), **context}
 
 
