@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 from django.db.models.functions import Substr
 
-from .regions import PREFIX_LENGTH
+from .regions import PREFIX_LENGTH, subtree_prefix
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ def per_area(rows: QuerySet, code_field: str, units: Iterable, **aggregates) -> 
     """
     by_level: dict[int, dict[str, list[int]]] = {}
     for unit in units:
-        prefix = unit.region_code[: PREFIX_LENGTH[unit.level]]
+        prefix = subtree_prefix(unit.region_code, unit.level)
         by_level.setdefault(unit.level, {}).setdefault(prefix, []).append(unit.pk)
     found: dict[int, dict] = {}
     for level, prefixes in by_level.items():

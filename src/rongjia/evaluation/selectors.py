@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce, Substr
 
 from rongjia.core.models import OrgUnit
 from rongjia.core.regions import PREFIX_LENGTH
-from rongjia.core.scoping import scope_prefix, subtree_q
+from rongjia.core.scoping import scope_prefix
 from rongjia.core.selectors import prefix_names
 from rongjia.network.selectors import MAIN_KINDS
 
@@ -118,8 +118,7 @@ def target_stations(viewer, target: Target):
     if prefix is None:
         return OrgUnit.objects.none()
     area = target.jurisdiction_code if len(target.jurisdiction_code) >= len(prefix) else prefix
-    return (OrgUnit.objects.visible_to(viewer).filter(subtree_q("region_code", area), level__in=target.levels,
-                                                       kind__in=MAIN_KINDS)
+    return (OrgUnit.objects.visible_to(viewer).in_subtree(area).filter(level__in=target.levels, kind__in=MAIN_KINDS)
             .annotate(stars=latest_stars()))
 
 

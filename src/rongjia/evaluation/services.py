@@ -13,9 +13,8 @@ from django.utils.translation import gettext as _
 from rongjia.core import measures
 from rongjia.core.audit import audit_actor
 from rongjia.core.errors import StaleVersion
-from rongjia.core.models import OrgUnit
-from rongjia.core.regions import PREFIX_LENGTH
-from rongjia.core.scoping import code_in_subtree, covers_code, get_visible_or_404, scope_prefix
+from rongjia.core.regions import subtree_prefix
+from rongjia.core.scoping import code_in_subtree, get_visible_or_404
 from rongjia.core.workflow import transition
 from rongjia.network.models import Rectification
 from rongjia.network.services import rectification_record
@@ -31,8 +30,7 @@ def require(actor, capability: str) -> None:
 
 
 def own_prefix(actor) -> str:
-    unit = actor.org_unit
-    return unit.region_code[: PREFIX_LENGTH[unit.level]]
+    return subtree_prefix(actor.org_unit.region_code, actor.org_unit.level)
 
 
 # --- criteria ----------------------------------------------------------------------------------------------------
@@ -247,8 +245,5 @@ def gaps_to_rectification(*, actor, score_id: int) -> Rectification:
             if item["points"] is not None and Decimal(item["points"]) * 2 < Decimal(item["weight"])]
     if not gaps:
         raise ValidationError(_("No item earned less than half its points."))
-    unit = OrgUnit.objects.get(pk=score.unit_id)
-    if not covers_code(actor, unit.region_code) or scope_prefix(actor) is None:
-        raise PermissionDenied
     reason = _("Star evaluation %(run)s: %(items)s") % {"run": score.run.title, "items": "、".join(gaps)}
-    return rectification_record(actor=actor, unit=unit, reason=reason)
+    return rectification_record(actor=actor, unit=score.unit, reason=reason)  # which checks the actor may edit it

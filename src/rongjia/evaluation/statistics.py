@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy
 from rongjia.core.contributions import StationContribution, StationSection
 from rongjia.core.models import OrgUnit
 from rongjia.core.regions import LEVEL_CHOICES
-from rongjia.core.scoping import subtree_q
 from rongjia.network.selectors import MAIN_KINDS
 
 from .models import Designation
@@ -19,7 +18,7 @@ STAR_COLUMNS = (5, 4, 3, 2, 1, None)
 
 
 def stars_by_level(viewer, prefix: str) -> list[dict]:
-    rows = (OrgUnit.objects.visible_to(viewer).filter(subtree_q("region_code", prefix), kind__in=MAIN_KINDS)
+    rows = (OrgUnit.objects.visible_to(viewer).in_subtree(prefix).filter(kind__in=MAIN_KINDS)
             .annotate(stars=latest_stars()).order_by().values("level", "stars").annotate(n=Count("id")))
     table: dict[int, dict] = {}
     for row in rows:
@@ -32,7 +31,7 @@ def stars_by_level(viewer, prefix: str) -> list[dict]:
 
 def statistics_section(viewer, prefix: str) -> StationSection | None:
     levels = stars_by_level(viewer, prefix)
-    titles = (Designation.objects.visible_to(viewer).filter(subtree_q("region_code", prefix), ends_on__isnull=True)
+    titles = (Designation.objects.visible_to(viewer).in_subtree(prefix).filter(ends_on__isnull=True)
               .order_by().values("kind").annotate(n=Count("id")))
     labels = dict(Designation.Kind.choices)
     held = [(labels[row["kind"]], row["n"]) for row in titles]

@@ -14,7 +14,7 @@ from rongjia.core.errors import StaleVersion
 from rongjia.core.exports import xlsx_response
 from rongjia.core.pagination import paginate
 from rongjia.core.regions import pad_code
-from rongjia.core.scoping import get_visible_or_404, scope_prefix, subtree_q
+from rongjia.core.scoping import get_visible_or_404
 from rongjia.core.workflow import steps_open_to
 
 from . import selectors, services
@@ -85,8 +85,7 @@ def _evaluators(viewer):
     evaluators); the service checks each one's capabilities again when stations are given."""
     roles = [role.pk for role in Role.objects.all()
              if "evaluation.assess" in role.capabilities and "evaluation.manage" not in role.capabilities]
-    return list(get_user_model().objects.filter(is_active=True, roles__in=roles)
-                .filter(subtree_q("org_unit__region_code", scope_prefix(viewer) or "")).distinct()
+    return list(get_user_model().objects.visible_to(viewer).filter(is_active=True, roles__in=roles).distinct()
                 .order_by("username")[:200])
 
 

@@ -12,7 +12,7 @@ from rongjia.core.decorators import capability_required
 from rongjia.core.models import OrgUnit
 from rongjia.core.pagination import paginate
 from rongjia.core.regions import pad_code
-from rongjia.core.scoping import get_visible_or_404, region_prefix_or_404, subtree_q
+from rongjia.core.scoping import get_visible_or_404, region_prefix_or_404
 from rongjia.network.selectors import MAIN_KINDS
 
 from . import selectors, services_titles
@@ -58,7 +58,7 @@ def target_stations(request, pk):
     stations = selectors.target_stations(request.user, target)
     region = request.GET.get("region", "")
     if region:
-        stations = stations.filter(subtree_q("region_code", region_prefix_or_404(request.user, region)))
+        stations = stations.in_subtree(region_prefix_or_404(request.user, region))
     show = request.GET.get("show", "")
     if show == "met":
         stations = stations.filter(selectors.met_q(target))
@@ -109,16 +109,23 @@ def designation_new(request):
 @capability_required("evaluation.manage")
 def designation_end(request, pk):
     get_visible_or_404(Designation.objects.all(), request.user, pk=pk)  # outside the area: 404, whatever was sent
-    form = EndForm(request.POST)
+    _list_action(request, EndForm(request.POST), _("Give the day and the reason."),
+                 lambda **data: services_titles.designation_end(actor=request.user, designation_id=pk, **data),
+                 _("The title is recorded as ended."))
+    return redirect("evaluation:designations")
+
+
+def _list_action(request, form, refusal: str, act, done: str) -> None:
+    """A one-line form posted from a list: the service called with the form's data, and its refusal or the done
+    message shown back on the list."""
     try:
         if not form.is_valid():
-            raise ValidationError(_("Give the day and the reason."))
-        services_titles.designation_end(actor=request.user, designation_id=pk, **form.cleaned_data)
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+            raise ValidationError(refusal)
+        act(**form.cleaned_data)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
     else:
-        messages.success(request, _("The title is recorded as ended."))
-    return redirect("evaluation:designations")
+        messages.success(request, done)
 
 
 # --- pairings -----------------------------------------------------------------------------------------------------
@@ -157,15 +164,9 @@ def pairing_new(request):
 @capability_required("evaluation.manage")
 def joint_task_add(request, pk):
     get_visible_or_404(Pairing.objects.all(), request.user, pk=pk)
-    form = JointTaskForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_("Give the task and its due date."))
-        services_titles.joint_task_add(actor=request.user, pairing_id=pk, **form.cleaned_data)
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, _("The joint task is added."))
+    _list_action(request, JointTaskForm(request.POST), _("Give the task and its due date."),
+                 lambda **data: services_titles.joint_task_add(actor=request.user, pairing_id=pk, **data),
+                 _("The joint task is added."))
     return redirect("evaluation:pairings")
 
 
@@ -173,13 +174,7 @@ def joint_task_add(request, pk):
 @capability_required("evaluation.view")
 def joint_task_done(request, pk):
     get_visible_or_404(JointTask.objects.all(), request.user, pk=pk)
-    form = DoneForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_("Give the day it was done."))
-        services_titles.joint_task_done(actor=request.user, task_id=pk, **form.cleaned_data)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
-    else:
-        messages.success(request, _("The joint task is recorded as done."))
+    _list_action(request, DoneForm(request.POST), _("Give the day it was done."),
+                 lambda **data: services_titles.joint_task_done(actor=request.user, task_id=pk, **data),
+                 _("The joint task is recorded as done."))
     return redirect("evaluation:pairings")
