@@ -218,3 +218,69 @@ def test_criteria_of_another_county_are_neither_listed_nor_opened(cast, client_f
     director = client_for(cast.county_director)
     assert f"/evaluation/criteria/{theirs.pk}/" not in director.get("/evaluation/").content.decode()
     assert director.get(f"/evaluation/criteria/{theirs.pk}/").status_code == 404
+
+
+def test_stations_are_given_to_an_evaluator_by_their_codes_and_bad_codes_change_nothing(cast, client_for, run):
+    from rongjia.evaluation.models import EvaluatorAssignment
+
+    director = client_for(cast.county_director)
+    page = director.get(f"/evaluation/runs/{run.pk}/")
+    assert [value for value, _label in page.context["assign_form"].fields["evaluator"].choices] == [
+        cast.evaluator.pk]  # only the third-party accounts of the area are offered
+    url = f"/evaluation/runs/{run.pk}/assign/"
+    refused = director.post(url, {"evaluator": cast.evaluator.pk, "units": f"{STREET_CODE}, 320114003000"},
+                            follow=True)
+    assert "区划代码" in refused.content.decode() and not EvaluatorAssignment.objects.exists()
+    director.post(url, {"evaluator": cast.evaluator.pk, "units": STREET_CODE})
+    assert list(EvaluatorAssignment.objects.values_list("unit__region_code", flat=True)) == [STREET_CODE]
+    assert client_for(cast.street_worker).post(url, {"evaluator": cast.evaluator.pk,
+                                                     "units": STREET_CODE}).status_code == 403
+    assert client_for(cast.outsider).post(url, {"evaluator": cast.evaluator.pk,
+                                                "units": STREET_CODE}).status_code == 404
+
+
+def test_a_closed_period_takes_no_more_marks_or_adjustments(cast, client_for, run, street_score):
+    services.run_step(actor=cast.county_director, run_id=run.pk, action="close")
+    manual = run.criteria.items.get(method="manual")
+    director = client_for(cast.county_director)
+    marked = director.post(f"/evaluation/scores/{street_score.pk}/mark/",
+                           {"criterion": manual.pk, "points": "20", "note": "补打分"})
+    adjusted = director.post(f"/evaluation/scores/{street_score.pk}/adjust/",
+                             {"stars": "5", "reason": "补调", "version": street_score.version})
+    assert marked.status_code == adjusted.status_code == 400 and not run.marks.exists()
+    street_score.refresh_from_db()
+    assert street_score.stars == street_score.computed_stars and not street_score.adjustment_reason
+    assert client_for(cast.outsider).post(f"/evaluation/runs/{run.pk}/step/",
+                                          {"action": "start"}).status_code == 404
+
+
+def test_a_sheet_without_weak_items_records_no_rectification(cast, client_for, run, street_score):
+    Score.objects.filter(pk=street_score.pk).update(items=[{**item, "points": item["weight"]}
+                                                           for item in street_score.items])
+    response = client_for(cast.county_director).post(f"/evaluation/scores/{street_score.pk}/rectify/", follow=True)
+    assert "没有得分低于一半的项目" in response.content.decode() and not Rectification.objects.exists()
+
+
+def test_a_title_ends_with_its_reason_and_a_joint_task_needs_its_date(cast, client_for):
+    director = client_for(cast.county_director)
+    title = services_titles.designation_confer(actor=cast.county_director, unit_id=unit_at(STREET_CODE).pk,
+                                               kind="red", conferred_by="市局", conferred_on=date(2026, 7, 1))
+    no_reason = director.post(f"/evaluation/titles/{title.pk}/end/", {"ends_on": "2026-11-01", "note": ""},
+                              follow=True)
+    assert "请填写日期和理由" in no_reason.content.decode()
+    director.post(f"/evaluation/titles/{title.pk}/end/", {"ends_on": "2026-11-01", "note": "复核未通过"})
+    title.refresh_from_db()
+    assert title.ends_on == date(2026, 11, 1) and title.note == "复核未通过"
+    pairing = services_titles.pairing_create(actor=cast.county_director, strong_id=unit_at(STREET_CODE).pk,
+                                             weak_id=unit_at(VILLAGE_CODE).pk, started_on=date(2026, 11, 1),
+                                             goal="补短板")
+    undated = director.post(f"/evaluation/pairings/{pairing.pk}/tasks/", {"title": "联合宣讲", "due_on": ""},
+                            follow=True)
+    assert "请填写任务和完成期限" in undated.content.decode() and not pairing.tasks.exists()
+    assert client_for(cast.outsider).post(f"/evaluation/pairings/{pairing.pk}/tasks/", {
+        "title": "x", "due_on": "2026-12-01"}).status_code == 404
+
+
+def test_the_statistics_show_no_stars_section_before_any_closed_period(cast, client_for, run):
+    sections = client_for(cast.county_director).get("/network/stats/").context["sections"]
+    assert "stars" not in [section.key for section in sections]  # the period is scored but not closed
