@@ -145,6 +145,18 @@ class ScopedQuerySet(models.QuerySet):
         return self.filter(subtree_q(self.scope_field, code_prefix))
 
 
+class BearingQuerySet(models.QuerySet):
+    """Rows that belong to a jurisdiction (an unpadded prefix in `jurisdiction_code`, "" for the whole country):
+    a viewer sees those of its own jurisdiction, those above it that bear on it and those inside it (criteria,
+    campaigns, kinds of aid)."""
+
+    def visible_to(self, user):
+        prefix = scope_prefix(user)
+        if prefix is None:
+            return self.none()
+        return self.filter(jurisdictions_bearing_on_q("jurisdiction_code", prefix))
+
+
 def get_visible_or_404(queryset, user, **lookup):
     """The one record matching `lookup` that `user` may see; 404 for missing and hidden alike."""
     if isinstance(queryset, type) and issubclass(queryset, models.Model):

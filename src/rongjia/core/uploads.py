@@ -121,3 +121,26 @@ def image_as_small_jpeg(upload, *, max_side: int, unreadable: str, field: str | 
     buffer = BytesIO()
     image.save(buffer, "JPEG", quality=85)
     return buffer.getvalue(), image.width, image.height
+
+
+# The first bytes of the formats a scanned letter, a certificate or a signed receipt comes in; the name proves nothing.
+DOCUMENT_SIGNATURES = {b"%PDF-": "application/pdf", b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png"}
+
+
+def sniff_content_type(head: bytes) -> str | None:
+    return next((kind for magic, kind in DOCUMENT_SIGNATURES.items() if head.startswith(magic)), None)
+
+
+def checked_document(upload, *, field: str = "file") -> str:
+    """A scanned document (PDF, JPEG or PNG) checked by its size and content; its content type, or ValidationError."""
+    refuse_if_too_big(upload, field=field)
+    if upload.size == 0:
+        raise _error(_("The file is empty."), "empty", field)
+    content_type = sniff_content_type(upload.read(16))
+    upload.seek(0)
+    if content_type is None:
+        raise _error(_("Attach a PDF, JPEG or PNG file."), "format", field)
+    if content_type.startswith("image/"):  # stored as it came, but opened by whoever downloads it
+        image_open(upload, unreadable=_("Attach a PDF, JPEG or PNG file."), field=field)
+        upload.seek(0)
+    return content_type

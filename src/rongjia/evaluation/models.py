@@ -19,19 +19,9 @@ from django.utils.translation import pgettext_lazy
 
 from rongjia.core.models import OrgUnit
 from rongjia.core.regions import LEVEL_CHOICES
-from rongjia.core.scoping import ScopedQuerySet, jurisdictions_bearing_on_q, scope_prefix, subtree_q
+from rongjia.core.scoping import BearingQuerySet, ScopedQuerySet, jurisdictions_bearing_on_q, scope_prefix, subtree_q
 
 STARS = [(n, "★" * n) for n in range(1, 6)]
-
-
-class BearingQuerySet(models.QuerySet):
-    """Criteria sets and targets of the viewer's jurisdiction, those above it that bear on it and those below it."""
-
-    def visible_to(self, user):
-        prefix = scope_prefix(user)
-        if prefix is None:
-            return self.none()
-        return self.filter(jurisdictions_bearing_on_q("jurisdiction_code", prefix))
 
 
 class CriteriaSet(models.Model):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from rongjia.core.models import OrgUnit, Region
-from rongjia.core.scoping import ScopedQuerySet, jurisdictions_bearing_on_q, scope_prefix
+from rongjia.core.scoping import BearingQuerySet, ScopedQuerySet
 from rongjia.people.models import Person
 
 
@@ -55,11 +55,8 @@ class VisitQuerySet(ScopedQuerySet):
     scope_field = "region_code"
 
 
-class CampaignQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Campaigns launched above the viewer (which reach its stations) and inside its subtree."""
-        prefix = scope_prefix(user)
-        return self.none() if prefix is None else self.filter(jurisdictions_bearing_on_q("jurisdiction_code", prefix))
+class CampaignQuerySet(BearingQuerySet):
+    """Campaigns launched above the viewer (which reach its stations) and inside its subtree."""
 
 
 class Campaign(models.Model):
