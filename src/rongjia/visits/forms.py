@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rongjia.accounts.models import User
 from rongjia.core.forms import DayInput, MultipleFileField, ServiceErrors, Styled
+from rongjia.core.payments import fund_choices
 from rongjia.people.models import Person
 
 from .festivals import FIRST_YEAR, LAST_YEAR
@@ -36,6 +37,10 @@ class VisitForm(ServiceErrors, Styled, forms.Form):
     money = forms.DecimalField(label=_("Money given (yuan)"), required=False, min_value=0, max_digits=9,
                                decimal_places=2)
     fund = forms.CharField(label=_("Fund"), required=False, max_length=60)
+    fund_account = forms.TypedChoiceField(label=_("Paid out of the fund"), required=False, coerce=int,
+                                          empty_value=None,
+                                          help_text=_("Written in the fund's ledger; the fund's name above is then "
+                                                      "filled in."))
     goods = forms.CharField(label=_("Goods given"), required=False, max_length=100)
     campaign = forms.TypedChoiceField(label=_("Campaign"), required=False, coerce=int, empty_value=None)
     need = forms.CharField(label=_("Need raised (a follow-up)"), required=False, max_length=200)
@@ -55,6 +60,11 @@ class VisitForm(ServiceErrors, Styled, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["person"].choices = person_choices(user, chosen)
         self.fields["campaign"].choices = [("", "—")] + [(c.pk, c.name) for c in campaigns]
+        accounts = fund_choices(user)
+        if accounts:
+            self.fields["fund_account"].choices = [("", "—"), *accounts]
+        else:  # nobody keeps a fund's books here: the fund stays a name
+            del self.fields["fund_account"]
         owners = User.objects.visible_to(user).filter(is_active=True, org_unit=user.org_unit).order_by("full_name")
         self.fields["need_owner"].choices = [("", "—")] + [(u.pk, u.full_name or u.username) for u in owners]
         self.initial.setdefault("visited_on", timezone.localdate())
@@ -74,7 +84,7 @@ class VisitForm(ServiceErrors, Styled, forms.Form):
                 "place": data["place"], "companions": data["companions"], "findings": data["findings"],
                 "money": data["money"], "fund": data["fund"], "goods": data["goods"],
                 "campaign_id": data["campaign"], "client_id": data.get("client_id"), "photos": data["photos"],
-                "needs": needs, "signature": data.get("signature")}
+                "needs": needs, "signature": data.get("signature"), "fund_account": data.get("fund_account")}
 
 
 class DueVisitForm(ServiceErrors, Styled, forms.Form):

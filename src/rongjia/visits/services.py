@@ -19,6 +19,7 @@ from rongjia.accounts.models import User
 from rongjia.core.audit import audit_actor
 from rongjia.core.errors import StaleVersion
 from rongjia.core.models import OrgUnit
+from rongjia.core.payments import spend_from_fund
 from rongjia.core.regions import PREFIX_LENGTH
 from rongjia.core.scoping import code_in_subtree, scope_prefix, subtree_q
 from rongjia.core.uploads import image_as_small_jpeg
@@ -98,8 +99,11 @@ def _campaign_checked(actor, person: Person, campaign_id, money: Decimal | None,
 def visit_record(*, actor, person_id: int, visited_on: date, kind: str = Visit.Kind.REGULAR,
                  place: str = Visit.Place.HOME, companions: str = "", findings: str = "", money: Decimal | None = None,
                  fund: str = "", goods: str = "", campaign_id: int | None = None, client_id=None, photos=(),
-                 needs: list[NeedIn] = (), signature=None) -> tuple[Visit, bool]:
-    """Record a visit; returns it and whether it is new (False: this `client_id` was stored before)."""
+                 needs: list[NeedIn] = (), signature=None, fund_account: int | None = None) -> tuple[Visit, bool]:
+    """Record a visit; returns it and whether it is new (False: this `client_id` was stored before).
+
+    `fund_account`: the visit money is paid out of that fund and written in its ledger (core.payments), in the
+    same transaction; a fund that cannot cover it refuses the visit whole."""
     if not actor.can("visits.record"):
         raise PermissionDenied
     if client_id is not None:
@@ -111,7 +115,7 @@ def visit_record(*, actor, person_id: int, visited_on: date, kind: str = Visit.K
     _check_day(person, visited_on, today)
     if money is not None and money < 0:
         raise ValidationError({"money": _("The amount cannot be negative.")})
-    if money and not fund.strip():
+    if money and not fund.strip() and not fund_account:
         raise ValidationError({"fund": _("Say which fund the money came from.")})
     campaign = _campaign_checked(actor, person, campaign_id, money, visited_on)
     owners = _owners_in_scope(actor, list(needs), today)
@@ -125,6 +129,10 @@ def visit_record(*, actor, person_id: int, visited_on: date, kind: str = Visit.K
     visit.full_clean(exclude=["recorded_by", "client_id"])
     try:
         with transaction.atomic(), audit_actor(actor):
+            if money and fund_account:
+                visit.fund = spend_from_fund(actor=actor, fund_id=fund_account, amount=money, on=visited_on,
+                                             note=_("Visit money: %(name)s, %(day)s") % {
+                                                 "name": person.name, "day": visited_on.isoformat()})[:60]
             if signed:
                 visit.signature.save("signature.jpg", ContentFile(signed), save=False)
             visit.save()
