@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "rongjia.visits",
     "rongjia.worklist",
     "rongjia.evaluation",
+    "rongjia.assistance",
     "rongjia.insights",
     "rongjia.api",
     "rongjia.demo",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("visits/", include("rongjia.visits.urls")),
     path("worklist/", include("rongjia.worklist.urls")),
     path("evaluation/", include("rongjia.evaluation.urls")),
+    path("assistance/", include("rongjia.assistance.urls")),
     path("mailbox/", include("rongjia.petitions.mailbox.urls")),
     path("statistics/", include("rongjia.insights.urls")),
     path("", include("rongjia.network.urls")),

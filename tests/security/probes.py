@@ -11,6 +11,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from rongjia.accounts.models import AccountChange, Role
+from rongjia.assistance import funds as assistance_funds
+from rongjia.assistance import services as assistance
+from rongjia.assistance.models import AidKind, ApprovalBatch, HardshipKind
 from rongjia.core.models import Region
 from rongjia.evaluation.scoring import score_run
 from rongjia.evaluation.services import criteria_set_create, mark_record, run_create, run_step
@@ -72,7 +75,8 @@ def records_in(county: str, director, label: str, village: str | None = None) ->
                         "account_change": change.pk, "status_proposal": proposal.pk, **outreach,
                         **_visit_records(director, person, village, label),
                         **_worklist_records(director, county, village, label),
-                        **_evaluation_records(director, village, label)})
+                        **_evaluation_records(director, village, label),
+                        **_assistance_records(director, person, county, label)})
 
 
 def _visit_records(director, person, village: str, label: str) -> dict:
@@ -140,6 +144,35 @@ def _evaluation_records(director, village: str, label: str) -> dict:
             "designation": title.pk, "pairing": pairing.pk, "joint_task": task.pk}
 
 
+def _assistance_records(director, person, county: str, label: str) -> dict:
+    """The person on the hardship ledger with a pairing, an aid application with its documents, the county's 关爱基金
+    with its ledger and a batch approval drawing on it, and a referral to 民政."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    today, centre = timezone.localdate(), unit_at(county + "000000")
+    entry = assistance.hardship_create(actor=director, person=person, kind=HardshipKind.objects.get(name="因病"),
+                                       cause=f"{label}困难原因", level="serious", since=today)
+    pairing = assistance.pairing_create(actor=director, entry=entry, helper_kind="army",
+                                        helper_name=f"{label}帮扶部队", plan=f"{label}帮扶计划", since=today)
+    kind = AidKind.objects.get(jurisdiction_code="", name="临时救助")
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    application = assistance.application_register(
+        actor=director, person=person, kind=kind, amount="2000", reason=f"{label}申请事由",
+        documents={name: SimpleUploadedFile(f"{name}.pdf", pdf, content_type="application/pdf")
+                   for name in kind.documents})
+    fund = assistance_funds.fund_create(actor=director, name=f"{label}关爱基金", kind="care")
+    assistance_funds.fund_income(actor=director, fund=fund, source="donation", amount="50000", on=today,
+                                 donor=f"{label}捐赠企业")
+    referral = assistance.referral_create(actor=director, person=person, department="civil", service="低保",
+                                          request=f"{label}转介请求", sent_on=today)
+    with disable_auditlog():
+        batch = ApprovalBatch.objects.create(unit=centre, region_code=centre.region_code, fund=fund, kind=kind,
+                                             application_ids=[application.pk], total=1, started_by=director)
+    return {"hardship": entry.pk, "aid_pairing": pairing.pk, "aid_application": application.pk,
+            "aid_document": application.documents.first().pk, "fund": fund.pk, "aid_batch": batch.pk,
+            "referral": referral.pk}
+
+
 def _outreach_records(director, county: str, village: str, label: str) -> dict:
     """A meeting and a mediation about the person (names carry the label), a reception day and a sensitive period."""
     today, centre = timezone.localdate(), unit_at(county + "000000")
@@ -202,12 +235,18 @@ PK_BY_ROUTE.update({f"evaluation:{name}": kind for name, kind in {
     "score_detail": "score", "score_adjust": "score", "score_mark": "score", "score_rectify": "score",
     "criteria_detail": "criteria_set", "target_stations": "target", "designation_end": "designation",
     "joint_task_add": "pairing", "joint_task_done": "joint_task"}.items()})
+PK_BY_ROUTE.update({f"assistance:{name}": kind for name, kind in {
+    "help_new": "aid_pairing", "pairing_end": "aid_pairing", "batch_detail": "aid_batch", "batch_status": "aid_batch",
+    **{name: "aid_application" for name in ("application_detail", "application_step", "document_add",
+                                            "document_download", "refusal_pdf")},
+    **{name: "fund" for name in ("fund_detail", "fund_income", "fund_spend", "fund_export")},
+    "referral_detail": "referral", "referral_step": "referral"}.items()})
 PK_BY_NAMESPACE = {"people": "person", "petitions": "petition", "network": "station", "visits": "visit",
-                   "worklist": "task", "evaluation": "run"}
+                   "worklist": "task", "evaluation": "run", "assistance": "hardship"}
 STRING_KWARGS = {"kind": "household", "action": "accept"}
 # Secondary ids that name a record of their own under the first (an inspection's target and finding): the real
 # one, so the answer does not hang on which ids a database's sequences happened to give.
-SECONDARY_KWARGS = {"target_pk": "inspection_target", "finding_pk": "finding"}
+SECONDARY_KWARGS = {"target_pk": "inspection_target", "finding_pk": "finding", "document_pk": "aid_document"}
 
 
 def fill(name: str, kwargs: tuple, records: Records) -> dict | None:
@@ -235,7 +274,9 @@ def api_params(records: Records) -> dict:
             "job_id": records.ids["job"], "petition_id": records.ids["petition"], "visit_id": records.ids["visit"],
             "campaign_id": records.ids["campaign"], "task_id": records.ids["task"], "part_id": records.ids["part"],
             "inspection_id": records.ids["inspection"], "target_id": records.ids["inspection_target"],
-            "set_id": records.ids["criteria_set"], "run_id": records.ids["run"], "score_id": records.ids["score"]}
+            "set_id": records.ids["criteria_set"], "run_id": records.ids["run"], "score_id": records.ids["score"],
+            "entry_id": records.ids["hardship"], "application_id": records.ids["aid_application"],
+            "fund_id": records.ids["fund"], "referral_id": records.ids["referral"]}
 
 
 def visible_text(response) -> str:

@@ -215,11 +215,90 @@ def test_a_stations_page_and_the_statistics_carry_only_the_stars_the_viewer_may_
     assert evaluator.get(reverse("network:station_detail", args=[sibling.unit_id])).status_code in (403, 404)
 
 
+def _assistance_outside_note(count: int) -> str:
+    from django.utils import translation
+
+    from rongjia.assistance.dossier import OUTSIDE
+
+    with translation.override("zh-hans"):
+        return " ".join((str(OUTSIDE) % {"count": count}).split())
+
+
+def test_after_a_transfer_the_new_county_reads_the_person_but_not_the_old_assistance(cast, client_for, token_for,
+                                                                                       villager):
+    """The hardship entry with its pairing, the aid application and the referral stay with the village that kept
+    them: the receiving county reads the person, a count of those records and none of their content."""
+    from datetime import date
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from rongjia.assistance import services as assistance
+    from rongjia.assistance.models import AidKind, HardshipKind
+
+    entry = assistance.hardship_create(actor=cast.village_worker, person=villager, cause="迁出前的困难原因",
+                                       kind=HardshipKind.objects.get(name="因病"), level="serious",
+                                       since=date(2024, 1, 1))
+    assistance.pairing_create(actor=cast.village_worker, entry=entry, helper_kind="company", helper_name="某企业",
+                              plan="迁出前的帮扶计划", since=date(2024, 2, 1))
+    kind = AidKind.objects.get(jurisdiction_code="", name="临时救助")
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    assistance.application_register(actor=cast.village_worker, person=villager, kind=kind, amount="2000",
+                                    reason="迁出前的申请事由", documents={
+                                        name: SimpleUploadedFile(f"{name}.pdf", pdf) for name in kind.documents})
+    assistance.referral_create(actor=cast.village_worker, person=villager, department="civil", service="低保",
+                               request="迁出前的转介请求", sent_on=timezone.localdate())
+    markers = ("迁出前的困难原因", "迁出前的帮扶计划", "迁出前的申请事由", "迁出前的转介请求")
+    assert all(m in _pages(client_for(cast.village_worker), villager)["timeline"] for m in markers)
+    village = Region.objects.filter(subtree_q("code", OUTSIDER_COUNTY), level=5).order_by("code").first()
+    transfer = books_services.transfer_propose(actor=cast.village_worker, person=villager,
+                                                to_station=unit_at(village.code), reason="随子女居住")
+    books_services.transfer_accept(actor=cast.outsider, transfer=transfer)
+    texts = _pages(client_for(cast.outsider), villager)
+    assert "赵守国" in texts["dossier page"], "the new county holds the dossier now"
+    leaks = [f"{where}: {m}" for where, text in texts.items() for m in markers if m in text]
+    assert not leaks, f"the old village's assistance records show on: {leaks}"
+    note = _assistance_outside_note(3)  # the entry (with its pairing), the application, the referral
+    assert note in " ".join(texts["timeline"].split()) and note in " ".join(texts["booklet"].split())
+    headers = {"Authorization": f"Bearer {token_for(cast.outsider)}"}
+    outsider = client_for(cast.outsider)
+    for url in ("/api/v1/hardship/", "/api/v1/aid-applications/", "/api/v1/referrals/"):
+        response = outsider.get(url, {"person": villager.pk}, headers=headers)
+        assert response.status_code == 200 and response.json()["count"] == 0, url
+    assert outsider.get(f"/api/v1/hardship/{entry.pk}", headers=headers).status_code == 404
+
+
+def test_a_pairing_shows_on_the_helpers_dossier_only_where_it_may_be_opened(cast, client_for, villager):
+    """The county pairs a village household with a veteran of the sibling village: the veteran's own village
+    reads the veteran's dossier with a count of the pairing, not its plan; the household's village reads it all."""
+    from datetime import date
+
+    from rongjia.assistance import services as assistance
+    from rongjia.assistance.models import HardshipKind
+    from tests.factories import VILLAGE2_CODE
+
+    veteran = person_at(cast.village2_worker, code=VILLAGE2_CODE, name="钱卫国",
+                        id_number=valid_id_number("19600606", sequence=654))
+    entry = assistance.hardship_create(actor=cast.village_worker, person=villager, cause="因病致贫",
+                                       kind=HardshipKind.objects.get(name="因病"), level="serious",
+                                       since=date(2024, 1, 1))
+    assistance.pairing_create(actor=cast.county_director, entry=entry, helper_kind="veteran", helper_name="",
+                              helper_person=veteran, plan="跨村老兵结对计划", since=date(2024, 2, 1))
+    sibling = _pages(client_for(cast.village2_worker), veteran)
+    assert sibling["timeline"], "the sibling village reads its own veteran's dossier"
+    leaks = [where for where, text in sibling.items() if "跨村老兵结对计划" in text]
+    assert not leaks, f"the pairing's plan shows to the helper's village on: {leaks}"
+    assert _assistance_outside_note(1) in " ".join(sibling["timeline"].split())
+    assert "跨村老兵结对计划" in _pages(client_for(cast.village_worker), villager)["timeline"]
+    assert "跨村老兵结对计划" in _pages(client_for(cast.county_director), veteran)["timeline"]  # both sides
+
+
 # --- every contribution has a planted case ----------------------------------------------------------------
 
 PLANTED = {
     "petitions": test_a_county_centres_petition_stays_off_a_village_persons_dossier,
     "visits": test_after_a_transfer_the_new_county_reads_the_person_but_not_the_old_visits,
+    "assistance": test_after_a_transfer_the_new_county_reads_the_person_but_not_the_old_assistance,
 }
 
 
@@ -236,4 +315,4 @@ def test_a_viewer_without_a_contributions_capability_gets_none_of_it(cast, villa
     keys = {section.key for section in contributions.dossier_sections(cast.grid_worker, villager, [villager.pk])}
     assert keys == {"dossier", "visits"}  # the grid worker visits; petitions are not the grid worker's
     keys = {section.key for section in contributions.dossier_sections(cast.village_worker, villager, [villager.pk])}
-    assert keys == {"dossier", "petitions", "visits"}
+    assert keys == {"dossier", "petitions", "visits", "assistance"}

@@ -12,6 +12,7 @@ NAV_ITEMS = [
     ("worklist.view", "worklist:inbox", _("Tasks")),
     ("evaluation.view", "evaluation:index", _("Star evaluation")),
     ("evaluation.assess", "evaluation:assigned", _("Stations to mark")),
+    ("assistance.view", "assistance:applications", _("Assistance")),
     ("people.grid_edit", "people:my_grid", _("My grid")),
     ("people.view", "insights:dashboard", _("Statistics")),
     ("org.view", "network:network_stats", _("Network statistics")),

@@ -6,6 +6,8 @@ from ninja import NinjaAPI
 
 from rongjia.core.errors import StaleVersion
 
+from .aid import applications_router, funds_router
+from .assistance import hardship_router, referrals_router
 from .auth import AUTH
 from .calendar import router as calendar_router
 from .docs import DOCS, signed_in_only
@@ -68,6 +70,10 @@ api.add_router("/training/", training_router)
 api.add_router("/tasks/", tasks_router)
 api.add_router("/inspections/", inspections_router)
 api.add_router("/evaluations/", evaluations_router)
+api.add_router("/hardship/", hardship_router)
+api.add_router("/aid-applications/", applications_router)
+api.add_router("/funds/", funds_router)
+api.add_router("/referrals/", referrals_router)
 
 
 @api.exception_handler(StaleVersion)

@@ -16,6 +16,7 @@ from rongjia.core.regions import pad_code
 from rongjia.core.scoping import subtree_q
 from rongjia.core.services import org_unit_create_extra
 
+from .assistance_seed import seed_assistance
 from .evaluation_seed import seed_evaluation
 from .network_seed import NetworkSeedReport, seed_network
 from .people_records import seed_people_records
@@ -106,6 +107,7 @@ def seed_demo(*, county_prefix: str, people: int = 35_000) -> DemoReport:
         report.visits = seed_visits(county_prefix=county_prefix)
         report.tasks = seed_worklist(county_prefix=county_prefix)
         seed_evaluation(county_prefix=county_prefix)
+        seed_assistance(county_prefix=county_prefix)
     return report
 
 

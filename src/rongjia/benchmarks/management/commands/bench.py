@@ -14,6 +14,8 @@ The figures (choose with --only / --skip; all by default):
            roll-up page vs hand-written SQL (~1 min the first time: loads Gansu's units, rolled back)
   evaluation a star evaluation run over all of Gansu's street and village stations (the scoring job, in
            batches with progress) vs reading the same stations' facts in one pass (loads Gansu, rolled back)
+  assistance a county's batch approval of 5,000 aid applications (the job, in chunks with progress) vs one
+           approval taken by hand through the service, per application (--applications; rolled back)
   regions  the whole country's region import into an empty table vs a raw bulk insert (~1 min)
 """
 
@@ -28,7 +30,7 @@ from rongjia.benchmarks.measure import Figure, peak_rss_mb, table
 
 # In the order they run and print. A new figure is a name here and a `_figure_<name>` method below
 # that returns its Figure rows (raise CommandError when it cannot run).
-FIGURES = ("import", "lists", "dashboard", "coverage", "worklist", "evaluation", "regions")
+FIGURES = ("import", "lists", "dashboard", "coverage", "worklist", "evaluation", "assistance", "regions")
 
 
 def _names(value: str) -> list[str]:
@@ -52,6 +54,8 @@ class Command(BaseCommand):
         parser.add_argument("--dashboard-viewers", default="",
                             help="dashboard: comma-separated usernames (default: scale_province,scale_county if "
                                  "they exist, else the demo's jn_leader)")
+        parser.add_argument("--applications", type=int, default=5000,
+                            help="assistance: aid applications the county approves in one batch")
         parser.add_argument("--explain", action="store_true",
                             help="lists: after the table, the plans of the list's main queries (EXPLAIN)")
         parser.add_argument("--load", action="store_true",
@@ -169,6 +173,16 @@ class Command(BaseCommand):
             return bench_evaluation()
         except ValueError as exc:
             raise CommandError(f"星级评价：{exc}") from None
+
+    def _figure_assistance(self, *, applications, **options) -> list[Figure]:
+        from rongjia.benchmarks.assistance import bench_assistance
+
+        if applications < 1:
+            raise CommandError("--applications 必须是正整数")
+        try:
+            return bench_assistance(applications=applications)
+        except ValueError as exc:
+            raise CommandError(f"批量审批：{exc}") from None
 
     def _figure_regions(self, **options) -> list[Figure]:
         from rongjia.benchmarks.regions import RegionBenchError, bench_region_import
