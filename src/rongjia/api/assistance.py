@@ -30,6 +30,7 @@ from rongjia.assistance.workbench import referrals_overdue, reviews_overdue
 from rongjia.assistance.workflow import REFERRAL
 from rongjia.core.scoping import get_visible_or_404
 from rongjia.core.workflow import IllegalStep, steps_open_to
+from rongjia.people.timeline import actor_name
 
 VIEW = "assistance.view"
 
@@ -40,10 +41,6 @@ referrals_router = Router(tags=["assistance"])
 def require(user, capability: str = VIEW) -> None:
     if not user.can(capability):
         raise PermissionDenied
-
-
-def actor_name(user) -> str:
-    return (user.get_full_name() or user.username) if user else ""
 
 
 # --- the hardship ledger 困难台账 -----------------------------------------------------------------------------
@@ -119,7 +116,7 @@ class HardshipOut(Schema):
 
     @staticmethod
     def resolve_review_overdue(entry) -> bool:
-        return entry.until is None and entry.review_due < timezone.localdate()
+        return entry.review_overdue(timezone.localdate())
 
 
 class HardshipDetailOut(HardshipOut):
@@ -247,7 +244,7 @@ class ReferralOut(Schema):
 
     @staticmethod
     def resolve_overdue(referral) -> bool:
-        return referral.state == Referral.State.SENT and referral.answer_due < timezone.localdate()
+        return referral.overdue(timezone.localdate())
 
 
 class ReferralDetailOut(ReferralOut):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rongjia.core.contributions import DossierContribution, Entry
-from rongjia.people.timeline import start_of
+from rongjia.people.timeline import actor_name, start_of
 
 from .models import (
     AidApplication,
@@ -37,10 +37,6 @@ def yuan(amount: Decimal | None) -> str:
     return f"¥{amount:.2f}" if amount is not None else ""
 
 
-def _name(user) -> str:
-    return (user.get_full_name() or user.username) if user else ""
-
-
 def _joined(*parts) -> str:
     return " · ".join(str(part) for part in parts if part)
 
@@ -58,7 +54,7 @@ def _hardship(viewer, pks):
         yield Entry(start_of(entry.since), "hardship", _("In hardship: %(kind)s") % {"kind": entry.kind.name},
                     detail=_joined(entry.get_level_display(), entry.key and _("key person in hardship (重点困难对象)"),
                                    entry.cause[:120]),
-                    actor=_name(entry.recorded_by), link=reverse("assistance:hardship_detail", args=[entry.pk]))
+                    actor=actor_name(entry.recorded_by), link=reverse("assistance:hardship_detail", args=[entry.pk]))
     reviews = (HardshipReview.objects.visible_to(viewer).filter(entry__person_id__in=pks)
                .select_related("entry__kind", "reviewer").order_by("-on", "-id")[:LIMIT])
     for review in reviews:
@@ -67,7 +63,8 @@ def _hardship(viewer, pks):
         next_due = _("next review by %(day)s") % {"day": review.next_due.isoformat()} if review.next_due else ""
         yield Entry(start_of(review.on), "hardship", title,
                     detail=_joined(review.get_level_display(), review.note[:120], next_due),
-                    actor=_name(review.reviewer), link=reverse("assistance:hardship_detail", args=[review.entry_id]))
+                    actor=actor_name(review.reviewer),
+                    link=reverse("assistance:hardship_detail", args=[review.entry_id]))
 
 
 def _pairings(viewer, pks):
@@ -83,7 +80,7 @@ def _pairings(viewer, pks):
         else:  # the person is the helper: the pairing shows on both sides
             title = _("Pairing: helps %(name)s") % {"name": pairing.entry.person.name}
         yield Entry(start_of(pairing.since), "pairing", title, detail=pairing.plan[:120],
-                    actor=_name(pairing.created_by), link=link)
+                    actor=actor_name(pairing.created_by), link=link)
         if pairing.until:
             yield Entry(start_of(pairing.until), "pairing", _("Pairing ended: %(helper)s → %(name)s") % {
                 "helper": pairing.helper_name, "name": pairing.entry.person.name}, link=link)
@@ -96,7 +93,8 @@ def _pairings(viewer, pks):
             "kind": help_given.get_kind_display()},
             detail=_joined(f"{pairing.helper_name} → {pairing.entry.person.name}", help_given.description,
                            yuan(help_given.amount)),
-            actor=_name(help_given.recorded_by), link=reverse("assistance:hardship_detail", args=[pairing.entry_id]))
+            actor=actor_name(help_given.recorded_by),
+            link=reverse("assistance:hardship_detail", args=[pairing.entry_id]))
 
 
 def _application_title(event: AidEvent) -> str:
@@ -120,7 +118,7 @@ def _applications(viewer, pks):
         amount = "" if event.action == "approve" else yuan(event.amount)
         yield Entry(event.at, "aid", _application_title(event),
                     detail=_joined(event.level and level_name(event.level), amount, event.note[:120]),
-                    actor=_joined(_name(event.actor), event.unit and event.unit.name),
+                    actor=_joined(actor_name(event.actor), event.unit and event.unit.name),
                     link=reverse("assistance:application_detail", args=[event.application_id]))
 
 
@@ -143,7 +141,7 @@ def _referrals(viewer, pks):
             title = str(REFERRAL_TITLES.get(event.action, event.action)) % department
             outcome = referral.get_outcome_display() if event.action == "answer" else ""
             detail = _joined(outcome, event.note[:120])
-        yield Entry(event.at, "referral", title, detail=detail, actor=_name(event.actor),
+        yield Entry(event.at, "referral", title, detail=detail, actor=actor_name(event.actor),
                     link=reverse("assistance:referral_detail", args=[referral.pk]))
 
 

@@ -12,9 +12,10 @@ from django.utils.translation import pgettext_lazy
 
 from rongjia.core.forms import DayInput, ServiceErrors, Styled
 from rongjia.people.models import Person
-from rongjia.people.selectors import search_kind
+from rongjia.people.selectors import person_name_q
 
 from .models import HardshipEntry, HardshipKind, Pairing, PairingHelp, Referral
+from .selectors import referral_overdue_q, review_overdue_q
 from .workflow import REFERRAL
 
 ALL = pgettext_lazy("filter", "All")
@@ -81,8 +82,7 @@ class HardshipFilterForm(ListFilter):
                 .annotate(pairing_count=Count("pairings")))
         q = (f["q"] or "").strip()
         if q:
-            rows = rows.filter(person__name_initials__startswith=q.lower()) if search_kind(q) == "initials" \
-                else rows.filter(person__name__icontains=q)
+            rows = rows.filter(person_name_q(q, "person__"))
         if f["kind"]:
             rows = rows.filter(kind=f["kind"])
         if f["level"]:
@@ -94,7 +94,7 @@ class HardshipFilterForm(ListFilter):
         elif f["state"] == "closed":
             rows = rows.filter(until__isnull=False)
         if f["overdue"]:
-            rows = rows.filter(until__isnull=True, review_due__lt=today)
+            rows = rows.filter(review_overdue_q(today))
         return rows.order_by(*HARDSHIP_SORTS.get(f["sort"] or "-since"))
 
 
@@ -277,14 +277,13 @@ class ReferralFilterForm(ListFilter):
         rows = Referral.objects.visible_to(user).select_related("person")
         q = (f["q"] or "").strip()
         if q:
-            rows = rows.filter(person__name_initials__startswith=q.lower()) if search_kind(q) == "initials" \
-                else rows.filter(person__name__icontains=q)
+            rows = rows.filter(person_name_q(q, "person__"))
         if f["department"]:
             rows = rows.filter(department=f["department"])
         if f["state"]:
             rows = rows.filter(state=f["state"])
         if f["overdue"]:
-            rows = rows.filter(state=Referral.State.SENT, answer_due__lt=today)
+            rows = rows.filter(referral_overdue_q(today))
         return rows.order_by(*REFERRAL_SORTS.get(f["sort"] or "-sent"))
 
 
@@ -331,8 +330,7 @@ def people_named(user, q: str, limit: int = 20):
     if not q:
         return []
     people = Person.objects.visible_to(user).select_related("station")
-    people = people.filter(name_initials__startswith=q.lower()) if search_kind(q) == "initials" \
-        else people.filter(name__icontains=q)
+    people = people.filter(person_name_q(q))
     return list(people.order_by("name_initials", "id")[:limit])
 
 

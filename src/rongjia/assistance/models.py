@@ -82,6 +82,10 @@ class HardshipEntry(models.Model):
     def is_open(self) -> bool:
         return self.until is None
 
+    def review_overdue(self, today) -> bool:
+        """In Python what `selectors.review_overdue_q` asks of the database."""
+        return self.until is None and self.review_due < today
+
 
 class ThroughEntryQuerySet(ScopedQuerySet):
     scope_field = "entry__region_code"
@@ -491,6 +495,10 @@ class Referral(models.Model):
 
     def __str__(self):
         return f"{self.person.name} → {self.get_department_display()}"
+
+    def overdue(self, today) -> bool:
+        """In Python what `selectors.referral_overdue_q` asks of the database."""
+        return self.state == self.State.SENT and self.answer_due < today
 
 
 class ReferralEvent(models.Model):

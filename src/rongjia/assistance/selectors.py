@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from rongjia.core.masking import mask_name
 from rongjia.core.models import OrgUnit
 from rongjia.core.regions import PREFIX_LENGTH, pad_code
-from rongjia.core.scoping import region_prefix_or_404
+from rongjia.core.scoping import at_or_above_q, region_prefix_or_404
 from rongjia.core.workflow import steps_open_to
 
-from .models import AidApplication, AidKind, AidObjection
+from .models import AidApplication, AidKind, AidObjection, Referral
 from .workflow import APPLICATION, level_name
 
 S = AidApplication.State
@@ -66,9 +66,9 @@ def whose_turn(application: AidApplication) -> str:
 
 def units_above(station: OrgUnit, levels) -> dict[int, OrgUnit]:
     """The centre or station at each of `levels` above (or at) a station: who reviews at each level."""
-    codes = {pad_code(station.region_code[:PREFIX_LENGTH[level]]): level for level in levels}
-    units = OrgUnit.objects.filter(region_code__in=codes, kind__in=[OrgUnit.Kind.CENTRE, OrgUnit.Kind.STATION])
-    return {codes[unit.region_code]: unit for unit in units}
+    units = OrgUnit.objects.filter(at_or_above_q("region_code", station.region_code), level__in=list(levels),
+                                   kind__in=[OrgUnit.Kind.CENTRE, OrgUnit.Kind.STATION])
+    return {unit.level: unit for unit in units}
 
 
 def levels_path(application: AidApplication) -> list[dict]:
@@ -160,6 +160,16 @@ def steps_offered(application: AidApplication, viewer) -> list[str]:
         steps = [action for action in steps
                  if not (action == "answer" and not waiting) and not (action == "approve" and (waiting or not over))]
     return steps
+
+
+def review_overdue_q(today) -> Q:
+    """Households still in hardship whose review date has passed: the ledger's filter and the workbench's count."""
+    return Q(until__isnull=True, review_due__lt=today)
+
+
+def referral_overdue_q(today) -> Q:
+    """Referrals sent and not answered by the day the answer was expected."""
+    return Q(state=Referral.State.SENT, answer_due__lt=today)
 
 
 def in_region(request, records):

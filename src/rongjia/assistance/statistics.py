@@ -28,6 +28,7 @@ from rongjia.core.scoping import code_in_subtree, region_prefix_or_404, scope_pr
 
 from .ledger import cents
 from .models import AidApplication, Fund, HardshipEntry, HardshipKind, Referral
+from .selectors import referral_overdue_q
 
 S = AidApplication.State
 GRANTED = (S.APPROVED, S.PAID)
@@ -164,7 +165,7 @@ def assistance_statistics(user, region: str = "") -> dict:
     # referrals: awaiting the department's answer, and those of them past the date the answer was expected
     referrals = (Referral.objects.visible_to(user).in_subtree(prefix).filter(state=Referral.State.SENT)
                  .annotate(area=Substr("region_code", 1, length)).order_by())
-    for row in referrals.values("area").annotate(n=Count("id"), overdue=Count("id", filter=Q(answer_due__lt=today))):
+    for row in referrals.values("area").annotate(n=Count("id"), overdue=Count("id", filter=referral_overdue_q(today))):
         for figures in (area(row["area"]), total):
             figures.referrals_open += row["n"]
             figures.referrals_overdue += row["overdue"]

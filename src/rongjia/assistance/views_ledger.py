@@ -79,7 +79,7 @@ def hardship_export(request):
 def _export_rows(entries, today):
     yes = _("yes")
     for e in entries.iterator(chunk_size=1000):
-        overdue = e.until is None and e.review_due < today
+        overdue = e.review_overdue(today)
         yield (e.person.name, e.station.name, e.kind.name, e.get_level_display(), yes if e.key else "",
                e.household_size, float(e.monthly_income), e.since, e.until, e.review_due, yes if overdue else "",
                e.pairing_count, e.cause)
@@ -154,7 +154,7 @@ def _detail(request, entry: HardshipEntry, *, review_form=None, pairing_form=Non
     open_entry = entry.is_open
     return {
         "entry": entry, "reviews": reviews, "pairings": pairings, "today": today, "can_handle": can_handle,
-        "overdue": open_entry and entry.review_due < today,
+        "overdue": entry.review_overdue(today),
         "review_form": (review_form or ReviewForm(entry=entry, today=today)) if can_handle and open_entry else None,
         "pairing_form": (pairing_form or PairingForm(today=today)) if can_handle and open_entry else None,
     }

@@ -73,7 +73,7 @@ def _context(request, referral: Referral, form=None) -> dict:
     form = form or (ReferralStepForm(referral=referral, actions=actions) if actions else None)
     today = timezone.localdate()
     return {"referral": referral, "events": events, "form": form, "today": today,
-            "overdue": referral.state == Referral.State.SENT and referral.answer_due < today,
+            "overdue": referral.overdue(today),
             "workflow_picture": draw(REFERRAL, current=referral.state, allowed=actions)}
 
 

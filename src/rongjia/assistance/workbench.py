@@ -17,7 +17,7 @@ from rongjia.core.models import OrgUnit
 from rongjia.core.scoping import scope_prefix
 
 from .models import AidApplication, HardshipEntry, Referral
-from .selectors import my_turn_q, with_objection_waiting
+from .selectors import my_turn_q, referral_overdue_q, review_overdue_q, with_objection_waiting
 
 S = AidApplication.State
 
@@ -34,13 +34,13 @@ def objections_waiting(viewer):
 def reviews_overdue(viewer, today=None):
     """`overdue=1` on the ledger: households still in hardship whose review date has passed."""
     today = today or timezone.localdate()
-    return HardshipEntry.objects.visible_to(viewer).filter(until__isnull=True, review_due__lt=today)
+    return HardshipEntry.objects.visible_to(viewer).filter(review_overdue_q(today))
 
 
 def referrals_overdue(viewer, today=None):
     """`overdue=1`: referrals sent and not answered by the day the answer was expected."""
     today = today or timezone.localdate()
-    return Referral.objects.visible_to(viewer).filter(state=Referral.State.SENT, answer_due__lt=today)
+    return Referral.objects.visible_to(viewer).filter(referral_overdue_q(today))
 
 
 def _count(queryset):

@@ -41,6 +41,15 @@ def current_categories(today: date) -> Prefetch:
     return Prefetch("category_spans", queryset=spans, to_attr="current_spans")
 
 
+def person_name_q(q: str, path: str = "") -> Q:
+    """A name as a worker types it: latin letters as pinyin initials (张伟 → zw), anything else as part of the name.
+    `path` reaches the person from another record ("person__")."""
+    q = q.strip()
+    if search_kind(q) == "initials":
+        return Q(**{f"{path}name_initials__startswith": q.lower()})
+    return Q(**{f"{path}name__icontains": q})
+
+
 def person_search(user, *, q: str = "", category: int | None = None, tag: int | None = None, region: str = "",
                   status: str = "",
                   age_min: int | None = None, age_max: int | None = None, sort: str = "", today: date | None = None):
@@ -57,10 +66,8 @@ def person_search(user, *, q: str = "", category: int | None = None, tag: int | 
         people = people.filter(id_hash=id_index(q))
     elif kind == "phone":
         people = people.filter(phone_hash=phone_index(q))
-    elif kind == "initials":
-        people = people.filter(name_initials__startswith=q.lower())
-    elif kind == "name":
-        people = people.filter(name__icontains=q)
+    elif kind in ("initials", "name"):
+        people = people.filter(person_name_q(q))
     if region:
         people = people.in_subtree(region_prefix_or_404(user, region))
     if category:

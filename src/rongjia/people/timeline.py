@@ -47,7 +47,8 @@ def start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _name(user) -> str:
+def actor_name(user) -> str:
+    """Who did it, as a timeline line names them (every module's entries alike)."""
     return user.get_full_name() or user.username if user else ""
 
 
@@ -62,13 +63,13 @@ def audit_entries(person, pks):
         if entry.action == LogEntry.Action.ACCESS:
             what = (entry.additional_data or {}).get("what", "")
             yield Entry(entry.timestamp, "access", _("Sensitive read: %(what)s") % {"what": describe_read(what)},
-                        (entry.additional_data or {}).get("reason", ""), _name(entry.actor))
+                        (entry.additional_data or {}).get("reason", ""), actor_name(entry.actor))
             continue
         changed = "；".join(f"{label}：{before or '—'} → {after or '—'}"
                            for label, before, after in describe_changes(entry))
         yield Entry(entry.timestamp, "edited" if entry.action == LogEntry.Action.UPDATE else "created",
                     titles.get(entry.action, ""), changed if entry.action == LogEntry.Action.UPDATE else "",
-                    _name(entry.actor))
+                    actor_name(entry.actor))
 
 
 def category_entries(person, pks):
@@ -82,7 +83,7 @@ def category_entries(person, pks):
 def status_entries(person, pks):
     for change in StatusChange.objects.filter(person__in=pks).select_related("station", "created_by"):
         yield Entry(start_of(change.date), "status", f"{change.get_kind_display()} · {change.station.name}",
-                    change.reason, _name(change.created_by))
+                    change.reason, actor_name(change.created_by))
 
 
 def transfer_entries(person, pks):
@@ -93,16 +94,16 @@ def transfer_entries(person, pks):
         route = f"{transfer.from_station.name} → {transfer.to_station.name}"
         proposed = _("Transfer requested: %(route)s") if transfer.requested else _("Transfer proposed: %(route)s")
         yield Entry(transfer.proposed_at, "transfer", proposed % {"route": route},
-                    transfer.reason, _name(transfer.proposed_by), link)
+                    transfer.reason, actor_name(transfer.proposed_by), link)
         if transfer.decided_at:
             yield Entry(transfer.decided_at, "transfer", f"{transfer.get_state_display()}：{route}",
-                        transfer.decision_note, _name(transfer.decided_by), link)
+                        transfer.decision_note, actor_name(transfer.decided_by), link)
 
 
 def merge_entries(person, pks):
     for merge in PersonMerge.objects.filter(survivor=person).select_related("merged_station", "merged_by"):
         yield Entry(merge.merged_at, "merge", _("Duplicate record from %(station)s merged into this one")
-                    % {"station": merge.merged_station.name}, "", _name(merge.merged_by))
+                    % {"station": merge.merged_station.name}, "", actor_name(merge.merged_by))
 
 
 def dossier_entries(viewer, person, pks):

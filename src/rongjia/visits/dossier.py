@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rongjia.core.contributions import DossierContribution, Entry
-from rongjia.people.timeline import start_of
+from rongjia.people.timeline import actor_name, start_of
 
 from .models import DueVisit, Plaque, PlaqueEvent, Visit
 
@@ -26,7 +26,7 @@ def visit_entries(viewer, person, pks):
         if visit.campaign:
             parts.append(visit.campaign.name)
         yield Entry(start_of(visit.visited_on), "visit", visit.get_kind_display(),
-                    detail=" · ".join(part for part in parts if part), actor=_name(visit.recorded_by),
+                    detail=" · ".join(part for part in parts if part), actor=actor_name(visit.recorded_by),
                     link=reverse("visits:visit_detail", args=[visit.pk]))
     owed = DueVisit.objects.visible_to(viewer).filter(person_id__in=pks).order_by("-occurred_on")[:50]
     for due in owed:
@@ -38,16 +38,12 @@ def visit_entries(viewer, person, pks):
               .select_related("actor").order_by("-at")[:20])
     for event in events:
         yield Entry(start_of(event.on), "plaque", _("Honour plaque: %(step)s") % {"step": PLAQUE_STEPS.get(
-            event.action, event.action)}, detail=event.note, actor=_name(event.actor))
+            event.action, event.action)}, detail=event.note, actor=actor_name(event.actor))
 
 
 def visits_outside(viewer, person, pks) -> int:
     visible = Visit.objects.visible_to(viewer).filter(person_id__in=pks).values("pk")
     return Visit.objects.filter(person_id__in=pks).exclude(pk__in=visible).count()
-
-
-def _name(user) -> str:
-    return (user.get_full_name() or user.username) if user else ""
 
 
 PLAQUE_STEPS = {"issue": gettext_lazy("issued"), "hang": gettext_lazy("hung with a ceremony"),
