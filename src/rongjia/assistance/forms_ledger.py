@@ -82,7 +82,7 @@ class HardshipFilterForm(ListFilter):
                 .annotate(pairing_count=Count("pairings")))
         q = (f["q"] or "").strip()
         if q:
-            rows = rows.filter(person_name_q(q, "person__"))
+            rows = rows.filter(person__in=Person.objects.filter(person_name_q(q)))
         if f["kind"]:
             rows = rows.filter(kind=f["kind"])
         if f["level"]:
@@ -277,7 +277,7 @@ class ReferralFilterForm(ListFilter):
         rows = Referral.objects.visible_to(user).select_related("person")
         q = (f["q"] or "").strip()
         if q:
-            rows = rows.filter(person_name_q(q, "person__"))
+            rows = rows.filter(person__in=Person.objects.filter(person_name_q(q)))
         if f["department"]:
             rows = rows.filter(department=f["department"])
         if f["state"]:

@@ -41,13 +41,13 @@ def current_categories(today: date) -> Prefetch:
     return Prefetch("category_spans", queryset=spans, to_attr="current_spans")
 
 
-def person_name_q(q: str, path: str = "") -> Q:
+def person_name_q(q: str) -> Q:
     """A name as a worker types it: latin letters as pinyin initials (张伟 → zw), anything else as part of the name.
-    `path` reaches the person from another record ("person__")."""
+    Another record reaches it with `person__in=Person.objects.filter(person_name_q(q))`."""
     q = q.strip()
     if search_kind(q) == "initials":
-        return Q(**{f"{path}name_initials__startswith": q.lower()})
-    return Q(**{f"{path}name__icontains": q})
+        return Q(name_initials__startswith=q.lower())
+    return Q(name__icontains=q)
 
 
 def person_search(user, *, q: str = "", category: int | None = None, tag: int | None = None, region: str = "",
