@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "rongjia.worklist",
     "rongjia.evaluation",
     "rongjia.assistance",
+    "rongjia.benefits",
     "rongjia.insights",
     "rongjia.api",
     "rongjia.demo",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("worklist/", include("rongjia.worklist.urls")),
     path("evaluation/", include("rongjia.evaluation.urls")),
     path("assistance/", include("rongjia.assistance.urls")),
+    path("benefits/", include("rongjia.benefits.urls")),
     path("mailbox/", include("rongjia.petitions.mailbox.urls")),
     path("statistics/", include("rongjia.insights.urls")),
     path("", include("rongjia.network.urls")),

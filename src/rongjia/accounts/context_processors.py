@@ -13,6 +13,7 @@ NAV_ITEMS = [
     ("evaluation.view", "evaluation:index", _("Star evaluation")),
     ("evaluation.assess", "evaluation:assigned", _("Stations to mark")),
     ("assistance.view", "assistance:applications", _("Assistance")),
+    ("benefits.view", "benefits:proposals", _("Benefits")),
     ("people.grid_edit", "people:my_grid", _("My grid")),
     ("people.view", "insights:dashboard", _("Statistics")),
     ("org.view", "network:network_stats", _("Network statistics")),
