@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rongjia.core import sightings
 from rongjia.core.audit import audit_actor, log_access
 from rongjia.core.errors import StaleVersion
 from rongjia.core.scoping import get_visible_or_404, scope_prefix, subtree_q
@@ -291,6 +292,29 @@ def record_certification(*, actor, person: Person, on: date, method: str, note: 
         recipient.version += 1
         recipient.save(update_fields=fields)
     return certification
+
+
+def certify_from_sightings(*, prefix: str, today: date | None = None) -> int:
+    """Certify everyone of a subtree whom another module saw in person since their last certification (a home
+    visit counts, a phone call does not). Idempotent: run nightly before `suspend_overdue`."""
+    today = today or timezone.localdate()
+    recipients = {r.person_id: r for r in Recipient.objects.filter(subtree_q("person__station__region_code", prefix))
+                  .select_related("person__station")}
+    if not recipients:
+        return 0
+    earliest = min((r.certified_on or date.min for r in recipients.values()), default=today)
+    since = max(earliest, today - timedelta(days=366 * 3))
+    certified = 0
+    for person_id, (day, source) in sightings.last_seen(prefix=prefix, since=since).items():
+        recipient = recipients.get(person_id)
+        if recipient is None or (recipient.certified_on and recipient.certified_on >= day) or day > today:
+            continue
+        if recipient.person.status == Person.Status.DECEASED:
+            continue
+        record_certification(actor=None, person=recipient.person, on=day, method=Certification.Method.VISIT,
+                             note=_("Seen in person (%(source)s).") % {"source": source})
+        certified += 1
+    return certified
 
 
 def suspend_overdue(*, today: date | None = None) -> int:
