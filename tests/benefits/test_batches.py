@@ -45,15 +45,17 @@ def returned(batch, fmt, failed=None) -> SimpleUploadedFile:
 
 
 def test_regenerating_what_did_not_change_keeps_the_steps_taken(staff, three):
-    preparer, checker, _director = staff
+    preparer, _checker, director = staff
     batch = generate(preparer, date(2026, 10, 1))
     take(preparer, batch, "prepare")
-    take(checker, batch, "check")
+    take(director, batch, "check")
     digest, lines = batch.digest, list(PaymentLine.objects.filter(payment__batch=batch).values_list(
         "payment__person_id", "item_id", "period", "kind", "amount"))
     batches.batch_regenerate(actor=preparer, pk=batch.pk)
     batch = batches.run_generation(batch.pk)
     assert (batch.state, batch.digest) == (S.CHECKED, digest)
+    with pytest.raises(ValidationError):
+        take(director, batch, "approve")  # the steps are kept, and so are who took them
     assert list(PaymentLine.objects.filter(payment__batch=batch).values_list(
         "payment__person_id", "item_id", "period", "kind", "amount")) == lines
     assert batch.total == Decimal("9000.00") == sum(p.amount for p in batch.payments.all())

@@ -293,12 +293,55 @@ def test_a_pairing_shows_on_the_helpers_dossier_only_where_it_may_be_opened(cast
     assert "跨村老兵结对计划" in _pages(client_for(cast.county_director), veteran)["timeline"]  # both sides
 
 
+def test_after_a_transfer_the_new_county_reads_the_person_but_not_the_old_payments(cast, client_for, villager):
+    """A pension paid by the old county's batch stays with the station that paid it: the receiving county reads
+    the person and the entitlement (both follow the person), the payment only as a count, on the dossier, the
+    timeline, the booklet and the person's benefits page."""
+    from datetime import date
+
+    from django.utils import translation
+
+    from rongjia.benefits.dossier import OUTSIDE
+    from rongjia.benefits.models import BenefitItem
+    from rongjia.people.models import Category
+    from tests.benefits.conftest import entitle, pay, table
+    from tests.factories import HOME_COUNTY, UserFactory
+
+    item = BenefitItem.objects.create(code="planted-pension", name="迁出前的抚恤金", period="monthly")
+    item.categories.set([Category.objects.get(name="残疾军人")])
+    table(cast, item, date(2024, 1, 1), [{"amount": "37481.40"}])  # ¥3,123.45 a month: the marker
+    from rongjia.benefits import services
+
+    services.account_add(actor=cast.village_worker, person=villager, bank="农业银行", number="6222020000000000011")
+    entitle(cast, villager, item, date(2026, 10, 1))
+    centre = unit_at(HOME_COUNTY + "000000")
+    staff = (UserFactory(username="planted_preparer", org_unit=centre, roles=["centre_staff"]),
+             UserFactory(username="planted_checker", org_unit=centre, roles=["centre_staff"]), cast.county_director)
+    pay(staff, date(2026, 10, 1))
+    person_page = reverse("benefits:person", args=[villager.pk])
+    own = client_for(cast.village_worker)
+    assert "3123.45" in _pages(own, villager)["timeline"] and "3123.45" in visible_text(own.get(person_page))
+    village = Region.objects.filter(subtree_q("code", OUTSIDER_COUNTY), level=5).order_by("code").first()
+    transfer = books_services.transfer_propose(actor=cast.village_worker, person=villager,
+                                                to_station=unit_at(village.code), reason="随子女居住")
+    books_services.transfer_accept(actor=cast.outsider, transfer=transfer)
+    outsider = client_for(cast.outsider)
+    texts = {**_pages(outsider, villager), "benefits page": visible_text(outsider.get(person_page))}
+    assert "迁出前的抚恤金" in texts["benefits page"], "the entitlement follows the person"
+    leaks = [where for where, text in texts.items() if "3123.45" in text or "3,123.45" in text]
+    assert not leaks, f"the old county's payment shows on: {leaks}"
+    with translation.override("zh-hans"):
+        note = " ".join((str(OUTSIDE) % {"count": 1}).split())
+    assert note in " ".join(texts["timeline"].split()) and note in " ".join(texts["booklet"].split())
+
+
 # --- every contribution has a planted case ----------------------------------------------------------------
 
 PLANTED = {
     "petitions": test_a_county_centres_petition_stays_off_a_village_persons_dossier,
     "visits": test_after_a_transfer_the_new_county_reads_the_person_but_not_the_old_visits,
     "assistance": test_after_a_transfer_the_new_county_reads_the_person_but_not_the_old_assistance,
+    "benefits": test_after_a_transfer_the_new_county_reads_the_person_but_not_the_old_payments,
 }
 
 
@@ -315,4 +358,4 @@ def test_a_viewer_without_a_contributions_capability_gets_none_of_it(cast, villa
     keys = {section.key for section in contributions.dossier_sections(cast.grid_worker, villager, [villager.pk])}
     assert keys == {"dossier", "visits"}  # the grid worker visits; petitions are not the grid worker's
     keys = {section.key for section in contributions.dossier_sections(cast.village_worker, villager, [villager.pk])}
-    assert keys == {"dossier", "petitions", "visits", "assistance"}
+    assert keys == {"dossier", "petitions", "visits", "assistance", "benefits"}

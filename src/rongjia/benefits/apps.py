@@ -10,10 +10,15 @@ class BenefitsConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import models
+        from rongjia.core import contributions
+
+        from . import dossier, models, workbench
 
         for model in (models.BenefitItem, models.StandardTable, models.StandardRate, models.Policy,
                       models.Recipient, models.Entitlement, models.Proposal, models.Certification,
                       models.BankFormat, models.PaymentBatch):
             auditlog.register(model)
         auditlog.register(models.PaymentAccount, exclude_fields=["number", "number_hash"])
+        contributions.register_dossier(dossier.DOSSIER)
+        for contribution in workbench.CONTRIBUTIONS:
+            contributions.register_workbench(contribution)

@@ -7,5 +7,6 @@ app_name = "benefits"
 urlpatterns = [
     path("", include("rongjia.benefits.urls_people")),
     path("batches/", include("rongjia.benefits.urls_batches")),
+    path("standards/", include("rongjia.benefits.urls_standards")),
     path("", include("rongjia.benefits.urls_ledger")),
 ]

@@ -17,7 +17,6 @@ from .models import BatchEvent, PaymentBatch
 
 S = PaymentBatch.State
 PREPARE, REVIEW, APPROVE = "benefits.prepare", "benefits.review", "benefits.approve"
-RESTARTS = ("regenerate", "send_back")  # after these the three steps are taken afresh
 
 
 def _not_running(batch, actor, today, data):
@@ -47,11 +46,17 @@ def _record_return(batch, actor, today, data):
     return apply_return(batch, data.get("file"))
 
 
+def restarts(action: str, data: dict | None) -> bool:
+    """Whether an event clears the three steps: a send-back, or a regeneration that changed the lines."""
+    return action == "send_back" or (action == "regenerate" and (data or {}).get("changed", True))
+
+
 def takers(batch) -> dict[str, int]:
-    """Who took each of the three steps since the batch was last generated or sent back."""
+    """Who took each of the three steps since the batch was sent back or regenerated with other lines (a
+    regeneration that changed nothing keeps the steps, and so keeps who took them)."""
     taken: dict[str, int] = {}
-    for action, actor_id in batch.events.order_by("at", "id").values_list("action", "actor_id"):
-        if action in RESTARTS:
+    for action, actor_id, data in batch.events.order_by("at", "id").values_list("action", "actor_id", "data"):
+        if restarts(action, data):
             taken = {}
         elif action in ("prepare", "check", "approve"):
             taken[action] = actor_id

@@ -48,8 +48,8 @@ def start_of(day: date) -> datetime:
 
 
 def actor_name(user) -> str:
-    """Who did it, as a timeline line names them (every module's entries alike)."""
-    return user.get_full_name() or user.username if user else ""
+    """Who did it, as a timeline line names them (every module's entries alike): the person's real name."""
+    return (user.full_name or user.get_full_name() or user.username) if user else ""
 
 
 def audit_entries(person, pks):
