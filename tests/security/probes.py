@@ -76,7 +76,8 @@ def records_in(county: str, director, label: str, village: str | None = None) ->
                         **_visit_records(director, person, village, label),
                         **_worklist_records(director, county, village, label),
                         **_evaluation_records(director, village, label),
-                        **_assistance_records(director, person, county, label)})
+                        **_assistance_records(director, person, county, label),
+                        **_benefits_records(director, person, county, label)})
 
 
 def _visit_records(director, person, village: str, label: str) -> dict:
@@ -173,6 +174,41 @@ def _assistance_records(director, person, county: str, label: str) -> dict:
             "referral": referral.pk}
 
 
+def _benefits_records(director, person, county: str, label: str) -> dict:
+    """The county's own pension table, the person's entitlement confirmed from a proposal, an account, a second
+    proposal left open, and the county's batch of this month with the person's payment (three people of its own)."""
+    from rongjia.benefits import batches as benefit_batches
+    from rongjia.benefits import services as benefit_services
+    from rongjia.benefits.models import BenefitItem, Proposal
+    from rongjia.benefits.proposals import proposal_confirm
+    from rongjia.people.models import Category
+    from tests.factories import UserFactory
+
+    month, centre = timezone.localdate().replace(day=1), unit_at(county + "000000")
+    item = BenefitItem.objects.get_or_create(code="probe-pension", defaults={"name": "探针抚恤金"})[0]
+    table = benefit_services.standard_table_create(actor=director, item=item, jurisdiction_code=county, kind="base",
+                                                   title=f"{label}抚恤标准", effective_from=month,
+                                                   rates=[{"amount": "36000"}])
+    category = Category.objects.get(name="残疾军人")
+    account = benefit_services.account_add(actor=director, person=person, bank="农业银行",
+                                           number="62220200000000" + county[-5:], holder="agent",
+                                           holder_name=f"{label}代领人", reason=f"{label}代领原因")
+    confirmed = Proposal.objects.create(person=person, item=item, change="new", month=month, category=category,
+                                        reason=f"{label}待遇提议")
+    proposal_confirm(actor=director, pk=confirmed.pk)
+    funeral = BenefitItem.objects.get(code="funeral-allowance")
+    proposal = Proposal.objects.create(person=person, item=funeral, change="new", month=month, category=category,
+                                       reason=f"{label}待确认提议")
+    staff = [UserFactory(username=f"{county}_benefits_{n}", org_unit=centre, roles=["centre_staff"]) for n in (1, 2)]
+    batch = benefit_batches.batch_create(actor=staff[0], month=month)
+    benefit_batches.run_generation(batch.pk)
+    for actor, action in ((staff[0], "prepare"), (staff[1], "check"), (director, "approve")):
+        batch.refresh_from_db()
+        benefit_batches.batch_step(actor=actor, pk=batch.pk, action=action, version=batch.version)
+    return {"benefit_table": table.pk, "benefit_account": account.pk, "benefit_proposal": proposal.pk,
+            "benefit_batch": batch.pk}
+
+
 def _outreach_records(director, county: str, village: str, label: str) -> dict:
     """A meeting and a mediation about the person (names carry the label), a reception day and a sensitive period."""
     today, centre = timezone.localdate(), unit_at(county + "000000")
@@ -241,12 +277,18 @@ PK_BY_ROUTE.update({f"assistance:{name}": kind for name, kind in {
                                             "document_download", "refusal_pdf")},
     **{name: "fund" for name in ("fund_detail", "fund_income", "fund_spend", "fund_export")},
     "referral_detail": "referral", "referral_step": "referral"}.items()})
+PK_BY_ROUTE.update({f"benefits:{name}": kind for name, kind in {
+    **{name: "benefit_proposal" for name in ("proposal", "proposal_confirm", "proposal_refuse")},
+    **{name: "benefit_batch" for name in ("batch_detail", "batch_status", "batch_step", "batch_return",
+                                          "batch_regenerate", "batch_download")},
+    "account_reveal": "benefit_account", "standard_table_detail": "benefit_table"}.items()})
 PK_BY_NAMESPACE = {"people": "person", "petitions": "petition", "network": "station", "visits": "visit",
                    "worklist": "task", "evaluation": "run", "assistance": "hardship"}
 STRING_KWARGS = {"kind": "household", "action": "accept"}
 # Secondary ids that name a record of their own under the first (an inspection's target and finding): the real
 # one, so the answer does not hang on which ids a database's sequences happened to give.
-SECONDARY_KWARGS = {"target_pk": "inspection_target", "finding_pk": "finding", "document_pk": "aid_document"}
+SECONDARY_KWARGS = {"target_pk": "inspection_target", "finding_pk": "finding", "document_pk": "aid_document",
+                    "person_pk": "person"}
 
 
 def fill(name: str, kwargs: tuple, records: Records) -> dict | None:

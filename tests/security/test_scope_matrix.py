@@ -23,7 +23,8 @@ from tests.security.probes import api_params, fill, records_in, routes, visible_
 MARKERS = ("外县张三", "外县信访事项", "外县意见内容", "外县律师", "外县走访情况", "外县慰问活动", "外县修缮屋顶",
            "外县年终任务", "外县整改事项", "外县检查发现", "外县信息简报", "外县会议纪要", "外县培训班", "外县评价标准",
            "外县星级评价期", "外县实地察看记录", "外县五星目标", "外县市局", "外县结对目标", "外县共建任务",
-           "外县困难原因", "外县帮扶计划", "外县申请事由", "外县关爱基金", "外县捐赠企业", "外县转介请求")
+           "外县困难原因", "外县帮扶计划", "外县申请事由", "外县关爱基金", "外县捐赠企业", "外县转介请求",
+           "外县抚恤标准", "外县代领人", "外县代领原因", "外县待遇提议", "外县待确认提议")
 PROBED_CAST = ("village_worker", "village2_worker", "grid_worker", "street_worker", "county_director", "leader",
                "auditor", "security_admin", "system_admin", "evaluator")
 NO_DATA = {403, 404, 405}

@@ -94,6 +94,8 @@ def batch_regenerate(*, actor, pk, version: int | None = None) -> PaymentBatch:
 def run_generation(batch_id: int, *, actor=None) -> PaymentBatch:
     """The job: compute (reading only, the progress written as it goes), then write the lines in one transaction."""
     batch = PaymentBatch.objects.select_related("bank_format").get(pk=batch_id)
+    if not batch.running or batch.state not in PaymentBatch.OPEN:
+        return batch  # generated already (the job queued on commit after a direct run), or approved since
 
     def progress(done: int, total: int) -> None:
         PaymentBatch.objects.filter(pk=batch_id).update(progress_done=done, progress_total=total)
@@ -102,7 +104,7 @@ def run_generation(batch_id: int, *, actor=None) -> PaymentBatch:
                        progress=progress)
     with transaction.atomic():
         batch = PaymentBatch.objects.select_for_update().get(pk=batch_id)
-        if batch.state not in PaymentBatch.OPEN:
+        if batch.state not in PaymentBatch.OPEN or not batch.running:
             return batch
         changed = computed.digest() != batch.digest
         _write(batch, computed)

@@ -23,7 +23,6 @@ from rongjia.core.scoping import subtree_q
 from rongjia.people.models import Person
 
 from . import rules
-from .accounts import luhn_ok
 from .models import BatchException, BenefitItem, Entitlement, PaymentAccount, PaymentBatch, PaymentLine, Recipient
 from .periods import months_of, pays_in, period_of, periods_from
 from .policies import policy_for
@@ -109,31 +108,31 @@ def compute(*, prefix: str, month: date, check_luhn: bool = False,
     suspended = dict(Recipient.objects.filter(person__in=people, suspended_from__isnull=False)
                      .values_list("person_id", "suspended_from"))
     standards = rules.Standards.bearing_on(prefix)
-    earliest = min((period_of(group.item.period, group.marked_from or month) for group in groups.values()),
-                   default=month)
-    paid, failed = _paid(prefix, earliest)
+    paid, failed = _paid(prefix, groups, month)
     result = Computed(month=month)
     lines: dict[int, list[Line]] = defaultdict(list)
     missing: set[int] = set()
-    for done, ((person_id, item_id), group) in enumerate(sorted(groups.items()), start=1):
-        code = people[person_id]["station__region_code"] if person_id in people else ""
-        if not code:
-            continue
-        spans = [rules.Span(span.start, span.end, rules.Basis(span.basis.category_id, span.basis.grade,
-                                                             span.basis.cause, residence.get(person_id, "")))
-                 for span in group.spans]
-        for period in _periods(group, month):
-            due = rules.period_due(period_kind=group.item.period, period=period, spans=spans, standards=standards,
-                                   item_id=item_id, code=code)
-            if due.missing_standard:
-                missing.add(person_id)
-            already = paid.get((person_id, item_id, period), Decimal(0))
-            if due.amount != already:
-                kind = _kind(period, month, group.item, already, due.amount, (person_id, item_id, period) in failed)
-                lines[person_id].append(Line(person_id, item_id, period, kind, due.amount - already,
-                                             _explain(group.item, due, already)))
-        if progress and done % 2000 == 0:
-            progress(done, len(groups))
+    with translation.override(settings.LANGUAGE_CODE):  # the lines' explanations, in the ledger's one language
+        for done, ((person_id, item_id), group) in enumerate(sorted(groups.items()), start=1):
+            code = people[person_id]["station__region_code"] if person_id in people else ""
+            if not code:
+                continue
+            spans = [rules.Span(span.start, span.end, rules.Basis(span.basis.category_id, span.basis.grade,
+                                                                 span.basis.cause, residence.get(person_id, "")))
+                     for span in group.spans]
+            for period in _periods(group, month):
+                due = rules.period_due(period_kind=group.item.period, period=period, spans=spans,
+                                       standards=standards, item_id=item_id, code=code)
+                if due.missing_standard:
+                    missing.add(person_id)
+                already = paid.get((person_id, item_id, period), Decimal(0))
+                if due.amount != already:
+                    kind = _kind(period, month, group.item, already, due.amount,
+                                 (person_id, item_id, period) in failed)
+                    lines[person_id].append(Line(person_id, item_id, period, kind, due.amount - already,
+                                                 _explain(group.item, due, already)))
+            if progress and done % 2000 == 0:
+                progress(done, len(groups))
     _assemble(result, groups, people, lines, missing, suspended, prefix, check_luhn)
     return result
 
@@ -179,29 +178,51 @@ def _kind(period: date, month: date, item: BenefitItem, already: Decimal, due: D
     return K.REGULAR if current and already == 0 else K.BACK_PAY
 
 
-def _paid(prefix: str, earliest: date) -> tuple[dict[tuple[int, int, date], Decimal], set[tuple[int, int, date]]]:
-    """What approved batches paid each person-item-period (failed transfers not counted), and which failed."""
+def _paid(prefix: str, groups: dict, month: date):
+    """What approved batches paid each person-item-period (failed transfers not counted), and which failed: the
+    periods of this month for everyone, and back to their marks for the few persons marked to recompute."""
     lines = PaymentLine.objects.filter(subtree_q("payment__person__station__region_code", prefix),
-                                       payment__batch__state__in=PAID_STATES, period__gte=earliest)
-    paid = {(person, item, period): amount for person, item, period, amount in
-            lines.exclude(payment__result="failed").values_list("payment__person_id", "item_id", "period")
-            .annotate(Sum("amount")).values_list("payment__person_id", "item_id", "period", "amount__sum")}
-    failed = set(lines.filter(payment__result="failed").values_list("payment__person_id", "item_id", "period"))
+                                       payment__batch__state__in=PAID_STATES)
+    current = {period_of(group.item.period, month) for group in groups.values() if group.item.recurring}
+    marked: dict[int, date] = {}
+    for (person_id, _item), group in groups.items():
+        if group.marked_from is not None:
+            first = period_of(group.item.period, group.marked_from) if group.item.recurring else group.marked_from
+            marked[person_id] = min(marked.get(person_id, first), first)
+    paid: dict[tuple[int, int, date], Decimal] = {}
+    failed: set[tuple[int, int, date]] = set()
+    _read_paid(lines.filter(period__in=current), paid, failed)
+    people = sorted(marked)
+    for start in range(0, len(people), 500):
+        chunk = people[start:start + 500]
+        earliest = min(marked[person] for person in chunk)
+        _read_paid(lines.filter(payment__person_id__in=chunk, period__gte=earliest).exclude(period__in=current),
+                   paid, failed)
     return paid, failed
 
 
+def _read_paid(lines, paid, failed) -> None:
+    rows = (lines.values_list("payment__person_id", "item_id", "period", "payment__result")
+            .annotate(amount=Sum("amount")).order_by())
+    for person, item, period, result, amount in rows:
+        key = (person, item, period)
+        if result == "failed":
+            failed.add(key)
+        else:  # SQLite sums decimals as floats: back to the fen
+            paid[key] = paid.get(key, Decimal(0)) + Decimal(str(amount)).quantize(rules.CENT)
+
+
 def _explain(item: BenefitItem, due: rules.Due, already: Decimal) -> str:
-    with translation.override(settings.LANGUAGE_CODE):
-        owed = rules.explain(due.parts, once=not item.recurring) or _("nothing owed")
-        return (_("owed %(owed)s (%(how)s), paid before %(paid)s") % {
-            "owed": f"¥{due.amount:,}", "how": owed, "paid": f"¥{already:,}"})[:300]
+    owed = rules.explain(due.parts, once=not item.recurring) or _("nothing owed")
+    return (_("owed %(owed)s (%(how)s), paid before %(paid)s") % {
+        "owed": f"¥{due.amount:,}", "how": owed, "paid": f"¥{already:,}"})[:300]
 
 
 def _assemble(result: Computed, groups, people, lines, missing, suspended, prefix, check_luhn) -> None:
     """Each person's lines as one payment, or the reason they are left out; then the checks on the whole."""
     accounts = {row["person_id"]: row for row in PaymentAccount.objects.filter(
-        subtree_q("person__station__region_code", prefix), active=True).values("pk", "person_id", "number_hash")}
-    numbers = _numbers(accounts) if check_luhn else {}
+        subtree_q("person__station__region_code", prefix), active=True).values("pk", "person_id", "number_hash",
+                                                                               "passes_luhn")}
     by_person: dict[int, list[_Group]] = defaultdict(list)
     for (person_id, _item), group in groups.items():
         by_person[person_id].append(group)
@@ -212,7 +233,7 @@ def _assemble(result: Computed, groups, people, lines, missing, suspended, prefi
             continue
         code, owed = row["station__region_code"], lines.get(person_id, [])
         net = sum((line.amount for line in owed), Decimal(0))
-        reason = _left_out(row, by_person[person_id], month, suspended, accounts, numbers, missing, net, owed)
+        reason = _left_out(row, by_person[person_id], month, suspended, accounts, check_luhn, missing, net, owed)
         if reason:
             result.exceptions.append(ExceptionDraft(person_id, code, reason[0], reason[1], net))
             result.left_out[person_id] = [(group.entitlement_ids, _first_unsettled(group, month))
@@ -226,8 +247,11 @@ def _assemble(result: Computed, groups, people, lines, missing, suspended, prefi
     _flag_changes(result, prefix)
 
 
-def _left_out(row, groups, month, suspended, accounts, numbers, missing, net, owed) -> tuple[str, str] | None:
+def _left_out(row, groups, month, suspended, accounts, check_luhn, missing, net, owed) -> tuple[str, str] | None:
     person_id = row["pk"]
+    if row["status"] in (Person.Status.MOVED_OUT, Person.Status.LOST):
+        return E.MOVED_OUT, _("%(status)s: payment held until the dossier says otherwise.") % {
+            "status": Person.Status(row["status"]).label}
     if person_id in missing:
         return E.NO_STANDARD, _("No standard table has an amount for this person's facts in a month owed.")
     if not owed:
@@ -242,7 +266,7 @@ def _left_out(row, groups, month, suspended, accounts, numbers, missing, net, ow
             "month": f"{suspended[person_id]:%Y-%m}"}
     if person_id not in accounts:
         return E.NO_ACCOUNT, _("Record the account the money goes to.")
-    if numbers and not luhn_ok(numbers.get(person_id, "")):
+    if check_luhn and not accounts[person_id]["passes_luhn"]:
         return E.BAD_ACCOUNT, _("The account number fails the bank's check digit: correct it.")
     if net <= 0:
         return E.OWES, _("Owes ¥%(amount)s from earlier payments: recovered from later ones or collected.") % {
@@ -257,11 +281,6 @@ def _first_unsettled(group: _Group, month: date) -> date:
 
 def month_of_death(row) -> date:
     return (row["deceased_on"] or date.max).replace(day=1) if row["deceased_on"] else date.max
-
-
-def _numbers(accounts) -> dict[int, str]:
-    return {account.person_id: account.number for account in
-            PaymentAccount.objects.filter(pk__in=[row["pk"] for row in accounts.values()]).only("person_id", "number")}
 
 
 def _flag_shared_accounts(result: Computed, accounts) -> None:

@@ -192,6 +192,9 @@ class PaymentAccount(models.Model):
     number = EncryptedTextField(_("account number"))
     number_hash = models.CharField(max_length=64, db_index=True, editable=False)
     last_digits = models.CharField(max_length=4, editable=False)  # the masked form's tail: 6222 **** **** 1234
+    # whether the number passes the Luhn check most banks define, worked out when it is entered: a batch checks it
+    # for a bank that asks without decrypting every account of the county
+    passes_luhn = models.BooleanField(default=True, editable=False)
     holder = models.CharField(_("holder"), max_length=10, choices=Holder.choices, default=Holder.SELF)
     holder_name = models.CharField(_("holder's name"), max_length=40)
     household_member = models.ForeignKey(HouseholdMember, on_delete=models.SET_NULL, null=True, blank=True,
@@ -499,6 +502,7 @@ class BatchException(models.Model):
 
     class Kind(models.TextChoices):
         DECEASED = "deceased", pgettext_lazy("batch exception", "Deceased: entitlements not ended")
+        MOVED_OUT = "moved_out", pgettext_lazy("batch exception", "Moved out or lost contact: payment held")
         SUSPENDED = "suspended", pgettext_lazy("batch exception", "Payment suspended")
         NO_ACCOUNT = "no_account", pgettext_lazy("batch exception", "No payment account")
         CHANGED = "changed", pgettext_lazy("batch exception", "Amount changed since last month")
@@ -507,7 +511,8 @@ class BatchException(models.Model):
         OWES = "owes", pgettext_lazy("batch exception", "Owes a recovery: nothing to pay")
         NO_STANDARD = "no_standard", pgettext_lazy("batch exception", "No standard for the person's facts")
 
-    LEFT_OUT = (Kind.DECEASED, Kind.SUSPENDED, Kind.NO_ACCOUNT, Kind.BAD_ACCOUNT, Kind.OWES, Kind.NO_STANDARD)
+    LEFT_OUT = (Kind.DECEASED, Kind.MOVED_OUT, Kind.SUSPENDED, Kind.NO_ACCOUNT, Kind.BAD_ACCOUNT, Kind.OWES,
+                Kind.NO_STANDARD)
 
     batch = models.ForeignKey(PaymentBatch, on_delete=models.CASCADE, related_name="exceptions")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")

@@ -244,6 +244,7 @@ def account_add(*, actor, person, bank: str, number: str, holder: str = PaymentA
         PaymentAccount.objects.filter(person=person, active=True).update(active=False)
         return PaymentAccount.objects.create(
             person=person, bank=bank, number=number, number_hash=account_hash(number), last_digits=number[-4:],
+            passes_luhn=luhn_ok(number),
             holder=holder, holder_name=name[:40], household_member_id=getattr(household_member, "pk",
                                                                                household_member),
             reason=reason[:200], created_by=actor)

@@ -153,7 +153,9 @@ def _station_workers(county: str) -> dict[int, User]:
 
 def _centre_staff(centre: OrgUnit) -> User:
     role = Role.objects.get(code="centre_staff")
-    user = User.objects.filter(org_unit=centre, roles=role, is_active=True).select_related("org_unit").first()
+    # its own 专干 account: the centre's other staff (the benefits 经办 and 复核) keep their own books
+    user = User.objects.filter(username=f"jn_staff_{centre.region_code}", org_unit=centre, roles=role,
+                               is_active=True).select_related("org_unit").first()
     if user is None:
         _accounts([centre], role, "专干")
         user = User.objects.select_related("org_unit").get(username=f"jn_staff_{centre.region_code}")

@@ -17,6 +17,7 @@ from rongjia.core.scoping import subtree_q
 from rongjia.core.services import org_unit_create_extra
 
 from .assistance_seed import seed_assistance
+from .benefits_seed import BENEFITS_ACCOUNTS, seed_benefits
 from .evaluation_seed import seed_evaluation
 from .network_seed import NetworkSeedReport, seed_network
 from .people_records import seed_people_records
@@ -46,6 +47,7 @@ DEMO_ACCOUNTS = [
     ("sec_admin", "赵敏", "sec_admin", "{county}000000"),
     ("sec_admin2", "钱进", "sec_admin", "{county}000000"),  # the second of the two-person rule (decision 0010)
     ("audit_admin", "孙丽", "audit_admin", "{county}000000"),
+    *BENEFITS_ACCOUNTS,  # the 经办 and 复核 of the county's payment batches (jn_county approves)
 ]
 
 # 派驻站 hosted by institutions, and one mobile station (street suffix, kind, name)
@@ -108,6 +110,7 @@ def seed_demo(*, county_prefix: str, people: int = 35_000) -> DemoReport:
         report.tasks = seed_worklist(county_prefix=county_prefix)
         seed_evaluation(county_prefix=county_prefix)
         seed_assistance(county_prefix=county_prefix)
+        seed_benefits(county_prefix=county_prefix)
     return report
 
 
