@@ -34,7 +34,8 @@ def test_a_new_table_closes_the_open_one_the_day_before(cast, standards):
 
 @pytest.mark.parametrize("rates", [[], [{"grade": 6, "amount": "-1"}], [{"grade": 11, "amount": "1"}],
                                    [{"grade": 6, "amount": "1"}, {"grade": 6, "amount": "2"}],
-                                   [{"amount": "1.005"}], [{"amount": "abc"}]])
+                                   [{"amount": "1.005"}], [{"amount": "abc"}], [{"cause": "boredom", "amount": "1"}],
+                                   [{"category": 999999, "amount": "1"}]])
 def test_bad_rates_are_refused(cast, item, rates):
     with pytest.raises(ValidationError):
         table(cast, item, date(2025, 1, 1), rates)

@@ -318,7 +318,8 @@ def api_params(records: Records) -> dict:
             "inspection_id": records.ids["inspection"], "target_id": records.ids["inspection_target"],
             "set_id": records.ids["criteria_set"], "run_id": records.ids["run"], "score_id": records.ids["score"],
             "entry_id": records.ids["hardship"], "application_id": records.ids["aid_application"],
-            "fund_id": records.ids["fund"], "referral_id": records.ids["referral"]}
+            "fund_id": records.ids["fund"], "referral_id": records.ids["referral"],
+            "batch_id": records.ids["benefit_batch"]}
 
 
 def visible_text(response) -> str:

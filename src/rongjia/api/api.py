@@ -9,6 +9,8 @@ from rongjia.core.errors import StaleVersion
 from .aid import applications_router, funds_router
 from .assistance import hardship_router, referrals_router
 from .auth import AUTH
+from .benefits import batches_router as payment_batches_router
+from .benefits import benefits_router, person_benefits_router
 from .calendar import router as calendar_router
 from .docs import DOCS, signed_in_only
 from .evaluations import router as evaluations_router
@@ -74,6 +76,9 @@ api.add_router("/hardship/", hardship_router)
 api.add_router("/aid-applications/", applications_router)
 api.add_router("/funds/", funds_router)
 api.add_router("/referrals/", referrals_router)
+api.add_router("/benefits/", benefits_router)
+api.add_router("/people/", person_benefits_router)  # /people/{id}/entitlements, beside the dossier's own router
+api.add_router("/payment-batches/", payment_batches_router)
 
 
 @api.exception_handler(StaleVersion)

@@ -17,7 +17,8 @@ from rongjia.core import sightings
 from rongjia.core.audit import audit_actor, log_access
 from rongjia.core.errors import StaleVersion
 from rongjia.core.scoping import get_visible_or_404, scope_prefix, subtree_q
-from rongjia.people.models import Person
+from rongjia.people.models import Category, Person
+from rongjia.people.reference import DISABILITY_CAUSE_CHOICES
 
 from .accounts import account_hash, luhn_ok, normalised
 from .models import (
@@ -89,6 +90,10 @@ def _rates(rows) -> list[StandardRate]:
             raise ValidationError({"rates": _("Line %(line)d: a disability grade is 1 to 10.") % {"line": number}})
         if rate.residence not in ("", *Residence.values):
             raise ValidationError({"rates": _("Line %(line)d: choose urban or rural.") % {"line": number}})
+        if rate.cause not in ("", *(code for code, _label in DISABILITY_CAUSE_CHOICES)):
+            raise ValidationError({"rates": _("Line %(line)d: choose a disability cause.") % {"line": number}})
+        if rate.category_id is not None and not Category.objects.filter(pk=rate.category_id).exists():
+            raise ValidationError({"rates": _("Line %(line)d: choose a category.") % {"line": number}})
         seen.add(key)
         rates.append(rate)
     if not rates:
