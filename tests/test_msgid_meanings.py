@@ -33,7 +33,10 @@ KNOWN_AMBIGUOUS = {
     "Registered at": ("登记时间: when a served person was registered", {
         P + "people/templates/people/person_detail.html"}),
     "Category": ("人员类别: a served person's category (petitions use “petition problem category”)", {
-        P + "people/forms.py", P + "people/forms_records.py", P + "people/templates/people/reference_edit.html"}),
+        P + "people/forms.py", P + "people/forms_records.py", P + "people/templates/people/reference_edit.html",
+        # a standard's rate for the persons of a category
+        P + "benefits/forms_standards.py", P + "benefits/templates/benefits/_standards_rates_grid.html",
+        P + "benefits/templates/benefits/standard_table_detail.html"}),
     "From": ("起始日期: the first day of a date range (transfers use “transfer origin”)", {
         P + "core/audit_selectors.py", P + "people/forms_records.py", P + "petitions/outreach/forms.py",
         P + "petitions/templates/petitions/outreach/meeting_list.html",

@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rongjia.core.decorators import capability_required
-from rongjia.core.errors import StaleVersion
 from rongjia.core.pagination import paginate
 from rongjia.core.scoping import covers_code, get_visible_or_404
 from rongjia.core.workflow import steps_open_to
@@ -128,15 +127,9 @@ def application_step(request, pk):
     form = StepForm(request.POST, request.FILES, application=application, user=request.user, open_steps=open_steps)
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            services.application_transition(actor=request.user, application=application, action=data["action"],
-                                            note=data["note"], version=data["version"], data=form.step_data(),
-                                            receipt=data.get("receipt"))
-        except StaleVersion as exc:
-            form.add_error(None, str(exc))
-        except ValidationError as exc:  # IllegalStep too: its message says what the state allows
-            form.add_service_error(exc)
-        else:
+        if form.ran(lambda: services.application_transition(
+                actor=request.user, application=application, action=data["action"], note=data["note"],
+                version=data["version"], data=form.step_data(), receipt=data.get("receipt"))):
             messages.success(request, _("Step recorded."))
             return redirect("assistance:application_detail", pk=application.pk)
     return _detail_page(request, application, form=form)

@@ -166,14 +166,8 @@ def batch_step(request, pk):
     form = StepForm(request.POST, batch=batch)
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            batches.batch_step(actor=request.user, pk=batch.pk, action=data["action"], note=data["note"],
-                               version=data["version"])
-        except StaleVersion as exc:
-            form.add_error(None, str(exc))
-        except ValidationError as exc:  # IllegalStep too: its message says what the state allows
-            form.add_service_error(exc)
-        else:
+        if form.ran(lambda: batches.batch_step(actor=request.user, pk=batch.pk, action=data["action"],
+                                               note=data["note"], version=data["version"])):
             messages.success(request, _("Step recorded."))
             return redirect("benefits:batch_detail", pk=batch.pk)
     return _detail_page(request, batch, step_form=form)
@@ -187,14 +181,9 @@ def batch_return(request, pk):
     form = ReturnForm(request.POST, request.FILES, batch=batch)
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            batches.batch_step(actor=request.user, pk=batch.pk, action="record_return", note=data["note"],
-                               version=data["version"], data={"file": data["file"]})
-        except StaleVersion as exc:
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            form.add_service_error(exc)
-        else:
+        if form.ran(lambda: batches.batch_step(actor=request.user, pk=batch.pk, action="record_return",
+                                               note=data["note"], version=data["version"],
+                                               data={"file": data["file"]})):
             messages.success(request, _("The bank's return file is recorded."))
             return redirect("benefits:batch_detail", pk=batch.pk)
     return _detail_page(request, batch, return_form=form)

@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from rongjia.core.decorators import capability_required
-from rongjia.core.errors import StaleVersion
 from rongjia.core.models import Region
 from rongjia.core.regions import pad_code
 from rongjia.core.scoping import scope_prefix
@@ -154,15 +153,9 @@ def policy(request):
         "change_threshold": current.change_threshold, "version": own.version if own else None})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.policy_set(actor=user, certification_months=data["certification_months"],
-                                grace_days=data["grace_days"], change_threshold=data["change_threshold"],
-                                version=data["version"])
-        except StaleVersion as exc:
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            form.add_service_error(exc)
-        else:
+        if form.ran(lambda: services.policy_set(actor=user, certification_months=data["certification_months"],
+                                                grace_days=data["grace_days"],
+                                                change_threshold=data["change_threshold"], version=data["version"])):
             messages.success(request, _("Payment policy saved."))
             return redirect("benefits:standards")
     names = jurisdiction_names([prefix, current.jurisdiction_code])

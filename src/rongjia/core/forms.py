@@ -1,5 +1,9 @@
-from django import forms
+from collections.abc import Callable
 
+from django import forms
+from django.core.exceptions import ValidationError
+
+from .errors import StaleVersion
 from .models import Region
 
 
@@ -39,6 +43,19 @@ class ServiceErrors:
     def field_for_error(self, exc: Exception) -> str | None:
         """The field an error without a field name belongs to (forms override this)."""
         return None
+
+    def ran(self, call: Callable[[], object]) -> bool:
+        """Call a service; a refusal (a stale version above the form, a ValidationError on its field) stays on the
+        form for the page to show again. True when the service went through."""
+        try:
+            call()
+        except StaleVersion as exc:
+            self.add_error(None, str(exc))
+        except ValidationError as exc:  # IllegalStep too: its message says what the state allows
+            self.add_service_error(exc)
+        else:
+            return True
+        return False
 
 
 class DayInput(forms.DateInput):
