@@ -531,3 +531,12 @@ def test_the_grid_worker_has_no_benefits_pages(cast, client_for, paid):
     for name, args in (("proposals", []), ("recipients", []), ("certifications", []), ("person", [wang.pk])):
         assert client.get(reverse(f"benefits:{name}", args=args)).status_code == 403, name
 
+
+
+def test_an_entitlement_carried_over_without_a_confirming_worker_still_shows(cast, client_for, standards):
+    """Entitlements taken over from an old ledger have nobody who confirmed them: the page names nobody."""
+    person = veteran(cast)
+    entitlement = entitle(cast, person, standards, date(2026, 10, 1))
+    Entitlement.objects.filter(pk=entitlement.pk).update(confirmed_by=None)
+    response = client_for(cast.village_worker).get(reverse("benefits:person", args=[person.pk]))
+    assert response.status_code == 200 and "测试抚恤金" in response.content.decode()

@@ -35,6 +35,7 @@ from rongjia.benefits.models import (
     StandardTable,
 )
 from rongjia.benefits.periods import month_of
+from rongjia.benefits.rules import cents
 from rongjia.benefits.views_batches import attachment
 from rongjia.benefits.workflow import BATCH, PREPARE
 from rongjia.core.scoping import get_visible_or_404, region_prefix_or_404, scope_prefix
@@ -452,7 +453,7 @@ def _batch(request, pk: int) -> PaymentBatch:
 def _detail(request, pk: int) -> PaymentBatch:
     batch = _batch(request, pk)
     visible = batch_selectors.payment_totals(batch, request.auth)
-    batch.visible_count, batch.visible_total = visible["count"], ledger.cents(visible["total"])
+    batch.visible_count, batch.visible_total = visible["count"], cents(visible["total"])
     return batch
 
 

@@ -101,12 +101,13 @@ def compute(*, prefix: str, month: date, check_luhn: bool = False,
     """The batch of `month` for the persons now kept in the subtree `prefix` (a county)."""
     items = {item.pk: item for item in BenefitItem.objects.all()}
     groups = _groups(prefix, month, items)
+    # the county's whole books, not an IN list of tens of thousands of ids (SQLite caps a statement's parameters)
+    owed_to = {person for person, _item in groups}
     people = {row["pk"]: row for row in Person.objects.filter(subtree_q("station__region_code", prefix))
-              .filter(pk__in={person for person, _item in groups}).values("pk", "status", "deceased_on",
-                                                                          "station__region_code")}
-    residence = dict(Recipient.objects.filter(person__in=people).values_list("person_id", "residence"))
-    suspended = dict(Recipient.objects.filter(person__in=people, suspended_from__isnull=False)
-                     .values_list("person_id", "suspended_from"))
+              .values("pk", "status", "deceased_on", "station__region_code") if row["pk"] in owed_to}
+    recipients = Recipient.objects.filter(subtree_q("person__station__region_code", prefix))
+    residence = dict(recipients.values_list("person_id", "residence"))
+    suspended = dict(recipients.filter(suspended_from__isnull=False).values_list("person_id", "suspended_from"))
     standards = rules.Standards.bearing_on(prefix)
     paid, failed = _paid(prefix, groups, month)
     result = Computed(month=month)
@@ -208,8 +209,9 @@ def _read_paid(lines, paid, failed) -> None:
         key = (person, item, period)
         if result == "failed":
             failed.add(key)
-        else:  # SQLite sums decimals as floats: back to the fen
-            paid[key] = paid.get(key, Decimal(0)) + Decimal(str(amount)).quantize(rules.CENT)
+        else:
+            paid[key] = paid.get(key, Decimal(0)) + rules.cents(amount)
+
 
 
 def _explain(item: BenefitItem, due: rules.Due, already: Decimal) -> str:
@@ -300,8 +302,9 @@ def _flag_changes(result: Computed, prefix: str) -> None:
                                         month__lt=result.month).order_by("-month").first())
     if last is None:
         return
-    before = dict(PaymentLine.objects.filter(payment__batch=last, kind=K.REGULAR).values_list("payment__person_id")
-                  .annotate(Sum("amount")).values_list("payment__person_id", "amount__sum"))
+    regular = PaymentLine.objects.filter(payment__batch=last, kind=K.REGULAR).values_list("payment__person_id")
+    before = {person: rules.cents(amount) for person, amount in
+              regular.annotate(Sum("amount")).values_list("payment__person_id", "amount__sum")}
     threshold = Decimal(policy_for(prefix).change_threshold) / 100
     for payment in result.payments:
         regular = sum((line.amount for line in payment.lines if line.kind == K.REGULAR), Decimal(0))

@@ -38,17 +38,13 @@ from rongjia.core.scoping import region_prefix_or_404, scope_prefix, subtree_q
 from .compute import PAID_STATES
 from .models import BenefitItem, Entitlement, Payment, PaymentLine
 from .periods import month_of
+from .rules import cents
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 MONTHS = range(1, 13)
 FAILED = Payment.Result.FAILED
 UNSAFE_IN_NAMES = "\\/:*?\"<>| \t\r\n"
-
-
-def cents(value) -> Decimal:
-    """A sum as the database gives it, to the fen (SQLite hands back an aggregate of decimals unquantized)."""
-    return ZERO if value is None else Decimal(value).quantize(CENT)
 
 
 def number_between(value, least: int, most: int) -> int | None:

@@ -31,6 +31,12 @@ def to_cent(amount: Decimal) -> Decimal:
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def cents(value) -> Decimal:
+    """A sum as the database gives it, to the fen: SQLite hands back an aggregate of decimals as a float
+    (2749.17000000000); none (no rows) is zero."""
+    return Decimal(0).quantize(CENT) if value is None else Decimal(str(value)).quantize(CENT)
+
+
 @dataclass(frozen=True)
 class Basis:
     """The facts an amount depends on: the entitlement's category, grade and cause, the person's residence."""

@@ -17,6 +17,7 @@ from rongjia.core.scoping import scope_prefix, subtree_q
 from rongjia.people.timeline import actor_name
 
 from .models import BatchException, Payment, PaymentBatch, PaymentLine
+from .rules import cents
 from .workflow import BATCH, restarts
 
 SIGNED_STEPS = ("prepare", "check", "approve")
@@ -70,7 +71,7 @@ def payment_totals(batch: PaymentBatch, user) -> dict:
     """The count and sum of every payment of the batch the viewer sees (not one page's), to set beside the batch's
     own total: for a viewer who sees the whole county the two must be equal."""
     totals = Payment.objects.visible_to(user).filter(batch=batch).aggregate(count=Count("id"), total=Sum("amount"))
-    return {"count": totals["count"], "total": totals["total"] or 0}
+    return {"count": totals["count"], "total": cents(totals["total"])}
 
 
 def stations_of(batch: PaymentBatch, user) -> list[tuple[str, str]]:

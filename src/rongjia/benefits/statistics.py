@@ -26,8 +26,9 @@ from rongjia.core.models import Region
 from rongjia.core.regions import PREFIX_LENGTH, VILLAGE, level_of_prefix, pad_code
 from rongjia.core.scoping import code_in_subtree, region_prefix_or_404, scope_prefix
 
-from .ledger import ZERO, Area, cents, number_between, paid_lines
+from .ledger import ZERO, Area, number_between, paid_lines
 from .models import BenefitItem
+from .rules import cents
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """Benefits on the workbench (core's registry, registered in BenefitsConfig.ready): the proposals waiting to be
 confirmed, the life certifications overdue, the people whose payment is suspended, and the payment batches waiting
-for the viewer's step (prepare 经办, check 复核, approve 负责人: each for those who hold its capability).
+for the viewer's step (prepare 经办, check 复核, approve 负责人: each for those who hold its capability, all three for a
+leader who only reads).
 
 Each count is the list its link opens, read through the lists' own querysets (`selectors`): the queue unfiltered,
 `?show=overdue` and `?show=suspended` on the certifications, `?state=` on the batches. All of them are counted in
@@ -35,8 +36,9 @@ def lists(viewer, today=None) -> dict:
     found = {"benefits_proposals": open_proposals(viewer),
              "benefits_certification_overdue": certification_rows(viewer, "overdue", today),
              "benefits_suspended": certification_rows(viewer, "suspended", today)}
+    looks_only = not viewer.can("benefits.handle")  # a leader: every step's count, as the workers see them
     for capability, state in BATCH_STEPS:
-        if viewer.can(capability):
+        if viewer.can(capability) or looks_only:
             found[f"benefits_batches_{state}"] = batches_in_state(viewer, state)
     return found
 
@@ -72,7 +74,7 @@ def benefit_items(viewer) -> list[WorkItem]:
 
 
 CONTRIBUTIONS = [
-    # A leader, who looks but does not act, sees the same counts as the stations and centres (no batch steps).
+    # A leader, who looks but does not act, sees the same counts as the stations and centres, the batches' too.
     WorkbenchContribution(key="benefits", capability=("benefits.handle", "benefits.view"), items=benefit_items,
                           order=40),
 ]
