@@ -18,7 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
-from rongjia.core.scoping import jurisdictions_bearing_on_q
+from rongjia.core.scoping import code_in_subtree, jurisdictions_bearing_on_q
 
 from .models import StandardTable
 from .periods import months_of
@@ -131,7 +131,7 @@ class Standards:
         """The standard for a person at `code` in `month`: the nearest base table's rate plus every supplement;
         None when no base table in force has a rate for these facts."""
         tables = [table for table in self._tables.get(item_id, ())
-                  if code.startswith(table.jurisdiction) and table.in_force(month)]
+                  if code_in_subtree(code, table.jurisdiction) and table.in_force(month)]
         bases = sorted((table for table in tables if table.kind == StandardTable.Kind.BASE),
                        key=lambda table: len(table.jurisdiction), reverse=True)
         base = next((rate for table in bases if (rate := table.rate(basis)) is not None), None)
