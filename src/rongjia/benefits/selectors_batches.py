@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Sum
-from django.urls import NoReverseMatch, reverse
 
 from rongjia.core.models import OrgUnit, Region
 from rongjia.core.scoping import scope_prefix, subtree_q
@@ -116,12 +115,3 @@ def history(batch: PaymentBatch) -> list:
     for event in events:
         event.label, event.actor_label = labels.get(event.action, event.action), actor_name(event.actor)
     return events
-
-
-def person_link_name() -> str:
-    """The page a person's name opens: the benefits page of the person where it exists, else the dossier."""
-    try:
-        reverse("benefits:person", args=[1])
-    except NoReverseMatch:
-        return "people:person_detail"
-    return "benefits:person"
