@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "rongjia.evaluation",
     "rongjia.assistance",
     "rongjia.benefits",
+    "rongjia.employment",
     "rongjia.insights",
     "rongjia.api",
     "rongjia.demo",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("evaluation/", include("rongjia.evaluation.urls")),
     path("assistance/", include("rongjia.assistance.urls")),
     path("benefits/", include("rongjia.benefits.urls")),
+    path("employment/", include("rongjia.employment.urls")),
     path("mailbox/", include("rongjia.petitions.mailbox.urls")),
     path("statistics/", include("rongjia.insights.urls")),
     path("", include("rongjia.network.urls")),
