@@ -132,7 +132,7 @@ def test_the_workbench_is_the_first_screen_and_asks_a_fixed_number_of_queries(
     for n in range(3):  # more rows of everything cost no more queries
         person_at(User.objects.get(username="jn_county"), name=f"又一人{n}", seq=40 + n)
     # a fixed ceiling, whatever the rows: each module's contribution adds its few counts
-    with django_assert_max_num_queries(46):  # benefits: one query for its counts
+    with django_assert_max_num_queries(47):  # benefits and employment: one query each for its counts
         response = client.get("/")
     assert response.status_code == 200 and "工作台" in response.content.decode()
     assert client_for(demo_accounts["jn_village"]).get("/").context["items"][0].url.startswith("/people/")

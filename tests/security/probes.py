@@ -77,7 +77,8 @@ def records_in(county: str, director, label: str, village: str | None = None) ->
                         **_worklist_records(director, county, village, label),
                         **_evaluation_records(director, village, label),
                         **_assistance_records(director, person, county, label),
-                        **_benefits_records(director, person, county, label)})
+                        **_benefits_records(director, person, county, label),
+                        **_employment_records(director, person, village, label)})
 
 
 def _visit_records(director, person, village: str, label: str) -> dict:
@@ -209,6 +210,47 @@ def _benefits_records(director, person, county: str, label: str) -> dict:
             "benefit_batch": batch.pk}
 
 
+def _employment_records(director, person, village: str, label: str) -> dict:
+    """The person's seeker profile, the county's employer and posting, a referral, a fair with the person checked
+    in, a course with the person enrolled, and the person's business with a loan and a follow-up."""
+    from rongjia.employment import (
+        services_business,
+        services_courses,
+        services_fairs,
+        services_postings,
+        services_referrals,
+        services_seekers,
+    )
+    from rongjia.employment.models import Sector, Skill
+
+    today, place = timezone.localdate(), Region.objects.get(code=village)
+    sector, skill = Sector.objects.first(), Skill.objects.get(name="汽车驾驶")
+    seeker = services_seekers.seeker_create(actor=director, person=person, wanted_work=f"{label}求职意向",
+                                            skills=[skill])
+    employer = services_postings.employer_create(actor=director, name=f"{label}物流公司", sector=sector, place=place,
+                                                 contact_name=f"{label}联系人", contact_phone="13900002222")
+    posting = services_postings.posting_create(actor=director, employer=employer, title=f"{label}货车司机",
+                                               place=place, pay_min=5000, pay_max=7000, places=2, opens_on=today,
+                                               closes_on=today, skills=[skill])
+    referral = services_referrals.referral_create(actor=director, seeker=seeker, posting=posting)
+    fair = services_fairs.fair_create(actor=director, title=f"{label}招聘会", date=today, venue=f"{label}会场",
+                                      employers=[employer], postings=[posting])
+    guest, _new = services_fairs.fair_check_in(actor=director, fair=fair, code=services_fairs.check_in_code(seeker),
+                                               today=today)
+    course = services_courses.course_create(actor=director, kind="skill", title=f"{label}电工培训", provider="培训学校",
+                                            starts_on=today, ends_on=today, places=5)
+    enrolment = services_courses.enrol(actor=director, course=course, seeker=seeker)
+    business = services_business.business_create(actor=director, person=person, name=f"{label}创业项目",
+                                                  sector=sector, registered_on=today)
+    services_business.support_add(actor=director, business=business, kind="loan", given_on=today, amount=100000,
+                                  term_months=24, provider=f"{label}银行")
+    services_business.business_follow_up(actor=director, business=business, on=today, operating=True, employees=1,
+                                         note=f"{label}回访情况")
+    return {"seeker": seeker.pk, "employer": employer.pk, "posting": posting.pk, "job_referral": referral.pk,
+            "fair": fair.pk, "fair_guest": guest.pk, "job_course": course.pk, "enrolment": enrolment.pk,
+            "business": business.pk}
+
+
 def _outreach_records(director, county: str, village: str, label: str) -> dict:
     """A meeting and a mediation about the person (names carry the label), a reception day and a sensitive period."""
     today, centre = timezone.localdate(), unit_at(county + "000000")
@@ -282,13 +324,23 @@ PK_BY_ROUTE.update({f"benefits:{name}": kind for name, kind in {
     **{name: "benefit_batch" for name in ("batch_detail", "batch_status", "batch_step", "batch_return",
                                           "batch_regenerate", "batch_download")},
     "account_reveal": "benefit_account", "standard_table_detail": "benefit_table"}.items()})
+PK_BY_ROUTE.update({f"employment:{name}": kind for name, kind in {
+    **{name: "employer" for name in ("employer_detail", "employer_edit")},
+    **{name: "posting" for name in ("posting_detail", "posting_edit", "posting_withdraw", "posting_matches")},
+    **{name: "job_referral" for name in ("referral_detail", "referral_step")},
+    **{name: "fair" for name in ("fair_detail", "fair_edit", "fair_invite", "fair_check_in", "fair_offer",
+                                 "fair_invitation")},
+    **{name: "job_course" for name in ("course_detail", "course_edit", "course_enrol")},
+    "enrolment_step": "enrolment",
+    **{name: "business" for name in ("business_detail", "business_edit", "business_support", "business_follow_up")},
+}.items()})
 PK_BY_NAMESPACE = {"people": "person", "petitions": "petition", "network": "station", "visits": "visit",
-                   "worklist": "task", "evaluation": "run", "assistance": "hardship"}
+                   "worklist": "task", "evaluation": "run", "assistance": "hardship", "employment": "seeker"}
 STRING_KWARGS = {"kind": "household", "action": "accept"}
 # Secondary ids that name a record of their own under the first (an inspection's target and finding): the real
 # one, so the answer does not hang on which ids a database's sequences happened to give.
 SECONDARY_KWARGS = {"target_pk": "inspection_target", "finding_pk": "finding", "document_pk": "aid_document",
-                    "person_pk": "person"}
+                    "person_pk": "person", "guest": "fair_guest"}
 
 
 def fill(name: str, kwargs: tuple, records: Records) -> dict | None:
@@ -319,7 +371,9 @@ def api_params(records: Records) -> dict:
             "set_id": records.ids["criteria_set"], "run_id": records.ids["run"], "score_id": records.ids["score"],
             "entry_id": records.ids["hardship"], "application_id": records.ids["aid_application"],
             "fund_id": records.ids["fund"], "referral_id": records.ids["referral"],
-            "batch_id": records.ids["benefit_batch"]}
+            "batch_id": records.ids["benefit_batch"], "seeker_id": records.ids["seeker"],
+            "posting_id": records.ids["posting"], "job_referral_id": records.ids["job_referral"],
+            "fair_id": records.ids["fair"], "course_id": records.ids["job_course"]}
 
 
 def visible_text(response) -> str:

@@ -335,6 +335,68 @@ def test_after_a_transfer_the_new_county_reads_the_person_but_not_the_old_paymen
     assert note in " ".join(texts["timeline"].split()) and note in " ".join(texts["booklet"].split())
 
 
+def test_after_a_transfer_the_new_county_reads_the_person_but_not_the_old_employment_work(cast, client_for,
+                                                                                          villager):
+    """The old station's job-seeker profile, its referral to the county's posting, the fair the person attended and
+    the business it recorded stay with the station that kept them: after a transfer the receiving county reads the
+    person, and those only as a count, on the dossier, the timeline and the booklet. A sibling village opening the
+    county's fair and posting reads none of the villager's part in them."""
+    from django.utils import timezone, translation
+
+    from rongjia.employment import services_business, services_fairs, services_referrals, services_seekers
+    from rongjia.employment.dossier import OUTSIDE
+    from rongjia.employment.models import Sector
+    from tests.employment.conftest import skill
+
+    today = timezone.localdate()
+    employer = _county_employer(cast)
+    posting = _county_posting(cast, employer, today)
+    seeker = services_seekers.seeker_create(actor=cast.village_worker, person=villager, wanted_work="迁出前的求职意向",
+                                            skills=[skill("汽车驾驶")])
+    services_referrals.referral_create(actor=cast.village_worker, seeker=seeker, posting=posting)
+    fair = services_fairs.fair_create(actor=cast.county_director, title="县里的招聘会", date=today, venue="县中心",
+                                      employers=[employer], postings=[posting])
+    services_fairs.fair_check_in(actor=cast.village_worker, fair=fair, code=services_fairs.check_in_code(seeker),
+                                 today=today)
+    services_business.business_create(actor=cast.village_worker, person=villager, name="迁出前的创业项目",
+                                      sector=Sector.objects.first(), registered_on=today)
+    markers = ("迁出前的求职意向", "迁出前的推荐岗位", "迁出前的创业项目")
+    own = _pages(client_for(cast.village_worker), villager)["timeline"]
+    assert all(marker in own for marker in markers), own
+    sibling = client_for(cast.village2_worker)
+    for url in (reverse("employment:fair_detail", args=[fair.pk]), reverse("employment:posting_detail",
+                                                                            args=[posting.pk])):
+        assert villager.name not in visible_text(sibling.get(url)), url
+    village = Region.objects.filter(subtree_q("code", OUTSIDER_COUNTY), level=5).order_by("code").first()
+    transfer = books_services.transfer_propose(actor=cast.village_worker, person=villager,
+                                                to_station=unit_at(village.code), reason="随子女居住")
+    books_services.transfer_accept(actor=cast.outsider, transfer=transfer)
+    texts = _pages(client_for(cast.outsider), villager)
+    leaks = [f"{where}: {marker}" for where, text in texts.items() for marker in markers if marker in text]
+    assert not leaks, f"the old station's employment work shows on: {leaks}"
+    with translation.override("zh-hans"):
+        note = " ".join((str(OUTSIDE) % {"count": 4}).split())
+    assert note in " ".join(texts["timeline"].split()) and note in " ".join(texts["booklet"].split())
+
+
+def _county_employer(cast):
+    from rongjia.employment import services_postings
+    from rongjia.employment.models import Sector
+
+    return services_postings.employer_create(actor=cast.county_director, name="县里的拥军企业",
+                                             sector=Sector.objects.first(), place=Region.objects.get(code=VILLAGE_CODE),
+                                             contact_name="王经理", contact_phone="13900001111")
+
+
+def _county_posting(cast, employer, today):
+    from rongjia.employment import services_postings
+    from tests.employment.conftest import skill
+
+    return services_postings.posting_create(actor=cast.county_director, employer=employer, title="迁出前的推荐岗位",
+                                            place=Region.objects.get(code=VILLAGE_CODE), pay_min=5000, pay_max=6000,
+                                            places=2, opens_on=today, closes_on=today, skills=[skill("汽车驾驶")])
+
+
 # --- every contribution has a planted case ----------------------------------------------------------------
 
 PLANTED = {
@@ -342,6 +404,7 @@ PLANTED = {
     "visits": test_after_a_transfer_the_new_county_reads_the_person_but_not_the_old_visits,
     "assistance": test_after_a_transfer_the_new_county_reads_the_person_but_not_the_old_assistance,
     "benefits": test_after_a_transfer_the_new_county_reads_the_person_but_not_the_old_payments,
+    "employment": test_after_a_transfer_the_new_county_reads_the_person_but_not_the_old_employment_work,
 }
 
 
@@ -358,4 +421,4 @@ def test_a_viewer_without_a_contributions_capability_gets_none_of_it(cast, villa
     keys = {section.key for section in contributions.dossier_sections(cast.grid_worker, villager, [villager.pk])}
     assert keys == {"dossier", "visits"}  # the grid worker visits; petitions are not the grid worker's
     keys = {section.key for section in contributions.dossier_sections(cast.village_worker, villager, [villager.pk])}
-    assert keys == {"dossier", "petitions", "visits", "assistance", "benefits"}
+    assert keys == {"dossier", "petitions", "visits", "assistance", "benefits", "employment"}

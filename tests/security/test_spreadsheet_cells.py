@@ -54,7 +54,24 @@ def planted(cast):
     unit.name = "@SUM(1+1)*cmd|' /C calc'!A0"
     unit.save()
     Region.objects.filter(code=STREET_CODE).update(name="=1+1")
+    _employment_with_formulas(cast, person)
     return person
+
+
+def _employment_with_formulas(cast, person) -> None:
+    """The poisoned dossier as a job seeker who started a business, and an employer whose name begins like a formula
+    (the employment exports: seekers, employers, postings, businesses, the ledger)."""
+    from rongjia.employment import services_business, services_postings, services_seekers
+    from rongjia.employment.models import Employer, Sector
+
+    sector = Sector.objects.first()
+    services_seekers.seeker_create(actor=cast.county_director, person=person, wanted_work="-1+1")
+    employer = services_postings.employer_create(actor=cast.county_director, name="拥军企业", sector=sector,
+                                                 place=Region.objects.get(code=VILLAGE_CODE), contact_name="王经理",
+                                                 contact_phone="13900001111")
+    Employer.objects.filter(pk=employer.pk).update(name=POISON)
+    services_business.business_create(actor=cast.county_director, person=person, name="+创业项目", sector=sector,
+                                      registered_on=date(2025, 1, 1))
 
 
 def _workbooks(cast, client_for) -> dict[str, bytes]:
@@ -75,6 +92,9 @@ def _workbooks(cast, client_for) -> dict[str, bytes]:
         "petitions:petition_export": director.get(reverse("petitions:petition_export")),
         "visits:visit_export": director.get(reverse("visits:visit_export")),
         "visits:people_export": director.get(reverse("visits:people_export") + "?status=never"),
+        **{name: director.get(reverse(name)) for name in (
+            "employment:seekers_export", "employment:employers_export", "employment:postings_export",
+            "employment:businesses_export", "employment:ledger_export")},
     }
 
 

@@ -13,6 +13,14 @@ from .benefits import batches_router as payment_batches_router
 from .benefits import benefits_router, person_benefits_router
 from .calendar import router as calendar_router
 from .docs import DOCS, signed_in_only
+from .employment import (
+    courses_router,
+    fairs_router,
+    matches_router,
+    postings_router,
+    seekers_router,
+)
+from .employment import referrals_router as employment_referrals_router
 from .evaluations import router as evaluations_router
 from .jobs import router as jobs_router
 from .network import router as network_router
@@ -78,6 +86,12 @@ api.add_router("/funds/", funds_router)
 api.add_router("/referrals/", referrals_router)
 api.add_router("/benefits/", benefits_router)
 api.add_router("/people/", person_benefits_router)  # /people/{id}/entitlements, beside the dossier's own router
+api.add_router("/employment/seekers/", seekers_router)
+api.add_router("/employment/postings/", postings_router)
+api.add_router("/employment/matches/", matches_router)
+api.add_router("/employment/referrals/", employment_referrals_router)
+api.add_router("/employment/fairs/", fairs_router)
+api.add_router("/employment/courses/", courses_router)
 api.add_router("/payment-batches/", payment_batches_router)
 
 

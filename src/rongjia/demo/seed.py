@@ -18,6 +18,7 @@ from rongjia.core.services import org_unit_create_extra
 
 from .assistance_seed import seed_assistance
 from .benefits_seed import BENEFITS_ACCOUNTS, seed_benefits
+from .employment_seed import seed_employment
 from .evaluation_seed import seed_evaluation
 from .network_seed import NetworkSeedReport, seed_network
 from .people_records import seed_people_records
@@ -111,6 +112,7 @@ def seed_demo(*, county_prefix: str, people: int = 35_000) -> DemoReport:
         seed_evaluation(county_prefix=county_prefix)
         seed_assistance(county_prefix=county_prefix)
         seed_benefits(county_prefix=county_prefix)
+        seed_employment(county_prefix=county_prefix)
     return report
 
 

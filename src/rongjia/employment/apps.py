@@ -10,12 +10,15 @@ class EmploymentConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import models
+        from rongjia.core import contributions
+
+        from . import dossier, models, workbench
 
         for model in (models.Sector, models.Skill, models.MilitarySpeciality, models.Seeker, models.Certificate,
-                      models.Posting, models.Referral, models.Fair, models.Course, models.Enrolment,
-                      models.Business, models.Support, models.BusinessFollowUp):
+                      models.Posting, models.Referral, models.Fair, models.FairGuest, models.Course,
+                      models.Enrolment, models.Business, models.Support, models.BusinessFollowUp):
             auditlog.register(model)
-        auditlog.register(models.Employer, exclude_fields=["contact_phone"])
-        # registered by the dossier, workbench and statistics contributions as they arrive (see dossier.py,
-        # workbench.py)
+        auditlog.register(models.Employer, mask_fields=["contact_phone"])
+        contributions.register_dossier(dossier.DOSSIER)
+        for contribution in workbench.CONTRIBUTIONS:
+            contributions.register_workbench(contribution)

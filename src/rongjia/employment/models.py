@@ -320,6 +320,9 @@ class ReferralEvent(models.Model):
     class Meta:
         ordering = ["at", "id"]
 
+    def __str__(self):
+        return f"{self.referral_id} {self.action}"
+
 
 # --- job fairs --------------------------------------------------------------------------------------------------
 

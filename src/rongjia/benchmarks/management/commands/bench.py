@@ -18,6 +18,8 @@ The figures (choose with --only / --skip; all by default):
            approval taken by hand through the service, per application (--applications; rolled back)
   benefits a month's payment batch of Gansu's largest county for 40,000 recipients (generated, its page, approved)
            vs one plain SELECT of the rows it reads (--recipients; rolled back)
+  employment matching one posting against a province's job seekers (ranked_seekers, top 50) for a county, a city
+           and a province viewer vs hand-written SQL of the same filter and score (--every; seekers added once)
   regions  the whole country's region import into an empty table vs a raw bulk insert (~1 min)
 """
 
@@ -33,7 +35,7 @@ from rongjia.benchmarks.measure import Figure, peak_rss_mb, table
 # In the order they run and print. A new figure is a name here and a `_figure_<name>` method below
 # that returns its Figure rows (raise CommandError when it cannot run).
 FIGURES = ("import", "lists", "dashboard", "coverage", "worklist", "evaluation", "assistance", "benefits",
-           "regions")
+           "employment", "regions")
 
 
 def _names(value: str) -> list[str]:
@@ -61,6 +63,8 @@ class Command(BaseCommand):
                             help="assistance: aid applications the county approves in one batch")
         parser.add_argument("--recipients", type=int, default=40_000,
                             help="benefits: recipients of the county's monthly payment batch")
+        parser.add_argument("--every", type=int, default=20,
+                            help="employment: a job-seeker profile for one person in this many (added once, kept)")
         parser.add_argument("--explain", action="store_true",
                             help="lists: after the table, the plans of the list's main queries (EXPLAIN)")
         parser.add_argument("--load", action="store_true",
@@ -198,6 +202,16 @@ class Command(BaseCommand):
             return bench_benefits(people=recipients)
         except ValueError as exc:
             raise CommandError(f"优抚金发放：{exc}") from None
+
+    def _figure_employment(self, *, every, requests, **options) -> list[Figure]:
+        from rongjia.benchmarks.employment import bench_employment
+
+        if every < 1:
+            raise CommandError("--every 必须是正整数")
+        try:
+            return bench_employment(every=every, requests=max(10, requests // 4))
+        except ValueError as exc:
+            raise CommandError(f"就业匹配：{exc}") from None
 
     def _figure_regions(self, **options) -> list[Figure]:
         from rongjia.benchmarks.regions import RegionBenchError, bench_region_import
