@@ -154,6 +154,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT: every query here is short, and compiling one costs more than it saves (matching a province's seekers
+    # took 1.4 s with it, 0.5 s without; docs/performance.md).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 if env("REPLICA_DATABASE_URL"):
     # A read replica for the dashboards' figures (insights.routers); tests mirror it onto the primary.
     DATABASES["replica"] = dj_database_url.parse(env("REPLICA_DATABASE_URL"), conn_max_age=60)

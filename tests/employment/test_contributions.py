@@ -69,7 +69,8 @@ def test_through_the_registry_the_timeline_and_its_outside_note(cast, people, re
 @pytest.fixture
 def due(cast, people, posting, today):
     """Due today: 赵六's profile offered; a referral of 钱七 made 15 days ago with no outcome (and one of 赵磊 in the
-    sibling village, and one of 吴十 made two weeks ago to the day: not overdue yet); 李强's six-month follow-up; 孙八's shop's follow-up."""
+    sibling village, and one of 吴十 made two weeks ago to the day: not overdue yet); 李强's six-month follow-up;
+    孙八's shop's follow-up."""
     Seeker.objects.filter(pk=people["zhao"].pk).update(status=Seeker.Status.OFFERED)
     wu = seeker_for(cast.village_worker, name="吴十", seq=521)
     for chosen, days in ((people["qian"], 15), (people["sibling"], 15), (wu, 14)):

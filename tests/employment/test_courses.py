@@ -67,7 +67,7 @@ def test_the_course_takes_as_many_as_its_places(cast, course, seeker, sibling_se
     with pytest.raises(ValidationError) as refused:
         services.enrol(actor=cast.village_worker, course=course, seeker=third)
     assert "2" in message(refused) and Enrolment.objects.count() == 2
-    assert refused.value.message_dict["seeker"] == ["The course has 2 places and all are taken."]
+    assert refused.value.message_dict["seeker"] == ["该培训班共 2 个名额，已全部报满。"]
 
 
 def test_enrolling_several_is_all_or_none(cast, course):

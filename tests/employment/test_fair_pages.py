@@ -123,7 +123,7 @@ def test_the_invite_page_invites_the_ticked_seekers_once(cast, client_for, fair,
     assert client.post(url, {"seekers": [seeker.pk]}).status_code == 302
     assert client.post(url, {"seekers": [seeker.pk]}).status_code == 302
     assert FairGuest.objects.filter(fair=fair).count() == 1
-    assert "already on the guest list" in client.get(url).content.decode()
+    assert "已在参会名单中" in client.get(url).content.decode()
     assert client.post(url, {}).status_code == 400
 
 
@@ -160,7 +160,7 @@ def test_the_door_refuses_with_a_message_and_changes_nothing(cast, client_for, f
     client = client_for(cast.village_worker)
     url = reverse("employment:fair_check_in", args=[fair.pk])
     outside = client.post(url, {"id_number": sibling_seeker.person.id_number})
-    assert outside.status_code == 400 and "No one with this ID number" in outside.content.decode()
+    assert outside.status_code == 400 and "本辖区没有此身份证号码的档案" in outside.content.decode()
     Fair.objects.filter(pk=fair.pk).update(date=today + timedelta(days=1))
     early = client.post(url, {"id_number": seeker.person.id_number})
     assert early.status_code == 400 and (today + timedelta(days=1)).isoformat() in early.content.decode()

@@ -152,7 +152,7 @@ def test_check_in_only_on_the_day_of_the_fair(cast, fair, seeker, today, days):
 def test_a_person_outside_the_workers_area_is_not_found(cast, fair, sibling_seeker, outsider_seeker):
     with pytest.raises(ValidationError) as refused:
         services.fair_check_in(actor=cast.village_worker, fair=fair, id_number=sibling_seeker.person.id_number)
-    assert refused.value.message_dict["id_number"] == ["No one with this ID number is on file in your area."]
+    assert refused.value.message_dict["id_number"] == ["本辖区没有此身份证号码的档案。"]
     assert sibling_seeker.person.name not in message(refused)
     with pytest.raises(ValidationError) as refused:
         services.fair_check_in(actor=cast.county_director, fair=fair, code=services.check_in_code(outsider_seeker))

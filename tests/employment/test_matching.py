@@ -226,3 +226,28 @@ def test_the_hand_written_sql_agrees_with_ranked_seekers(cast, employer, today):
     ours = [(s.pk, s.score, s.skill_part, s.place_part, s.education_part, s.preference_part)
             for s in matching.ranked_seekers(cast.county_director, posting, today)[:50]]
     assert ours and ours == hand_written("320115", posting)
+
+
+def test_the_profile_follows_its_dossier_and_the_nightly_review_mends_what_a_bulk_writer_skipped(cast, posting,
+                                                                                                   seeker, today):
+    """Matching reads the dossier's copy on the profile (education, on the books): a dossier saved through its
+    service updates it at once; a bulk update (as the ledger import writes) is mended by the nightly review."""
+    from rongjia.people import services as people_services
+    from rongjia.people.models import Person
+
+    person = Person.objects.get(pk=seeker.person_id)
+    people_services.person_update(actor=cast.village_worker, person=person, version=person.version,
+                                  education="primary")
+    seeker.refresh_from_db()
+    assert seeker.education == "primary" and matching.explain(posting, seeker).parts[2].points == 10  # one below
+    Person.objects.filter(pk=person.pk).update(status=Person.Status.DECEASED, education="bachelor")  # no signal
+    assert seeker.pk in ranked_ids(cast.village_worker, posting), "stale until the review"
+    assert services_seekers.reconcile_with_dossiers("320115") == 1
+    seeker.refresh_from_db()
+    assert (seeker.on_books, seeker.education) == (False, "bachelor")
+    assert seeker.pk not in ranked_ids(cast.village_worker, posting)
+    assert services_seekers.reconcile_with_dossiers("320115") == 0
+
+
+def ranked_ids(viewer, posting) -> list[int]:
+    return [row.pk for row in matching.ranked_seekers(viewer, posting)]

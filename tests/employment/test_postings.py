@@ -171,7 +171,7 @@ def test_postings_are_seen_by_the_county_stations_not_by_the_outsider(cast, post
 
 
 @pytest.mark.parametrize("changes, field, words", [
-    ({"closes_on": "yesterday"}, "closes_on", "before"),
+    ({"closes_on": "yesterday"}, "closes_on", "不能早于"),
     ({"pay_min": 9000, "pay_max": 8000}, "pay_max", "9000"),
     ({"places": 0}, "places", ""),
     ({"pay_min": -1}, "pay_min", ""),

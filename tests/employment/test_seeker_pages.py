@@ -160,7 +160,7 @@ def test_posting_matches_page(cast, client_for, employer, today, seeker, sibling
     assert 'data-part="skill_part"' in page.text and 'data-testid="refer"' in page.text
     county = client_for(cast.county_director)
     county.get(url)
-    with django_assert_max_num_queries(18):  # the sign-in's 5 and the session's 3 among them; not one a row
+    with django_assert_max_num_queries(21):  # the sign-in's 5 and the session's 3 among them; not one a row
         text = county.get(url).text
     assert f'data-seeker="{sibling_seeker.pk}"' in text and f'data-seeker="{outsider_seeker.pk}"' not in text
     leader = client_for(cast.leader).get(url)

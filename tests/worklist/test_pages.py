@@ -147,5 +147,5 @@ def test_lists_take_a_bounded_number_of_queries(cast, client_for, django_assert_
                         (county, f"/worklist/tasks/{tasks[0].pk}/?region=320115003"),
                         (county, "/worklist/overdue/"), (county, "/worklist/review/"), (village, "/worklist/?show=all"),
                         (county, "/"), (village, "/")):
-        with django_assert_max_num_queries(47):  # the workbench: each module's counts, benefits' and employment's in one
+        with django_assert_max_num_queries(47):  # each module's counts, benefits' and employment's in one
             assert client.get(url).status_code == 200, url

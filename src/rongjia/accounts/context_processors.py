@@ -14,7 +14,7 @@ NAV_ITEMS = [
     ("evaluation.assess", "evaluation:assigned", _("Stations to mark")),
     ("assistance.view", "assistance:applications", _("Assistance")),
     ("benefits.view", "benefits:proposals", _("Benefits")),
-    ("employment.view", "employment:seekers", _("Employment")),
+    ("employment.view", "employment:seekers", _("Employment and training")),
     ("people.grid_edit", "people:my_grid", _("My grid")),
     ("people.view", "insights:dashboard", _("Statistics")),
     ("org.view", "network:network_stats", _("Network statistics")),

@@ -272,7 +272,7 @@ def matches(request, posting: Id):
     (not seeking, not on the books, not available by the closing date, without the licence it needs) are left out."""
     require(request.auth)
     chosen = get_visible_or_404(Posting.objects.all(), request.auth, pk=posting)
-    return matching.ranked_seekers(request.auth, chosen, timezone.localdate()).select_related("person", "station")
+    return matching.ranked_seekers(request.auth, chosen, timezone.localdate())
 
 
 # --- referrals -------------------------------------------------------------------------------------------------

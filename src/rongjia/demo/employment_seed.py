@@ -237,7 +237,8 @@ def _fairs(rng, director, seekers, postings, workers, today) -> None:
     for guest in door[:8]:
         seeker = Seeker.objects.get(pk=guest.seeker_id)  # as it is now: some were hired since
         posting = rng.choice(fair_postings)
-        if not Referral.objects.filter(seeker=seeker, posting=posting).exists() and seeker.status == "seeking":
+        if (seeker.status == Seeker.Status.SEEKING and not services_referrals.refusal_for_posting(posting, today)
+                and not Referral.objects.filter(seeker=seeker, posting=posting).exists()):
             services_fairs.fair_offer(actor=_worker_for(workers, seeker.region_code), fair=last_month,
                                       seeker=seeker, posting=posting)
     today_fair = services_fairs.fair_create(

@@ -46,8 +46,8 @@ class BusinessFilterForm(Styled, forms.Form):
                               choices=[("", ALL), *Business.State.choices])
     support = forms.ChoiceField(label=_("Support given"), required=False,
                                 choices=[("", ALL), ("any", _("Any support")), *Support.Kind.choices])
-    due = forms.ChoiceField(label=_("Follow-up"), required=False,
-                            choices=[("", ALL), ("follow_up", _("Follow-up due"))])
+    due = forms.ChoiceField(label=_("Follow-up visit"), required=False,
+                            choices=[("", ALL), ("follow_up", _("Follow-up visit due"))])
     year = forms.IntegerField(label=_("Registered in"), required=False, min_value=2000, max_value=2100,
                               widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
     sort = forms.ChoiceField(label=_("Order"), required=False, choices=list(BUSINESS_SORT_LABELS.items()))
@@ -159,7 +159,7 @@ class FollowUpForm(Styled, ServiceErrors, forms.Form):
                                                 ("no", _("No, it has closed"))],
                                        widget=forms.RadioSelect, initial="yes")
     employees = forms.IntegerField(label=_("Employees now"), min_value=0, max_value=32767)
-    note = forms.CharField(label=_("Findings"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(label=_("What the visit found"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, business: Business | None = None, today: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)

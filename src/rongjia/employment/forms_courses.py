@@ -17,7 +17,7 @@ class CourseForm(ServiceErrors, Styled, forms.Form):
     starts_on = forms.DateField(label=_("Starts on"), widget=DayInput())
     ends_on = forms.DateField(label=_("Ends on"), widget=DayInput())
     places = forms.IntegerField(label=_("Places"), min_value=1, max_value=32767)
-    sessions = forms.IntegerField(label=_("Sessions"), min_value=1, max_value=32767, initial=1,
+    sessions = forms.IntegerField(label=_("Number of sessions"), min_value=1, max_value=32767, initial=1,
                                   help_text=_("Attendance is counted in sessions (days or lessons)."))
     certificate = forms.CharField(label=_("Certificate awarded"), required=False, max_length=60,
                                   help_text=_("Put on the seeker's profile on completion; leave empty if none."))

@@ -58,7 +58,7 @@ class SeekerFilterForm(Styled, forms.Form):
                                      empty_label=_("All stations"))
     skill = forms.ModelChoiceField(label=_("Skill"), required=False, queryset=Skill.objects.filter(active=True),
                                    empty_label=_("Any skill"))
-    q = forms.CharField(label=_("Name"), required=False, max_length=40)
+    q = forms.CharField(label=pgettext_lazy("person name", "Name"), required=False, max_length=40)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -53,7 +53,7 @@ class EmployerFilterForm(ListFilter):
     q = forms.CharField(label=_("Employer or credit code"), required=False, max_length=40)
     sector = _sectors()
     active = forms.ChoiceField(label=_("Active"), required=False, choices=[
-        ("", ALL), ("1", _("Active employers")), ("0", _("No longer active"))])
+        ("", ALL), ("1", _("Employers in partnership")), ("0", _("No longer in partnership"))])
     sort = forms.ChoiceField(label=_("Order"), required=False, choices=list(zip(EMPLOYER_SORTS, (
         pgettext_lazy("employer", "Name"), _("Newest first")), strict=True)))
 
@@ -63,7 +63,7 @@ POSTING_STATUS = [("open", _("Open now")), ("upcoming", _("Not open yet")), ("cl
 
 
 class PostingFilterForm(ListFilter):
-    status = forms.ChoiceField(label=_("Open or closed"), required=False, choices=POSTING_STATUS)
+    status = forms.ChoiceField(label=_("Posting status"), required=False, choices=POSTING_STATUS)
     q = forms.CharField(label=_("Job or employer"), required=False, max_length=40)
     sector = _sectors()
     place = forms.RegexField(label=_("Place of work (region code)"), required=False, regex=r"^\d{2,12}$",
@@ -79,7 +79,7 @@ class ReferralFilterForm(ListFilter):
     state = forms.ChoiceField(label=pgettext_lazy("referral", "State"), required=False,
                               choices=[("", pgettext_lazy("referral state", "All states")), *Referral.State.choices])
     overdue = forms.ChoiceField(label=_("Outcome overdue (over 14 days)"), required=False, choices=ONLY)
-    follow_up = forms.ChoiceField(label=_("Follow-up due"), required=False, choices=ONLY)
+    follow_up = forms.ChoiceField(label=_("Follow-up visit due"), required=False, choices=ONLY)
     sort = forms.ChoiceField(label=_("Order"), required=False, choices=list(zip(REFERRAL_SORTS, (
         _("Newest first"), _("Oldest first"), _("Follow-up due soonest")), strict=True)))
 

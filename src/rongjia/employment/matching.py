@@ -37,7 +37,6 @@ from django.utils.translation import ngettext, pgettext
 
 from rongjia.core.regions import CITY, COUNTY, PREFIX_LENGTH
 from rongjia.core.scoping import code_in_subtree, subtree_q
-from rongjia.people.models import Person
 
 from .models import EDUCATION_ORDER, LICENCE_COVERS, Posting, Seeker, licences_permitting
 
@@ -81,7 +80,7 @@ def city_of(code: str) -> str:
 
 
 def _filters(posting) -> Q:
-    q = (Q(status=Seeker.Status.SEEKING, person__status=Person.Status.ACTIVE)
+    q = (Q(status=Seeker.Status.SEEKING, on_books=True)
          & (Q(available_from__isnull=True) | Q(available_from__lte=posting.closes_on)))
     if posting.driving_licence:
         q &= Q(driving_licence__in=licences_permitting(posting.driving_licence))
@@ -90,7 +89,7 @@ def _filters(posting) -> Q:
 
 def passes_filters(posting, seeker) -> bool:
     """The hard filters in Python (scope aside), for a seeker already loaded."""
-    return (seeker.status == Seeker.Status.SEEKING and seeker.person.status == Person.Status.ACTIVE
+    return (seeker.status == Seeker.Status.SEEKING and seeker.on_books
             and (seeker.available_from is None or seeker.available_from <= posting.closes_on)
             and (not posting.driving_licence or seeker.driving_licence in licences_permitting(posting.driving_licence)))
 
@@ -113,9 +112,9 @@ def score_seekers(seekers, posting):
                  When(subtree_q("home_code", city_of(code)), then=Value(NEAR)), default=Value(0), output_field=INT)
     if posting.min_education:
         meets, below = education_levels(posting.min_education)
-        whens = [When(person__education__in=meets, then=Value(EDUCATION))]
+        whens = [When(education__in=meets, then=Value(EDUCATION))]
         if below:
-            whens.append(When(person__education=below, then=Value(ONE_BELOW)))
+            whens.append(When(education=below, then=Value(ONE_BELOW)))
         education = Case(*whens, default=Value(0), output_field=INT)
     else:
         education = Value(EDUCATION, output_field=INT)
@@ -134,7 +133,9 @@ def ranked_seekers(viewer, posting, today=None):
     """The seekers in the viewer's scope who pass the hard filters, best first (`-score, id`). `today` is the
     day the ranking is for (the view says when the posting is not open on it)."""
     seekers = Seeker.objects.visible_to(viewer).filter(_filters(posting))
-    return score_seekers(seekers, posting).select_related("person", "station").order_by("-score", "id")
+    # The person and the station are fetched for the page's rows only (prefetch after the slice): joined in, they
+    # would be joined to every seeker in scope before the sort, a million dossiers' scan for a province.
+    return score_seekers(seekers, posting).prefetch_related("person", "station").order_by("-score", "id")
 
 
 # --- in SQL: the postings for a seeker --------------------------------------------------------------------------
@@ -164,7 +165,7 @@ def ranked_postings(viewer, seeker, today):
         covered |= subtree_q("place_code", seeker.wanted_place_code)
     place = Case(When(covered, then=Value(PLACE)), When(subtree_q("place_code", city_of(seeker.home_code)),
                                                        then=Value(NEAR)), default=Value(0), output_field=INT)
-    education = seeker.person.education
+    education = seeker.education
     if education in EDUCATION_ORDER:
         index = EDUCATION_ORDER.index(education)
         met, one_above = EDUCATION_ORDER[:index + 1], EDUCATION_ORDER[index + 1:index + 2]
@@ -259,8 +260,8 @@ def _place_part(posting, seeker) -> Part:
 
 
 def _education_part(posting, seeker) -> Part:
-    have = seeker.person.education
-    have_label = seeker.person.get_education_display() if have else _("unknown")
+    have = seeker.education
+    have_label = seeker.get_education_display() if have else _("unknown")
     if not posting.min_education:
         points, words = EDUCATION, _("The posting names no lowest education.")
     else:

@@ -128,8 +128,12 @@ class Seeker(models.Model):
     person = models.OneToOneField(Person, on_delete=models.PROTECT, related_name="seeker", verbose_name=_("person"))
     station = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("station"))
     region_code = models.CharField(max_length=12, db_index=True, editable=False)  # the station's, for scoping
-    # Where the person lives (the dossier's address), copied so that matching reads one table.
+    # Copied from the dossier so that matching ranks a province's seekers from this one table (decision 0018): where
+    # the person lives, their education and whether they are on the books. Kept by a signal on every dossier save
+    # and reconciled by the nightly review (bulk writers such as the ledger import skip signals).
     home_code = models.CharField(max_length=12, editable=False)
+    education = models.CharField(max_length=10, choices=EDUCATION_CHOICES, blank=True, editable=False)
+    on_books = models.BooleanField(default=True, editable=False)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.SEEKING)
     source = models.CharField(_("how the profile began"), max_length=10, choices=Source.choices,
                               default=Source.WORKER)
@@ -192,7 +196,7 @@ class Employer(models.Model):
 
     jurisdiction_code = models.CharField(max_length=12, db_index=True, editable=False)
     registered_by = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+",
-                                      verbose_name=_("registered by"))
+                                      verbose_name=_("registering centre"))
     name = models.CharField(pgettext_lazy("employer", "name"), max_length=100)
     credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
     sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="+", verbose_name=_("sector"))
@@ -202,7 +206,7 @@ class Employer(models.Model):
     contact_phone = EncryptedTextField(_("contact phone"))
     commitments = models.TextField(_("拥军 commitments signed"), max_length=2000, blank=True)
     committed_on = models.DateField(_("commitments signed on"), null=True, blank=True)
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(_("in partnership"), default=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -296,7 +300,7 @@ class Referral(models.Model):
 
     class Meta:
         ordering = ["-referred_on", "-id"]
-        verbose_name = _("referral")
+        verbose_name = _("job referral")
         verbose_name_plural = _("referrals")
         indexes = [models.Index(fields=["region_code", "state"], name="referral_region_state")]
         constraints = [models.UniqueConstraint(fields=["seeker", "posting"], name="referral_once_per_posting")]
@@ -522,7 +526,7 @@ class BusinessFollowUp(models.Model):
     on = models.DateField(_("followed up on"))
     operating = models.BooleanField(_("still operating"), default=True)
     employees = models.PositiveSmallIntegerField(_("employees"), default=0)
-    note = models.CharField(_("findings"), max_length=500)
+    note = models.CharField(_("what the visit found"), max_length=500)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
 
     objects = ThroughBusinessQuerySet.as_manager()

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -173,7 +173,8 @@ def seeker_create(*, actor, person, status="seeking", source="worker", wanted_wo
     skills = _carried_skills(values.pop("skills"), specialities)
     place = values["wanted_place"]
     seeker = Seeker(person=person, station=person.station, region_code=person.station.region_code,
-                    home_code=person.address_region.code, status=status, source=source, reason=reason,
+                    home_code=person.address_region.code, education=person.education, status=status, source=source,
+                    reason=reason,
                     wanted_place_code=place_prefix(place) if place else "", created_by=actor, **values)
     _full_clean(seeker)
     with transaction.atomic(), audit_actor(actor):
@@ -209,7 +210,7 @@ def seeker_update(*, actor, seeker, version, **changes) -> Seeker:
             setattr(locked, field, value)
         if "wanted_place" in values:
             locked.wanted_place_code = place_prefix(values["wanted_place"]) if values["wanted_place"] else ""
-        locked.home_code = current.person.address_region.code  # the dossier's address now
+        copy_from_dossier(locked, current.person)  # the dossier as it is now
         locked.version += 1
         _full_clean(locked)
         locked.save()
@@ -262,6 +263,39 @@ def offer_candidates(prefix: str, today: date):
     return returning, needing
 
 
+def copy_from_dossier(seeker: Seeker, person: Person) -> None:
+    """What matching reads of the dossier, copied onto the profile (decision 0018): the address, the education and
+    whether the person is on the books."""
+    seeker.home_code = person.address_region.code
+    seeker.education = person.education
+    seeker.on_books = person.status == Person.Status.ACTIVE
+
+
+def dossier_saved(sender, instance: Person, **kwargs) -> None:
+    """A dossier saved: its profile's copy follows at once (one UPDATE; nothing when the person has none)."""
+    Seeker.objects.filter(person_id=instance.pk).update(
+        home_code=instance.address_region.code, education=instance.education,
+        on_books=instance.status == Person.Status.ACTIVE)
+
+
+def reconcile_with_dossiers(prefix: str) -> int:
+    """Bring every profile under `prefix` back in line with its dossier, for the writers that skip the signal (the
+    ledger import's bulk updates, a merge); returns how many profiles changed. Run by the nightly review."""
+    person = Person.objects.filter(pk=OuterRef("person_id"))
+    stale = (Seeker.objects.filter(subtree_q("region_code", prefix))
+             .annotate(home_now=Subquery(person.values("address_region__code")[:1]),
+                       education_now=Subquery(person.values("education")[:1]),
+                       on_books_now=Exists(person.filter(status=Person.Status.ACTIVE)))
+             .exclude(home_code=F("home_now"), education=F("education_now"), on_books=F("on_books_now"))
+             .values("pk"))
+    changed = 0
+    for seeker in Seeker.objects.filter(pk__in=stale).select_related("person__address_region"):
+        copy_from_dossier(seeker, seeker.person)
+        seeker.save(update_fields=["home_code", "education", "on_books"])
+        changed += 1
+    return changed
+
+
 def offer_profiles(*, prefix: str, today) -> int:
     """Offer (status offered, for a worker to confirm) a profile to each person the dossiers call for under
     `prefix`; returns how many were offered. Idempotent: a person with any profile, even one refused (not
@@ -272,11 +306,11 @@ def offer_profiles(*, prefix: str, today) -> int:
     for first in range(0, len(wanted), OFFER_CHUNK):
         chunk = wanted[first:first + OFFER_CHUNK]
         rows = (Person.objects.filter(pk__in=chunk, seeker__isnull=True)
-                .values_list("pk", "station_id", "station__region_code", "address_region__code"))
-        seekers = [Seeker(person_id=pk, station_id=station, region_code=region, home_code=home,
+                .values_list("pk", "station_id", "station__region_code", "address_region__code", "education"))
+        seekers = [Seeker(person_id=pk, station_id=station, region_code=region, home_code=home, education=education,
                           status=Seeker.Status.OFFERED,
                           source=Seeker.Source.RETURNING if pk in returning else Seeker.Source.NEED)
-                   for pk, station, region, home in rows]
+                   for pk, station, region, home, education in rows]
         with transaction.atomic():
             Seeker.objects.bulk_create(seekers, ignore_conflicts=True)  # a run beside this one: no second profile
         offered += len(seekers)

@@ -66,7 +66,7 @@ def business_export(request):
     log_export(actor=request.user, source=request.path, rows=records.count(), filters=audit_filters(form))
     headers = [pgettext("business", "Name"), pgettext("person name", "Name"), _("Station"), _("Sector"),
                _("Registered on"), _("Unified social credit code"), _("Employees"), _("Veterans employed"),
-               pgettext("business", "State"), _("Closed on"), _("Supports"), _("Follow-up due")]
+               pgettext("business", "State"), _("Closed on"), _("Supports"), _("Follow-up visit due")]
     rows = ((b.name, b.person.name, b.station.name, b.sector.name, b.registered_on, b.credit_code, b.employees,
              b.veterans_employed, b.get_state_display(), b.closed_on, b.support_count, b.follow_up_due)
             for b in records.iterator(chunk_size=1000))

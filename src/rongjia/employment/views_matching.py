@@ -29,8 +29,8 @@ def posting_matches(request, pk):
     posting = get_visible_or_404(Posting.objects.select_related("employer", "sector", "place").prefetch_related(SKILLS),
                                  request.user, pk=pk)
     today = timezone.localdate()
-    rows = matching.ranked_seekers(request.user, posting, today).select_related("wanted_place").prefetch_related(
-        SKILLS, "wanted_sectors")
+    rows = matching.ranked_seekers(request.user, posting, today).prefetch_related("wanted_place", SKILLS,
+                                                                                   "wanted_sectors")
     page, query = paginate(request, rows)
     _explained(page.object_list, lambda seeker: matching.explain(posting, seeker))
     referred = set(Referral.objects.visible_to(request.user).filter(

@@ -69,7 +69,7 @@ def employer_export(request):
     log_export(actor=request.user, source=request.path, rows=rows.count(), filters=audit_filters(form))
     headers = [pgettext("employer", "Name"), _("Unified social credit code (统一社会信用代码)"), _("Sector"),
                _("Place"), _("Address"), _("Contact person"), _("Contact phone"), _("拥军 commitments signed"),
-               _("Commitments signed on"), _("Postings"), _("Registered by"), _("Active")]
+               _("Commitments signed on"), _("Postings"), _("Registering centre"), _("In partnership")]
     yes = _("yes")
     return xlsx_response(
         filename=f"employers-{timezone.localdate().isoformat()}.xlsx", title=_("Employers"), headers=headers,

@@ -3,7 +3,8 @@
 For each county (or the counties under the --region prefix given, or the one street or village given), a job-seeker
 profile is offered (status offered, for a worker to confirm) to each person on the books with an employment,
 business or training need (就业/创业/培训需求) or discharged within the last year, who has no profile yet
-(`services_seekers.offer_profiles`).
+(`services_seekers.offer_profiles`), and every profile's copy of its dossier (address, education, on the books) is
+brought back in line where a bulk writer skipped the signal that keeps it (`services_seekers.reconcile_with_dossiers`).
 
 Idempotent: a second run the same day offers nothing, and a profile a worker refused (not seeking) is never offered
 again, so cron or a worker may run it daily or twice. `--today` runs it as of another day.
@@ -17,7 +18,7 @@ from django.utils import timezone
 from rongjia.core.models import OrgUnit
 from rongjia.core.regions import COUNTY, PREFIX_LENGTH
 from rongjia.core.scoping import subtree_q
-from rongjia.employment.services_seekers import offer_profiles
+from rongjia.employment.services_seekers import offer_profiles, reconcile_with_dossiers
 
 
 class Command(BaseCommand):
@@ -34,6 +35,7 @@ class Command(BaseCommand):
         prefixes = _prefixes(region)
         total = 0
         for prefix, name in prefixes:
+            reconcile_with_dossiers(prefix)
             offered = offer_profiles(prefix=prefix, today=day)
             total += offered
             if offered:
