@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .models import Region
+from .planner_statistics import analyze_models
 from .regions import CITY, COUNTY, PROVINCE, STREET, VILLAGE, pad_code
 from .scoping import code_in_subtree, subtree_q
 
@@ -191,6 +192,8 @@ def import_regions(directory: Path, prefix: str = "", valid_from: date = DATASET
             new = _write_level(level, rows, existing, ids, valid_from, result)
             if new and level < VILLAGE:  # the next level needs the new rows' ids as parents
                 ids.update(in_reach.filter(level=level).values_list("code", "pk").iterator(chunk_size=20000))
+    if result.created or result.updated:  # scoped lists plan their joins from the region counts
+        analyze_models(Region)
     return result
 
 

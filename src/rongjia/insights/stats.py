@@ -24,6 +24,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from rongjia.core import planner_statistics
 from rongjia.core.models import OrgUnit
 from rongjia.core.regions import CODE_LENGTH, PREFIX_LENGTH
 from rongjia.people.models import Person, StatusChange
@@ -154,6 +155,8 @@ def _run(*, full: bool) -> RefreshReport:
         seconds = time.perf_counter() - clock
         StatsRefresh.objects.filter(pk=state.pk).update(started_at=started, finished_at=timezone.now(),
                                                         seconds=seconds, full=full)
+    if full:  # every figure row was rewritten: the dashboards' plans should count the new rows
+        planner_statistics.analyze_models(DailyFigure, MonthlyFigure, CurrentFigure)
     return RefreshReport(full=full, touched=touched, current=current, seconds=seconds)
 
 

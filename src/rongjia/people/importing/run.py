@@ -17,10 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rongjia.core.audit import audit_actor
+from rongjia.core.planner_statistics import STALE_FLOOR, analyze_models
 from rongjia.core.workflow import step_between
 
 from ..books.workflows import IMPORT_JOB
-from ..models import ImportJob, ImportRow, ImportRowError, Person
+from ..models import ImportJob, ImportRow, ImportRowError, Person, PersonCategory
 from . import progress, staging
 from .fields import BY_KEY
 from .layout import masked_sample, read_layout
@@ -327,6 +328,8 @@ def commit_job(job: ImportJob) -> ImportJob:
     except FileRefused as refused:
         return _finish(job, ImportJob.State.FAILED, str(refused))
     done = commit.done
+    if done["created"] + done["updated"] >= STALE_FLOOR:  # a ledger of thousands: plans must count them
+        analyze_models(Person, PersonCategory)
     message = _("%(created)d people registered, %(updated)d updated.") % done
     if commit.newly_held:
         message += " " + _("%(n)d rows changed since the check were not imported.") % {"n": commit.newly_held}

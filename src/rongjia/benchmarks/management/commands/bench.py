@@ -3,6 +3,10 @@
 Run it against a database holding the demo (`make run`), or any deployment's copy: every
 benchmark writes inside a transaction it rolls back, or into a scratch database of its own.
 
+Before timing anything that reads the data, it checks the planner's statistics on PostgreSQL and refuses
+when a table changed by more than a tenth since its last ANALYZE (core.planner_statistics), naming the
+tables; `--analyze` refreshes them instead.
+
 The figures (choose with --only / --skip; all by default):
   import   the people import vs a raw bulk insert (--rows, --as)
   lists    the scoped people list per viewer vs a static page through the same middleware
@@ -31,11 +35,15 @@ from django.db import connection
 
 from rongjia.accounts.models import User
 from rongjia.benchmarks.measure import Figure, peak_rss_mb, table
+from rongjia.core import planner_statistics
 
 # In the order they run and print. A new figure is a name here and a `_figure_<name>` method below
 # that returns its Figure rows (raise CommandError when it cannot run).
 FIGURES = ("import", "lists", "dashboard", "coverage", "worklist", "evaluation", "assistance", "benefits",
            "employment", "regions")
+# The figures that time queries over the data already there, whose plans depend on the planner's counts
+# (import and regions write into scratch tables or an empty database of their own).
+READS_THE_DATA = set(FIGURES) - {"import", "regions"}
 
 
 def _names(value: str) -> list[str]:
@@ -65,6 +73,8 @@ class Command(BaseCommand):
                             help="benefits: recipients of the county's monthly payment batch")
         parser.add_argument("--every", type=int, default=20,
                             help="employment: a job-seeker profile for one person in this many (added once, kept)")
+        parser.add_argument("--analyze", action="store_true",
+                            help="ANALYZE the tables whose planner statistics are stale first, instead of refusing")
         parser.add_argument("--explain", action="store_true",
                             help="lists: after the table, the plans of the list's main queries (EXPLAIN)")
         parser.add_argument("--load", action="store_true",
@@ -84,6 +94,8 @@ class Command(BaseCommand):
             raise CommandError("--explain 只用于 lists 一项（人员列表的查询计划）")
         self.explained = None
         self.stdout.write(_machine())
+        if set(selected) & READS_THE_DATA:
+            self._check_planner_statistics(analyze=options["analyze"])
         figures: list[Figure] = []
         for name in selected:
             figures += getattr(self, f"_figure_{name}")(explicit=bool(options["only"]), **options)
@@ -92,6 +104,18 @@ class Command(BaseCommand):
         self.stdout.write(table(figures))
         if self.explained is not None:
             self.stdout.write(self.explained)
+
+    def _check_planner_statistics(self, *, analyze: bool) -> None:
+        """Refuse to time plans made from stale counts (core.planner_statistics), or refresh them with --analyze."""
+        stale = planner_statistics.stale_tables()
+        if not stale:
+            return
+        if not analyze:
+            raise CommandError("以下表的查询规划统计已过期，计时会测到错误的查询计划，未计时：\n  "
+                               + "\n  ".join(str(table) for table in stale)
+                               + "\n请先运行 ANALYZE（或加 --analyze 由本命令执行）。")
+        planner_statistics.analyze(*(table.name for table in stale))
+        self.stdout.write("已 ANALYZE：" + ", ".join(table.name for table in stale))
 
     def _selected(self, options) -> list[str]:
         only, skip = _names(options["only"]), _names(options["skip"])
