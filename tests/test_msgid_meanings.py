@@ -57,16 +57,111 @@ KNOWN_AMBIGUOUS = {
     "Answered": ("已答复: the mailbox state (the time of the answer is “mailbox answer time”)", {
         P + "petitions/templates/petitions/mailbox_inbox.html", P + "petitions/templates/petitions/mailbox_about.html",
         P + "petitions/templates/petitions/mailbox_about_detail.html"}),
+    # The second review (issue 24), by the same method over every context-free entry of two or more files.
+    "Incoming": ("转入待办: transfers the viewer decides (a read-only viewer's tab is “Incoming transfers”)", {
+        P + "people/templates/people/history_transfers.html"}),
+    "Created": ("新增: the audit action (a token's creation time uses “creation time”)", {
+        P + "core/audit_selectors.py"}),
+    "Change": ("变动: a change as a thing (the backlog's link to another leader uses “change the leader”)", {
+        P + "accounts/templates/accounts/change_list.html", P + "benefits/forms_people.py",
+        P + "evaluation/templates/evaluation/run_detail.html", P + "insights/forms.py",
+        P + "insights/templates/insights/changes.html", P + "people/books/forms.py"}),
+    "Held by": ("组织单位: who holds a meeting (a fund's holder uses “fund holder”)", {
+        P + "petitions/outreach/forms.py", P + "petitions/templates/petitions/outreach/meeting_detail.html",
+        P + "petitions/templates/petitions/outreach/meeting_list.html"}),
+    "held by": ("组织单位: who holds a meeting (a fund's holder uses “fund holder”)", {
+        P + "petitions/outreach/models.py", P + "worklist/models.py"}),
+    "fund": ("资金来源: where the money of an aid or a visit came from (the fund itself is “fund account”)", {
+        P + "assistance/models.py", P + "visits/models.py"}),
+    "Due": ("期限: a deadline (a benefit's condition of payment uses “benefit trigger”)", {
+        P + "benefits/templates/benefits/certification_list.html", P + "petitions/templates/petitions/notice_list.html",
+        P + "petitions/templates/petitions/petition_detail.html",
+        P + "petitions/templates/petitions/petition_list.html", P + "petitions/views.py"}),
+    "due": ("期限: a deadline (a benefit's condition of payment uses “benefit trigger”)", {
+        P + "evaluation/templates/evaluation/pairings.html", P + "petitions/models.py", P + "visits/models.py",
+        P + "visits/templates/visits/follow_ups.html", P + "visits/templates/visits/visit_detail.html"}),
+    "Period": ("统计期间: a statistics period (a payment line's month uses “payment period”)", {
+        P + "insights/templates/insights/dashboard.html"}),
+    "category": ("人员类别: a served person's category (a petition's uses “petition problem category”)", {
+        P + "benefits/models.py", P + "people/models.py"}),
+    "from": ("起始日期: a first day (a time uses “start time”, a report's sender “sending unit”)", {
+        P + "evaluation/models.py", P + "network/models.py", P + "people/models.py", P + "petitions/outreach/models.py",
+        P + "visits/models.py", P + "worklist/models.py"}),
+    "until": ("截止日期: a last day (a time uses “end time”)", {
+        P + "evaluation/models.py", P + "network/models.py", P + "people/models.py", P + "petitions/outreach/models.py",
+        P + "visits/models.py", P + "worklist/models.py"}),
+    "title": ("名称: what a thing is called (a leader's post uses “leader's post”, an honour “honorary title”)", {
+        P + "benefits/models.py", P + "evaluation/models.py", P + "network/models.py", P + "people/models.py",
+        P + "worklist/models.py"}),
+    "Title": ("标题: what a record is headed (an honour uses “honorary title”)", {
+        P + "benefits/forms_standards.py", P + "benefits/templates/benefits/standards.html", P + "evaluation/forms.py",
+        P + "network/forms_training.py", P + "worklist/forms.py", P + "worklist/templates/worklist/task_list.html"}),
+    "outcome": ("答复结果: the answer to a petition or a referral (legal aid, meetings, visit follow-ups: their own)", {
+        P + "assistance/models.py", P + "petitions/models.py"}),
+    "Record the outcome": ("登记援助结果: legal aid's step (a meeting's uses “meeting result”)", {
+        P + "petitions/forms.py", P + "petitions/workflow.py"}),
+    "Held": ("待处理: an import's rows held back (a title still held uses “title held”)", {
+        P + "people/models.py", P + "people/templates/people/_import_checked.html"}),
+    "Points": ("分值: what an item is worth (the mark an assessor gives uses “points given”)", {
+        P + "evaluation/forms.py", P + "evaluation/templates/evaluation/_items_editor.html",
+        P + "evaluation/templates/evaluation/_station_stars.html",
+        P + "evaluation/templates/evaluation/criteria_detail.html",
+        P + "evaluation/templates/evaluation/score_detail.html",
+        P + "worklist/templates/worklist/inspection_detail.html"}),
+    "Recorded": ("登记时间: when a row was recorded (a list of the latest uses “recently recorded”)", {
+        P + "network/templates/network/rectification_list.html",
+        P + "network/templates/network/station/standard.html"}),
+    "List": ("列表视图: the list view beside the tree (a checklist's kind uses “checklist”)", {
+        P + "network/templates/network/station_tree.html"}),
+    "Units": ("单位数: a count of units (the units given a task uses “units given the task”)", {
+        P + "network/templates/network/stats/network_stats.html", P + "network/views_stats.py",
+        P + "worklist/templates/worklist/task_detail.html"}),
+    "active": ("在岗: a lawyer on duty (a standing menu in use uses “in use”)", {P + "petitions/legal_aid/models.py"}),
+    "Refuse": ("拒收: refusing a transferred dossier (a grid proposal uses “proposal decision”)", {
+        P + "people/templates/people/history_transfers.html"}),
+    "follow-up": ("追问: the mailbox sender's follow-up question (a visit's uses “visit follow-up”)", {
+        P + "petitions/mailbox/models.py"}),
+    "delivered by": ("送达方式: how a petition's notice was delivered (a merit notice's unit uses “delivering unit”)", {
+        P + "petitions/models.py"}),
 }
 # The contexts introduced for the uses above, with the translation the lead puts in the catalogue.
 CONTEXTS = {
     ("petition registering unit", "Registered at"): "登记单位",
     ("petition problem category", "Category"): "问题类别",
-    ("transfer origin", "From"): "转出单位",
-    ("transfer destination", "To"): "转入单位",
+    ("transfer origin", "From"): "转出站",
+    ("transfer destination", "To"): "转入站",
     ("legal aid result", "Outcome"): "援助结果",
     ("person name", "Name"): "姓名",
     ("mailbox answer time", "Answered"): "答复时间",
+    ("creation time", "Created"): "创建时间",
+    ("change the leader", "Change"): "更换",
+    ("fund holder", "Held by"): "管理单位",
+    ("fund holder", "held by"): "管理单位",
+    ("fund account", "fund"): "资金",
+    ("benefit trigger", "Due"): "发放条件",
+    ("benefit trigger", "due"): "发放条件",
+    ("payment period", "Period"): "所属期间",
+    ("petition problem category", "category"): "问题类别",
+    ("start time", "from"): "开始时间",
+    ("end time", "until"): "结束时间",
+    ("sending unit", "from"): "报送单位",
+    ("leader's post", "title"): "职务",
+    ("honorary title", "title"): "称号",
+    ("honorary title", "Title"): "称号",
+    ("meeting result", "outcome"): "接访结果",
+    ("legal aid result", "outcome"): "援助结果",
+    ("follow-up outcome", "outcome"): "办理结果",
+    ("meeting result", "Record the outcome"): "登记接访结果",
+    ("title held", "Held"): "持有情况",
+    ("evaluated station", "Station"): "服务站",  # the station itself (context-free “Station” is 所属站点)
+    ("points given", "Points"): "得分",
+    ("recently recorded", "Recorded"): "最近登记",
+    ("checklist", "List"): "清单",
+    ("units given the task", "Units"): "承办单位",
+    ("in use", "active"): "启用",
+    ("proposal decision", "Refuse"): "不同意",
+    ("visit follow-up", "follow-up"): "跟进事项",
+    ("delivering unit", "delivered by"): "送达单位",
 }
 
 

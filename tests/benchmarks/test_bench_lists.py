@@ -21,12 +21,15 @@ def people(cast):
 
 def test_the_list_figure_has_one_row_per_viewer_and_leaves_nothing_behind(people):
     result = bench_people_list(usernames=["village_worker", "leader"], requests=3, explain=True)
-    village, county = result.figures
+    village, county = (figure for figure in result.figures if figure.name.startswith("people list"))
     assert village.name == "people list, village (village_worker, 3 people)"
     assert county.name == "people list, county (leader, 4 people)"
-    for figure in result.figures:
+    for figure in (village, county):
         assert "p95" in figure.measured and "static page" in figure.baseline and figure.ratio > 0
-        assert "queries" in figure.note and "q=" in figure.note and "status=" in figure.note
+        assert "queries" in figure.note and "status=" in figure.note
+        # a name of three characters, one of two (their beginning) and the same person in pinyin
+        assert "q=赵强" in figure.note or "q=王芳" in figure.note
+        assert "q=wangfang" in figure.note or "q=zhaoqiang" in figure.note
     assert any("COUNT(" in item.sql for item in result.explains) and all(item.plan for item in result.explains)
     assert Person.objects.count() == 4
     # the benchmark's static route lived only in its own URLconf
@@ -71,3 +74,28 @@ def test_without_default_viewers_the_list_row_says_it_was_skipped(people):
     out = io.StringIO()
     call_command("bench", "--skip", "import,regions", stdout=out)
     assert "skipped: no viewers" in out.getvalue()
+
+
+def test_the_petition_and_station_lists_are_timed_beside_the_people(people):
+    from tests.petitions.test_desk import lodge
+
+    lodge(people.village_worker, "道路维修事项", names=("甲",), due=-2)  # overdue
+    result = bench_people_list(usernames=["village_worker", "leader"], requests=2, explain=True)
+    by_name = {figure.name.split(" (")[0]: figure for figure in result.figures}
+    assert set(by_name) == {f"{kind} list, {level}" for kind in ("people", "petition", "station")
+                            for level in ("village", "county")}
+    petitions = next(f for f in result.figures if f.name.startswith("petition list, village"))
+    assert petitions.name == "petition list, village (village_worker, 1 petitions)" and "due=overdue" in petitions.note
+    stations = next(f for f in result.figures if f.name.startswith("station list, county"))
+    assert "level=street" in stations.note and stations.ratio > 0
+    assert any(item.title.startswith("petition list · village") and item.plan for item in result.explains)
+
+
+def test_a_list_the_viewer_may_not_open_is_skipped_with_the_reason(people, monkeypatch):
+    from rongjia.accounts.models import User
+
+    monkeypatch.setattr(User, "can", lambda self, capability: capability != "petitions.view")
+    result = bench_people_list(usernames=["village_worker"], requests=2)
+    petitions = next(f for f in result.figures if f.name.startswith("petition list"))
+    assert petitions.note == "skipped: village_worker lacks petitions.view" and petitions.ratio is None
+    assert next(f for f in result.figures if f.name.startswith("people list")).ratio > 0

@@ -3,6 +3,7 @@
 import pytest
 
 from tests.browser.conftest import SCREENSHOT_DIR, inject_axe, require_htmx
+from tests.browser.test_statistics_in_browser import STICKY_AND_SCROLLING
 
 pytestmark = pytest.mark.browser
 
@@ -83,3 +84,22 @@ def test_the_village_worker_ticks_a_display_item_with_a_photo(new_page, demo_url
     page.wait_for_load_state("networkidle")
     page.goto(f"{station}checklist")
     assert page.locator(f"form[action='{action}'] a[href*='/evidence/']").count() == 1
+
+
+def test_network_dashboard_links_on_a_phone(new_page, demo_url):
+    """At 360 px a township's villages: the page does not overflow (the table scrolls in its box, its region column
+    staying), and the township's 未达标 opens the list of exactly those stations."""
+    page = new_page("jn_county", width=360, height=740)
+    assert page.goto(f"{demo_url}/network/stats/?region=320115003000").status == 200
+    sticky = page.evaluate(STICKY_AND_SCROLLING, "table.table-sticky-first")
+    assert sticky["stayed"] and sticky["onTop"]
+    page.screenshot(path=str(SCREENSHOT_DIR / "network-dashboard-links-360.png"), full_page=True)
+    problems = [] if no_overflow(page) else ["network-dashboard-links: horizontal overflow"]
+    problems += [f"network-dashboard-links: {v}" for v in axe_violations(page)]
+    below = page.locator("tr[data-code='320115003000'] a[data-count='below_standard']")  # the township's total
+    shown = int(below.inner_text())
+    with page.expect_navigation():
+        below.click()
+    assert "below_standard=yes" in page.url
+    assert int(page.locator("[data-testid=result-count]").inner_text()) == shown
+    assert not problems, "\n".join(problems)

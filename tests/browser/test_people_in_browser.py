@@ -63,3 +63,69 @@ def test_an_import_with_bad_rows_holds_each_row_with_its_reason(new_page, demo_u
     violations = page.evaluate(
         "async () => (await axe.run()).violations.map(v => `${v.id}: ${v.help} — ${v.nodes[0].target}`)")
     assert not violations, "\n".join(violations)
+
+
+def test_registering_a_person_by_picking_the_place_by_name(new_page, demo_url):
+    """A street worker on a phone types part of a community's name, picks the suggestion with the keyboard and
+    registers: the box keeps the place's name (its code only in the hidden input), the dossier lives there."""
+    from tests.browser.conftest import check, require_htmx
+    from tests.factories import valid_id_number
+
+    page = new_page("jn_street", width=360, height=740)
+    assert page.goto(f"{demo_url}/people/new").status == 200
+    require_htmx(page)
+    page.fill("#id_name", "王建国")
+    page.fill("#id_id_number", valid_id_number("19660606", sequence=987))
+    box = page.locator("#id_address_region")
+    box.press_sequentially("高庄", delay=50)  # as a person types: the suggestions come after a pause
+    page.wait_for_selector("#id_address_region_options [role=option][data-value]")
+    assert box.get_attribute("aria-expanded") == "true"
+    assert page.locator("#id_address_region_options [role=option]").all_inner_texts() == [
+        "江宁区 › 汤山街道 › 高庄社区居委会"]  # only the street's own communities
+    box.press("ArrowDown")
+    problems = check(page, "people-register-place", 360)  # the suggestion open and chosen, on a phone
+    box.press("Enter")
+    assert box.input_value() == "江宁区 › 汤山街道 › 高庄社区居委会"
+    assert page.locator("input[name=address_region]").input_value() == "320115003011"
+    assert box.get_attribute("aria-expanded") == "false"
+    page.locator("input[name=categories]").first.check()
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").first.click()
+    assert "/people/new" not in page.url, page.inner_text("main")
+    assert "高庄社区居委会" in page.inner_text("main")
+    assert not problems, "\n".join(problems)
+
+
+def test_on_a_phone_the_people_list_searches_by_pinyin_with_its_filters_in_a_drawer(new_page, demo_url):
+    """At 360 px the filters fold into the 筛选 drawer: the search box, the count and the rows come first. A name
+    typed in whole pinyin with spaces finds the person; a filter chosen in the drawer narrows the list."""
+    from rongjia.people.names import name_keys
+    from tests.browser.conftest import check, require_htmx
+
+    page = new_page("jn_village", width=360, height=740)
+    assert page.goto(f"{demo_url}/people/").status == 200
+    require_htmx(page)
+    assert page.locator("#filters-toggle").is_visible() and not page.locator("#id_status").is_visible()
+    search_bottom = page.locator("#id_q").bounding_box()
+    results_top = page.locator("#person-results").bounding_box()
+    assert results_top["y"] - (search_bottom["y"] + search_bottom["height"]) < 60  # the count right under it
+    name = page.locator("#person-results tbody a[href^='/people/']").nth(3).inner_text().strip()
+    surname, pinyin = name_keys(name[0]).pinyin, name_keys(name).pinyin
+    typed = f"{surname} {pinyin[len(surname):]}"  # as a phone keyboard leaves it: 高 jianjun → gao jianjun
+    with page.expect_response(lambda r: "/people/?" in r.url and r.url.endswith(pinyin[len(surname):])
+                              or f"{pinyin[len(surname):]}&" in r.url):
+        page.locator("#id_q").press_sequentially(typed, delay=30)
+    page.wait_for_function("document.querySelector('#person-results tbody a') !== null")
+    found = [text.strip() for text in page.locator("#person-results tbody a[href^='/people/']").all_inner_texts()]
+    assert name in found and all(name_keys(other).pinyin.startswith(pinyin) for other in found), found
+    problems = check(page, "people-pinyin", 360)
+    page.click("#filters-toggle")
+    page.wait_for_selector("#person-filters.show")
+    assert page.locator("#id_status").is_visible()
+    problems += check(page, "people-drawer", 360)
+    with page.expect_response(lambda r: "/people/?" in r.url and "status=active" in r.url):
+        page.select_option("#id_status", "active")
+    page.locator("#person-filters button[type=submit]").click()  # applies and closes the drawer
+    page.wait_for_selector("#person-filters.show", state="detached")
+    assert page.locator("#person-results tbody a[href^='/people/']").count() >= 1
+    assert not problems, "\n".join(problems)

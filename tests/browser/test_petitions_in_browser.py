@@ -72,6 +72,25 @@ def test_the_public_mailbox_without_an_account(new_page, demo_url, width, height
     assert not problems, "\n".join(problems)
 
 
+def test_the_mailbox_keeps_the_picked_stations_name_in_the_box(new_page, demo_url):
+    """A suggestion clicked on a phone: the station's name stays in the box (its code only in the hidden input),
+    and stays there after a pause, when the old datalist had put the code in and searched it again."""
+    page = new_page(width=360, height=740)
+    assert page.goto(f"{demo_url}/mailbox/").status == 200
+    require_htmx(page)
+    box = page.locator("#id_station")
+    box.press_sequentially("古泉", delay=50)
+    option = page.locator("#id_station_options [role=option][data-value='320115003004']").first
+    name = option.get_attribute("data-label")
+    option.click()
+    page.wait_for_timeout(600)  # longer than the box's 300 ms pause before it asks again
+    assert box.input_value() == name and "古泉" in name
+    assert page.locator("input[name=station]").input_value() == "320115003004"
+    assert page.locator("#id_station_options").is_hidden()
+    problems = check(page, "mailbox-station-picked", 360)
+    assert not problems, "\n".join(problems)
+
+
 def test_the_second_factor_page(new_page, demo_url):
     """A director signs in: password, then the authenticator code (its page checked like the others)."""
     from tests.browser.conftest import DEMO_PASSWORD, totp_code

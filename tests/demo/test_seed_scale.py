@@ -22,6 +22,7 @@ from rongjia.core.regions import CITY, COUNTY, VILLAGE
 from rongjia.demo import scale_petitions, scale_writer
 from rongjia.demo.scale_run import TABLES
 from rongjia.people.models import Person, StatusChange, Transfer
+from rongjia.people.names import name_keys
 from rongjia.people.services import id_index, phone_index
 from rongjia.petitions import workflow
 from rongjia.petitions.models import Petition, PetitionEvent, PetitionReply
@@ -123,6 +124,10 @@ def _assert_valid_people(people):
         assert person.address_region.code.startswith(facts.region_code)
         assert person.category_spans.all()
         assert person.name_initials and person.name
+        keys = name_keys(person.name)  # what Person.derive keeps, written by the bulk path without instances
+        assert (person.name_initials, person.name_pinyin, person.name_pinyin_abbr) == (
+            keys.initials, keys.pinyin, keys.abbr)
+        assert person.region_code == person.station.region_code
 
 
 def _assert_references_resolve():

@@ -225,7 +225,8 @@ def test_known_sums_of_the_county(cast, network_facts):
     assert total.area_m2 == Decimal("380.4") and total.funding == Decimal("592000.50")
     assert (total.full_time, total.part_time, total.veterans) == (12, 8, 6)
     assert total.five_have_each == {1: 4, 2: 3, 3: 4, 4: 4, 5: 3} and total.five_have_all == 2
-    assert total.with_five_have_list == total.units  # Jiangning's list applies to every unit of the county
+    # Jiangning's list applies to every centre and station of the county; the 派驻站 is not measured by the 五有
+    assert total.with_five_have_list == sum(total.by_level.values()) == total.units - 1
     tangshan = next(row for row in streets if row.code == STREET_CODE)
     assert tangshan.five_have_all == 1 and tangshan.veteran_share == pytest.approx(1 / 6)
 
@@ -235,7 +236,7 @@ def test_the_page_marks_a_low_veteran_share_and_charts_coverage(cast, client_for
     assert [name for _p, name in context["five_have_items"]] == ["有机构", "有编制", "有人员", "有经费", "有保障"]
     tangshan = next(line for line in context["lines"] if line.row.code == STREET_CODE)
     assert tangshan.veterans_low and tangshan.veteran_share == 17
-    assert tangshan.five_have_all == (1, round(100 / direct_counts("320115003")[0]))
+    assert tangshan.five_have_all == (1, round(100 / len(main_names("320115003"))))  # of its centres and stations
     assert context["total"].veterans_low and context["total"].veteran_share == 30  # 6 of 20
     no_staff = next(line for line in context["lines"] if line.row.code == "320115001000")
     assert no_staff.veteran_share is None and not no_staff.veterans_low

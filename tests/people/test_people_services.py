@@ -62,7 +62,9 @@ def test_search_by_id_phone_initials_name_category_and_age(cast):
     assert find(q=zhang.id_number.lower()) == [zhang]
     assert find(q="13812345678") == [zhang]
     assert find(q="zw") == [zhang] and find(q="ln") == [li]
-    assert find(q="娜") == [li]
+    assert find(q="李") == [li] and find(q="李娜") == [li]  # one or two characters: the beginning of the name
+    assert find(q="娜") == []
+    assert find(q="lina") == [li] and find(q="li na") == [li] and find(q="zhangw") == [zhang]
     assert find(category=veteran.pk) == [zhang]
     assert find(age_min=50) == [zhang] and find(age_max=40) == [li]
     assert find(q=zhang.id_number[:10]) == []  # a partial ID number matches nothing: no LIKE on ID numbers

@@ -12,6 +12,7 @@ from rongjia.core import contributions
 from rongjia.core.masking import mask_id_number
 from rongjia.people import timeline
 from rongjia.people.services_records import person_photo_set
+from tests.core.file_jobs import made_file
 from tests.factories import VILLAGE2_CODE, StaffMemberFactory, person_at, small_png
 
 PHONE = "13912345678"
@@ -20,6 +21,18 @@ PHONE = "13912345678"
 def pdf_text(response) -> list[str]:
     assert response["Content-Type"] == "application/pdf"
     return [page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages]
+
+
+@pytest.fixture
+def sheet_of_cards(settings, tmp_path, django_capture_on_commit_callbacks):
+    """The text of each page of the list's batch of cards, made as its background job: sheet_of_cards(client)."""
+    settings.MEDIA_ROOT = tmp_path
+
+    def make(client, query: str = "") -> list[str]:
+        _job, content = made_file(client, f"/people/cards/?{query}", django_capture_on_commit_callbacks)
+        return [page.extract_text() for page in PdfReader(io.BytesIO(content)).pages]
+
+    return make
 
 
 @pytest.fixture
@@ -36,11 +49,11 @@ def test_a_contact_card_holds_the_name_station_worker_and_a_qr_code(cast, client
     assert "/XObject" in reader.pages[0]["/Resources"] or b"/Image" in response.content or b"/Form" in response.content
 
 
-def test_a_sheet_prints_eight_cards_to_a_page(cast, client_for):
+def test_a_sheet_prints_eight_cards_to_a_page(cast, client_for, sheet_of_cards):
     names = [f"王{n}强" for n in "一二三四五六七八九"]
     for n, name in enumerate(names):
         person_at(cast.village_worker, name=name, seq=n + 10)
-    pages = pdf_text(client_for(cast.village_worker).get("/people/cards.pdf"))
+    pages = sheet_of_cards(client_for(cast.village_worker))
     assert len(pages) == 2
     assert sum(name in pages[0] for name in names) == 8 and sum(name in pages[1] for name in names) == 1
 
@@ -65,12 +78,12 @@ def test_the_booklet_is_masked_audited_and_complete(cast, client_for, person, tm
     assert entry.actor == cast.county_director and entry.additional_data["what"] == "booklet"
 
 
-def test_printables_are_scoped(cast, client_for, person):
+def test_printables_are_scoped(cast, client_for, person, sheet_of_cards):
     for url in (f"/people/{person.pk}/card.pdf", f"/people/{person.pk}/booklet.pdf"):
         assert client_for(cast.outsider).get(url).status_code == 404
         assert client_for(cast.village2_worker).get(url).status_code == 404
     person_at(cast.village2_worker, code=VILLAGE2_CODE, name="李建军", seq=2)
-    sheet = "".join(pdf_text(client_for(cast.village2_worker).get("/people/cards.pdf")))
+    sheet = "".join(sheet_of_cards(client_for(cast.village2_worker)))
     assert "李建军" in sheet and "张卫国" not in sheet
     # the refused booklets read nothing; the sheet is a bulk export of names, recorded as one
     logged = LogEntry.objects.filter(action=LogEntry.Action.ACCESS)
@@ -89,12 +102,12 @@ def test_the_font_is_a_whole_simplified_chinese_face():
 
 
 def test_a_sheet_too_long_or_empty_is_refused_with_a_message(cast, client_for, person, monkeypatch):
-    monkeypatch.setattr("rongjia.people.views_print.MAX_CARDS", 0)
-    response = client_for(cast.village_worker).get("/people/cards.pdf?q=张", follow=True)
+    monkeypatch.setattr("rongjia.people.files.MAX_CARDS", 0)
+    response = client_for(cast.village_worker).post("/people/cards/?q=张", follow=True)
     assert response["Content-Type"].startswith("text/html") and response.redirect_chain[0][0].endswith("?q=%E5%BC%A0")
-    assert "0" in str(list(response.context["messages"])[0])
-    monkeypatch.setattr("rongjia.people.views_print.MAX_CARDS", 2000)
-    response = client_for(cast.village_worker).get("/people/cards.pdf?q=nobody", follow=True)
+    assert "最多 0 人" in str(list(response.context["messages"])[0])
+    monkeypatch.setattr("rongjia.people.files.MAX_CARDS", 2000)
+    response = client_for(cast.village_worker).post("/people/cards/?q=nobody", follow=True)
     assert response["Content-Type"].startswith("text/html") and list(response.context["messages"])
 
 

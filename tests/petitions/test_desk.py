@@ -133,6 +133,8 @@ def _dashboard_links(client) -> list[tuple[int, str]]:
     links = [(k["count"], k["query"]) for k in figures["kpis"] + figures["by_state"]]
     links += [(u["total"], u["query"]) for u in figures["units"]] + [(u["overdue"], u["overdue_query"])
                                                                       for u in figures["units"]]
+    links += [(s["answered"], s["query"]) for s in figures["stages"]] + [(s["on_time"], s["on_time_query"])
+                                                                         for s in figures["stages"]]
     html = response.content.decode()
     found = re.findall(r'data-kpi="[^"]+"', html)
     assert len(found) == len(links), "a figure on the page without its link"

@@ -119,7 +119,7 @@ def test_behind_a_proxy_the_client_address_comes_from_its_header(db, client):
 
 def test_the_public_pages_without_an_account(cast, client, client_for):
     assert client.get("/mailbox/").status_code == 200
-    options = client.get("/mailbox/stations", {"station": VILLAGE_CODE[:9]}).content.decode()
+    options = client.get("/mailbox/stations", {"q": VILLAGE_CODE[:9]}).content.decode()
     assert VILLAGE_CODE in options
     response = client.post(f"/mailbox/?station={VILLAGE_CODE}&via=terminal", {
         "station": VILLAGE_CODE, "topic": "efficiency", "rating": "fairly", "content": "办事要跑两趟。"})

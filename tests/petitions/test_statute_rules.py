@@ -10,6 +10,7 @@ Rule 9 (Arts. 23, 32): 交办/转办 gives the receiving unit its own 15 and 60 
 Rule 10 (Art. 36): a 复核 hearing's days are not counted in its 30 days.
 """
 
+import re
 from datetime import date
 
 import pytest
@@ -303,7 +304,7 @@ def test_the_dashboard_shows_each_answer_s_own_rate(cast, clock, client_for):
     step(cast.street_worker, Petition.objects.get(pk=petition.pk), "review_reply", outcome="refuse", reply_text=REPLY)
     page = client_for(cast.county_director).get("/petitions/dashboard").content.decode()
     card = page[page.index('data-testid="on-time-by-stage"'):]
-    card = card[:card.index("</table>")]
+    card = re.sub(r"<[^>]+>", "", card[:card.index("</table>")])  # each figure is a link to the list it counts
     assert "1 / 1" in card and "0 / 1" in card and "0 / 0" in card
 
 

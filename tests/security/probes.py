@@ -14,7 +14,7 @@ from rongjia.accounts.models import AccountChange, Role
 from rongjia.assistance import funds as assistance_funds
 from rongjia.assistance import services as assistance
 from rongjia.assistance.models import AidKind, ApprovalBatch, HardshipKind
-from rongjia.core.models import Region
+from rongjia.core.models import FileJob, Region
 from rongjia.evaluation.scoring import score_run
 from rongjia.evaluation.services import criteria_set_create, mark_record, run_create, run_step
 from rongjia.evaluation.services_titles import designation_confer, joint_task_add, pairing_create, target_create
@@ -65,6 +65,9 @@ def records_in(county: str, director, label: str, village: str | None = None) ->
                                    leader_name=f"{label}包案领导", plan=f"{label}化解方案")
         job = ImportJob.objects.create(uploaded_by=director, file="imports/x.xlsx", original_name=f"{label}.xlsx",
                                        sha256="0" * 64)
+        # a file made in the background for the director (core.files): its owner's alone
+        file_job = FileJob.objects.create(kind="people.export", owner=director, parameters={"query": f"q={label}"},
+                                          region_code=director.org_unit.region_code)
         proposal = StatusProposal.objects.create(person=person, region_code=village, kind="lost",
                                                  day=timezone.localdate(), reason=f"{label}多次上门无人")
         change = AccountChange.objects.create(kind="role_capabilities", role=Role.objects.get(code="leader"),
@@ -72,6 +75,7 @@ def records_in(county: str, director, label: str, village: str | None = None) ->
                                               proposal={"capabilities": ["org.view"]})
     return Records(ids={"person": person.pk, "petition": petition.pk, "feedback": feedback.pk, "lawyer": lawyer.pk,
                         "station": unit_at(village).pk, "user": director.pk, "job": job.pk, "region": village,
+                        "file_job": file_job.pk,
                         "account_change": change.pk, "status_proposal": proposal.pk, **outreach,
                         **_visit_records(director, person, village, label),
                         **_worklist_records(director, county, village, label),
@@ -299,7 +303,8 @@ PK_BY_ROUTE = {**{f"people:{name}": "job" for name in IMPORT_JOB_ROUTES}, "peopl
                "visits:campaign_detail": "campaign", "visits:follow_up_close": "follow_up",
                "visits:plaque_step": "plaque", "visits:plaque_photo": "plaque", "visits:merit_step": "merit",
                "visits:honour_remove": "honour",
-               "visits:honour_photo": "honour", "people:status_proposal_decide": "status_proposal"}
+               "visits:honour_photo": "honour", "people:status_proposal_decide": "status_proposal",
+               "core:file_job": "file_job", "core:file_job_download": "file_job"}
 WORKLIST_ROUTES = {
     **{name: "task" for name in ("task_detail", "task_export", "task_step", "task_file")},
     **{name: "part" for name in ("part_detail", "part_report", "part_review", "evidence_file")},

@@ -65,11 +65,15 @@ def test_the_as_of_export_and_the_ledger_command_are_recorded(cast, client_for, 
     assert ledger.additional_data["source"] == "manage.py export_people"
 
 
-def test_a_sheet_of_contact_cards_is_recorded(cast, client_for, people):
-    response = client_for(cast.village_worker).get("/people/cards.pdf?q=周")
-    assert response.status_code == 200
+def test_a_sheet_of_contact_cards_is_recorded_when_made(cast, client_for, people, django_capture_on_commit_callbacks,
+                                                        settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    with django_capture_on_commit_callbacks(execute=True):  # the job, run as the worker would
+        response = client_for(cast.village_worker).post("/people/cards/?q=周")
+    assert response.status_code == 302
     [entry] = exports()
-    assert (entry.additional_data["rows"], entry.additional_data["source"]) == (1, "/people/cards.pdf")
+    assert (entry.additional_data["rows"], entry.additional_data["source"]) == (1, "/people/cards/")
+    assert entry.actor == cast.village_worker and entry.additional_data["filters"] == "q=%E5%91%A8"
 
 
 def test_the_audit_logs_own_export_is_recorded(cast, client_for, people):
@@ -83,12 +87,18 @@ def test_the_audit_logs_own_export_is_recorded(cast, client_for, people):
     ("grid_worker", "/people/export.xlsx?region=320114", 404),  # a region outside the scope
     ("village_worker", "/people/as-of/export.xlsx?day=not-a-day", 404),
     ("village_worker", "/people/as-of/export.xlsx", 404),
-    ("outsider", "/people/cards.pdf", 302),  # nobody to print: back to the list with a message
     ("leader", "/people/export-full.xlsx", 403),
     ("village_worker", "/audit/export.xlsx", 403),
 ])
 def test_a_refused_export_records_nothing(cast, client_for, people, user, url, status):
     assert client_for(getattr(cast, user)).get(url).status_code == status
+    assert not exports().exists()
+
+
+def test_a_refused_sheet_of_cards_records_nothing(cast, client_for, people, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(cast.outsider).post("/people/cards/")
+    assert response.status_code == 302  # nobody to print: back to the list with a message, nothing queued
     assert not exports().exists()
 
 

@@ -175,7 +175,7 @@ def page(world: World, url: str, user=None) -> str:
 
 def sheet_row(content: bytes, name: str) -> str:
     """The one row of a workbook that holds `name`, as its cells joined: what stands beside the mask."""
-    sheet = load_workbook(io.BytesIO(content), read_only=True).worksheets[0]
+    sheet = load_workbook(io.BytesIO(content), read_only=True).active  # the table (the first sheet is the note)
     [row] = [cells for cells in sheet.iter_rows(values_only=True) if name in cells]
     return " | ".join(str(cell) for cell in row)
 

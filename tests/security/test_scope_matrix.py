@@ -76,6 +76,21 @@ def test_no_page_shows_an_outside_record(cast, outside, client_for):
     assert not leaks, "\n".join(leaks)
 
 
+def test_no_place_outside_is_suggested(cast, client_for):
+    """The place picker's suggestions (core:place_suggest) asked for each place of the outside county above its
+    villages by its own name: none of their codes may come back, to any member of the cast."""
+    from rongjia.core.models import Region
+
+    places = Region.objects.filter(code__startswith=OUTSIDER_COUNTY, level__lte=4).values_list("code", "name")
+    leaks = []
+    for username in PROBED_CAST:
+        client = client_for(getattr(cast, username))
+        for code, name in places:
+            response = client.get(reverse("core:place_suggest"), {"q": name, "level": "county,street,village"})
+            leaks += [f"{username}: {name}"] if code in response.content.decode() else []
+    assert places and not leaks, "\n".join(leaks)
+
+
 def test_no_api_operation_shows_an_outside_record(cast, outside, token_for):
     schema = api.get_openapi_schema()
     params = api_params(outside)

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -109,7 +110,7 @@ class HardshipReview(models.Model):
         verbose_name = _("hardship review")
 
     def __str__(self):
-        return f"{self.entry_id} {self.on}"
+        return f"{self.entry} · {self.on}"
 
 
 # --- pairing 结对帮扶 --------------------------------------------------------------------------------------------
@@ -220,7 +221,8 @@ class Fund(models.Model):
         CAMPAIGN = "campaign", pgettext_lazy("fund kind", "Campaign money")
         OTHER = "other", pgettext_lazy("fund kind", "Other")
 
-    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("held by"))
+    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=pgettext_lazy("fund holder", "held by"))
     region_code = models.CharField(max_length=12, db_index=True, editable=False)  # the holding unit's
     name = models.CharField(_("name"), max_length=60)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.CARE)
@@ -235,7 +237,7 @@ class Fund(models.Model):
         ordering = ["region_code", "name"]
         constraints = [models.CheckConstraint(condition=Q(balance__gte=0), name="fund_balance_not_negative"),
                        models.UniqueConstraint(fields=["unit", "name"], name="fund_name_per_unit")]
-        verbose_name = _("fund")
+        verbose_name = pgettext_lazy("fund account", "fund")
 
     def __str__(self):
         return self.name
@@ -444,7 +446,7 @@ class ApprovalBatch(models.Model):
         ordering = ["-started_at", "-id"]
 
     def __str__(self):
-        return f"{self.kind_id} {self.started_at:%Y-%m-%d}"
+        return f"{self.kind} · {timezone.localdate(self.started_at)}" if self.started_at else str(self.kind)
 
 
 # --- referrals 转介 ------------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from rongjia.core.audit import log_export
 from rongjia.core.decorators import capability_required
 from rongjia.core.errors import StaleVersion
-from rongjia.core.exports import xlsx_response
+from rongjia.core.exports import export_place, form_filters, xlsx_response
 from rongjia.core.pagination import paginate
 from rongjia.core.scoping import get_visible_or_404
 from rongjia.people.models import Person
@@ -73,7 +73,8 @@ def hardship_export(request):
                _("People in the household"), _("Household income per month (yuan)"), _("In hardship since"),
                _("Out of hardship on"), _("Next review due"), _("Review overdue"), _("Pairings"), _("Cause")]
     return xlsx_response(filename=f"hardship-{today.isoformat()}.xlsx", title=_("Hardship ledger"), headers=headers,
-                         rows=_export_rows(entries, today))
+                         rows=_export_rows(entries, today), filters=form_filters(form),
+                         place=export_place(request.user, request.GET.get("region", "")))
 
 
 def _export_rows(entries, today):

@@ -1,12 +1,14 @@
-"""Benchmark: the scoped people list (/people/) against a bare static page, side by side.
+"""Benchmark: the scoped lists (people, petitions, stations) against a bare static page, side by side.
 
-For each viewer (a village station worker, a county and a province leader) the list is requested
+For each viewer (a village station worker, a county and a province leader) each list is requested
 in process through django.test.Client, with the viewer signed in, and every request is timed;
 a static page of the same size, served by a view of this module through the identical middleware
 (ROOT_URLCONF is swapped for rongjia.benchmarks.urls, which adds that one route to the project's),
 is requested in alternation with it, so both meet the same machine state. A few realistic variants
-of the list (page 2, a name search, a status filter) are timed too, and one request of each is
-captured to count its SQL queries and, on request, to EXPLAIN the main ones.
+of each list are timed too (page 2; for the people a name search of three characters, one of two, one
+in pinyin and a status filter; for the petitions a state and the overdue; for the stations a name and a
+level), and one request of each is captured to count its SQL queries and, on request, to EXPLAIN the
+main ones.
 
 Everything runs in one transaction that is rolled back: the sessions the requests save (and an
 authenticator provisioned for a role that needs one) are not kept. The commit each request would
@@ -15,11 +17,14 @@ make for its session is therefore not in the figures, for the list and the stati
 
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Count
+from django.db.models.functions import Length
 from django.http import HttpResponse
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
@@ -27,8 +32,11 @@ from django.urls import reverse
 
 from rongjia.accounts.middleware import password_change_due
 from rongjia.accounts.models import User
+from rongjia.core.models import OrgUnit
 from rongjia.core.regions import SLUG_BY_LEVEL
 from rongjia.people.models import Person
+from rongjia.petitions.models import Petition
+from rongjia.petitions.selectors import petition_list
 
 from .measure import Figure, percentile
 
@@ -87,14 +95,16 @@ def default_viewers() -> tuple[list[str], list[str]]:
 
 
 def bench_people_list(*, usernames: list[str], requests: int, explain: bool = False) -> ListResult:
+    """Every list of LISTS for every viewer (the name is the command's: the people list came first)."""
     viewers = _viewers(usernames)
     result = ListResult()
     total = Person.objects.count()
     try:
         with transaction.atomic(), override_settings(ROOT_URLCONF=BENCH_URLCONF,
                                                      BENCH_PROJECT_URLCONF=settings.ROOT_URLCONF):
-            for user in viewers:
-                _measure_viewer(user, requests, explain, result, total)
+            for kind in LISTS:
+                for user in viewers:
+                    _measure_viewer(kind, user, requests, explain, result, total)
             raise _Rollback
     except _Rollback:
         pass
@@ -171,11 +181,17 @@ def _second_factor(client: Client, user: User) -> None:
         session.save()
 
 
-def _measure_viewer(user: User, requests: int, explain: bool, result: ListResult, total: int) -> None:
+def _measure_viewer(kind: "ListKind", user: User, requests: int, explain: bool, result: ListResult,
+                    total: int) -> None:
     viewer = _Viewer(user)
-    list_url = reverse("people:person_list")
-    viewer.listed(list_url)
-    in_scope = Person.objects.visible_to(user).count()  # the page counts to a cap only (core.pagination)
+    level = SLUG_BY_LEVEL.get(user.org_unit.level, str(user.org_unit.level))
+    skipped = kind.skip_reason(user)
+    if skipped:
+        result.figures.append(Figure(f"{kind.name}, {level} ({user.username})", "—", "—", None, f"skipped: {skipped}"))
+        return
+    list_url = reverse(kind.url_name)
+    kind.check(viewer, list_url)
+    in_scope = kind.in_scope(user)  # the page counts to a cap only (core.pagination)
     size = len(viewer.get(list_url).content.decode())
     static_url = reverse("bench_static", args=[size])
     for _n in range(WARMUP):
@@ -185,14 +201,13 @@ def _measure_viewer(user: User, requests: int, explain: bool, result: ListResult
     for _n in range(requests):  # alternately, so that both meet the same machine state
         listed.append(viewer.timed(list_url))
         static.append(viewer.timed(static_url))
-    queries, sql = _captured(viewer, list_url)
+    queries, sql = _captured(viewer, list_url, kind.main_tables)
     variants = []
-    for label, url in _variants(user, list_url, in_scope):
-        viewer.listed(url)
+    for label, url in kind.variants(user, list_url, in_scope):
+        kind.check(viewer, url)
         for _n in range(WARMUP):
             viewer.get(url)
         variants.append((label, [viewer.timed(url) for _n in range(max(min(requests, 20), requests // 4))], url))
-    level = SLUG_BY_LEVEL.get(user.org_unit.level, str(user.org_unit.level))
     p50, p95, s50, s95 = percentile(listed, 50), percentile(listed, 95), percentile(static, 50), percentile(static, 95)
     missed = [label for label, times in [("list", listed), *((v[0], v[1]) for v in variants)]
               if percentile(times, 95) > TARGET_P95_MS]
@@ -200,35 +215,120 @@ def _measure_viewer(user: User, requests: int, explain: bool, result: ListResult
     note = (f"p95 ≤ {TARGET_P95_MS:.0f} ms {verdict}; {queries} queries; "
             + "; ".join(f"{label} p95 {percentile(times, 95):.1f}" for label, times, _url in variants))
     scans = []
-    if explain or level == "village":
-        scans = _explain_all(user, level, sql, variants, viewer, result, keep=explain,
-                             scope=(in_scope, total))
+    if kind.people and (explain or level == "village"):
+        scans = _explain_all(user, level, sql, variants, viewer, result, keep=explain, scope=(in_scope, total))
+    elif explain:
+        _explain_list(kind, user, level, sql, in_scope, result)
     if scans:
         note += f"; full scan of people_person ({', '.join(scans)})"
     result.figures.append(Figure(
-        f"people list, {level} ({user.username}, {in_scope:,} people)", f"p50 {p50:.1f} · p95 {p95:.1f} ms",
+        f"{kind.name}, {level} ({user.username}, {in_scope:,} {kind.noun})", f"p50 {p50:.1f} · p95 {p95:.1f} ms",
         f"static page p50 {s50:.1f} · p95 {s95:.1f} ms", p95 / s95 if s95 else None, note))
 
 
-def _variants(user: User, list_url: str, in_scope: int) -> list[tuple[str, str]]:
-    """Page 2 (when there is one), a search for a real name in scope, a filter on a status present."""
+@dataclass(frozen=True)
+class ListKind:
+    """One scoped list as the bench requests it: where it is, who may open it, how a page shows it has rows,
+    what it counts in the viewer's scope, the variants worth timing and which queries are its own."""
+
+    name: str
+    url_name: str
+    capability: str
+    noun: str
+    row_marker: bytes  # in the page's markup once per row
+    main_tables: re.Pattern
+    scoped: Callable[[User], object]  # the list's rows in the viewer's scope (a queryset)
+    variants: Callable[[User, str, int], list[tuple[str, str]]]
+    people: bool = False
+
+    def skip_reason(self, user: User) -> str:
+        if not user.can(self.capability):
+            return f"{user.username} lacks {self.capability}"
+        if not self.people and not self.scoped(user).exists():
+            return f"no {self.noun} in {user.username}'s area"
+        return ""
+
+    def in_scope(self, user: User) -> int:
+        return self.scoped(user).count()
+
+    def check(self, viewer: "_Viewer", url: str) -> None:
+        if self.people:
+            viewer.listed(url)
+            return
+        if self.row_marker not in viewer.get(url).content:
+            raise BenchError(f"{url} as {viewer.user.username} lists no {self.noun}")
+
+
+def _people_variants(user: User, list_url: str, in_scope: int) -> list[tuple[str, str]]:
+    """Page 2 (when there is one); a search for a real name in scope of three characters, one of two (no trigram:
+    the beginning of the name) and one in whole pinyin; a filter on a status present."""
     people = Person.objects.visible_to(user)
     variants = [("page 2", f"{list_url}?page=2")] if in_scope > PAGE_SIZE_GUESS else []
-    name = people.order_by("-id").values_list("name", flat=True).first()
-    if name:
+    latest = people.order_by("-id").values_list("name", "name_pinyin").first()
+    if latest:
+        variants.append((f"q={latest[0]}", f"{list_url}?{urlencode({'q': latest[0]})}"))
+    short = people.annotate(length=Length("name")).filter(length=2).order_by("-id").values_list("name", flat=True)
+    if name := short.first():
         variants.append((f"q={name}", f"{list_url}?{urlencode({'q': name})}"))
+    if latest and latest[1]:
+        variants.append((f"q={latest[1]}", f"{list_url}?{urlencode({'q': latest[1]})}"))
     present = people.exclude(status=Person.Status.ACTIVE).order_by("pk").values_list("status", flat=True).first()
     status = present or Person.Status.ACTIVE
     variants.append((f"status={status}", f"{list_url}?status={status}"))
     return variants
 
 
-def _captured(viewer: _Viewer, url: str) -> tuple[int, list[str]]:
+def _petition_variants(user: User, list_url: str, in_scope: int) -> list[tuple[str, str]]:
+    """Page 2, the state most petitions of the area are in, and the overdue (the desk's daily question) if any."""
+    variants = [("page 2", f"{list_url}?page=2")] if in_scope > PAGE_SIZE_GUESS else []
+    state = (Petition.objects.visible_to(user).values("state").annotate(n=Count("id")).order_by("-n")
+             .values_list("state", flat=True).first())
+    if state:
+        variants.append((f"state={state}", f"{list_url}?state={state}"))
+    if petition_list(user, due="overdue").exists():
+        variants.append(("due=overdue", f"{list_url}?due=overdue"))
+    return variants
+
+
+def _station_variants(user: User, list_url: str, in_scope: int) -> list[tuple[str, str]]:
+    """Page 2, a search for a unit's name in scope, and the level below the viewer's."""
+    units = OrgUnit.objects.visible_to(user)
+    variants = [("page 2", f"{list_url}?page=2")] if in_scope > PAGE_SIZE_GUESS else []
+    name = units.order_by("-id").values_list("name", flat=True).first()
+    if name:
+        variants.append((f"q={name}", f"{list_url}?{urlencode({'q': name})}"))
+    below = SLUG_BY_LEVEL.get(user.org_unit.level + 1)
+    return variants + ([(f"level={below}", f"{list_url}?level={below}")] if below else [])
+
+
+LISTS = (
+    ListKind("people list", "people:person_list", "people.view", "people", b'href="/people/',
+             re.compile(r'FROM "people_person(?:category)?"'), lambda user: Person.objects.visible_to(user),
+             _people_variants, people=True),
+    ListKind("petition list", "petitions:petition_list", "petitions.view", "petitions", b'data-petition="',
+             re.compile(r'FROM "petitions_petition"'), lambda user: Petition.objects.visible_to(user),
+             _petition_variants),
+    ListKind("station list", "network:station_list", "org.view", "units", b'data-level="',
+             re.compile(r'FROM "core_orgunit" INNER JOIN "core_region"|COUNT\(\*\) AS "__count" FROM "core_orgunit"'),
+             lambda user: OrgUnit.objects.visible_to(user), _station_variants),
+)
+
+
+def _explain_list(kind: ListKind, user: User, level: str, sql: list[str], in_scope: int, result: ListResult) -> None:
+    """EXPLAIN a petition or station list's own queries (the people list's are read more closely below)."""
+    for statement in sql:
+        what = "count" if statement.startswith("SELECT COUNT(") else "page"
+        title = f"{kind.name} · {level} ({user.username}, {in_scope:,} {kind.noun}) · {what}"
+        result.explains.append(Explained(title, statement, explain_plan(statement), False))
+
+
+def _captured(viewer: _Viewer, url: str, main_tables: re.Pattern = None) -> tuple[int, list[str]]:
     """One request under CaptureQueriesContext (not among the timed ones): its query count and the SQL
-    of its main queries (those reading people_person and the current categories)."""
+    of its main queries (for the people list those reading people_person and the current categories)."""
     with CaptureQueriesContext(connection) as captured:
         viewer.get(url)
-    return len(captured), [q["sql"] for q in captured.captured_queries if _MAIN_TABLES.search(q["sql"])]
+    main = main_tables or _MAIN_TABLES
+    return len(captured), [q["sql"] for q in captured.captured_queries if main.search(q["sql"])]
 
 
 def _explain_all(user, level, sql, variants, viewer, result: ListResult, *, keep: bool, scope) -> list[str]:

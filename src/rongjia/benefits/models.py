@@ -47,7 +47,8 @@ class BenefitItem(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=40, unique=True)
     period = models.CharField(_("paid"), max_length=10, choices=Period.choices, default=Period.MONTHLY)
-    trigger = models.CharField(_("due"), max_length=10, choices=Trigger.choices, default=Trigger.STANDING)
+    trigger = models.CharField(pgettext_lazy("benefit trigger", "due"),
+                               max_length=10, choices=Trigger.choices, default=Trigger.STANDING)
     categories = models.ManyToManyField(Category, blank=True, related_name="+", verbose_name=_("qualifying categories"))
     grade_min = models.PositiveSmallIntegerField(_("highest grade (1 = most severe)"), null=True, blank=True,
                                                  validators=[MinValueValidator(1), MaxValueValidator(10)])
@@ -150,7 +151,7 @@ class Policy(models.Model):
         verbose_name = _("payment policy")
 
     def __str__(self):
-        return self.jurisdiction_code or "national"
+        return self.jurisdiction_code or str(_("nationwide"))
 
 
 # --- the person's side -----------------------------------------------------------------------------------------
@@ -307,7 +308,7 @@ class Proposal(models.Model):
                                                name="one_open_proposal_per_item")]
 
     def __str__(self):
-        return f"{self.person} · {self.item} · {self.change}"
+        return f"{self.person} · {self.item} · {self.get_change_display()}"
 
 
 class Certification(models.Model):

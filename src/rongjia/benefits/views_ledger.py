@@ -108,7 +108,8 @@ def items_export(request):
     area = ledger.area_shown(request.user, request.GET.get("region", ""))
     figures, last = ledger.item_list(request.user, area)
     last_month = f"{last:%Y-%m}" if last else "—"
-    headers = [_("Benefit item"), pgettext("benefit period", "Paid"), _("Due"), _("Qualifying categories"),
+    headers = [_("Benefit item"), pgettext("benefit period", "Paid"), pgettext("benefit trigger", "Due"),
+               _("Qualifying categories"),
                _("People entitled now"), _("People paid in %(month)s") % {"month": last_month},
                _("Paid in %(month)s (yuan)") % {"month": last_month}]
     rows = ([f.item.name, f.item.get_period_display(), f.item.get_trigger_display(), "、".join(f.categories),

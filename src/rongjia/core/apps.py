@@ -10,11 +10,12 @@ class CoreConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from .models import CalendarDay, OrgUnit, Region
+        from .models import CalendarDay, FileJob, OrgUnit, Region
 
         auditlog.register(Region)
         auditlog.register(OrgUnit)
         auditlog.register(CalendarDay)
+        auditlog.register(FileJob, include_fields=["kind", "parameters"])  # who asked for which file, once
 
         from . import contributions, workbench
 

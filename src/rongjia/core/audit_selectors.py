@@ -8,6 +8,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from . import history
+from .history import ChangeRow
 from .scoping import admin_prefix, admin_subtree_q, subtree_q
 
 User = get_user_model()
@@ -22,10 +24,17 @@ _TEXT = {"class": "form-control"}
 _SELECT = {"class": "form-select"}
 
 
+class _ModelTypeField(forms.ModelChoiceField):
+    """An object type by the model's name in the reader's language, not by "app | model"."""
+
+    def label_from_instance(self, obj):
+        return history.model_words(obj.model_class()) or obj.model
+
+
 class AuditFilterForm(forms.Form):
-    actor = forms.CharField(label=_("Actor (username)"), required=False, max_length=150,
+    actor = forms.CharField(label=_("Actor (name or username)"), required=False, max_length=150,
                             widget=forms.TextInput(attrs=_TEXT))
-    content_type = forms.ModelChoiceField(
+    content_type = _ModelTypeField(
         label=_("Object type"), required=False, queryset=ContentType.objects.none(), empty_label=_("All types"),
         widget=forms.Select(attrs=_SELECT),
     )
@@ -59,7 +68,7 @@ def audit_entries(form: AuditFilterForm, viewer):
     form.is_valid()
     data = form.cleaned_data if hasattr(form, "cleaned_data") else {}
     if data.get("actor"):
-        entries = entries.filter(actor__username__iexact=data["actor"])
+        entries = entries.filter(Q(actor__username__iexact=data["actor"]) | Q(actor__full_name=data["actor"]))
     if data.get("content_type"):
         entries = entries.filter(content_type=data["content_type"])
     if data.get("action") is not None:
@@ -86,56 +95,26 @@ def describe_read(what: str) -> str:
     return str(READS.get(what, what))
 
 
-def describe_changes(entry: LogEntry) -> list[tuple[str, str, str]]:
-    """(field label, before, after) rows of one entry, for the page and the export alike.
+def describe_entries(entries) -> list[list[ChangeRow]]:
+    """The rows of each entry, for the page, the export and the timelines alike (core.history renders them).
 
-    Field names become the model's translated verbose names; a many-to-many change (roles)
-    reads as the operation and the objects it touched; an audited read, as what was read, why,
-    and for an export how many rows under which filter.
+    Field names become the model's translated verbose names, values their labels and names (read once
+    for all the entries); a many-to-many change (roles) reads as the operation and the objects it
+    touched; an audited read, as what was read, why, and for an export how many rows under which filter.
     """
-    if entry.action == LogEntry.Action.ACCESS:
-        return _describe_access(entry.additional_data or {})
-    model = entry.content_type.model_class() if entry.content_type else None
-    rows = []
-    for name, values in (entry.changes_dict or {}).items():
-        label = _field_label(model, name)
-        if isinstance(values, dict):  # {"type": "m2m", "operation": "add", "objects": [...]}
-            operation = {"add": _("added"), "delete": _("removed"), "clear": _("cleared")}.get(
-                values.get("operation"), values.get("operation", ""))
-            rows.append((label, "", f"{operation}：{'、'.join(map(str, values.get('objects', [])))}"))
-        else:
-            before, after = (list(values) + ["", ""])[:2]
-            words = _choice_labels(model, name)  # a state or kind as its label, not its stored code
-            rows.append((label, words.get(before, _blank_if_none(before)), words.get(after, _blank_if_none(after))))
-    return rows
+    entries = list(entries)
+    changes = iter(history.rows_for([e for e in entries if e.action != LogEntry.Action.ACCESS]))
+    return [_describe_access(e.additional_data or {}) if e.action == LogEntry.Action.ACCESS else next(changes)
+            for e in entries]
 
 
-def _choice_labels(model, name: str) -> dict[str, str]:
-    try:
-        field = model._meta.get_field(name) if model else None
-    except Exception:  # noqa: BLE001 - as in _field_label
-        return {}
-    return {str(value): str(label) for value, label in (getattr(field, "flatchoices", None) or [])}
-
-
-def _describe_access(data: dict) -> list[tuple[str, str, str]]:
-    rows = [(str(_("Read")), "", describe_read(data.get("what", "")))]
+def _describe_access(data: dict) -> list[ChangeRow]:
+    rows = [ChangeRow(str(_("Read")), "", describe_read(data.get("what", "")))]
     for key, label in READ_DETAILS:
         if data.get(key) not in (None, ""):
             value = unquote_plus(data[key]) if key == "filters" else str(data[key])
-            rows.append((str(label), "", value))
+            rows.append(ChangeRow(str(label), "", value))
     return rows
-
-
-def _field_label(model, name: str) -> str:
-    try:
-        return str(model._meta.get_field(name).verbose_name) if model else name
-    except Exception:  # noqa: BLE001 - a field that no longer exists keeps its stored name
-        return name
-
-
-def _blank_if_none(value) -> str:
-    return "" if value in (None, "None") else str(value)
 
 
 class SignInFilterForm(forms.Form):

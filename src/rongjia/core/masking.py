@@ -41,6 +41,15 @@ def mask_logged_value(value: str) -> str:
     return value if value in ("", "None") else mask_phone(value)
 
 
+# What the log holds for a masked field that was empty: "" or auditlog's "None", and "**ne" where auditlog's
+# own mask (used before the log took the pages' mask) starred half of "None". History shows all three as "—".
+LOGGED_EMPTY = frozenset({"", "None", "**ne"})
+
+
+def logged_value_is_empty(value: str) -> bool:
+    return value in LOGGED_EMPTY
+
+
 def mask_name(value: str) -> str:
     """'张三丰' -> '张**': for lists shown to people who may not see the name in full."""
     return value[:1] + "*" * (len(value) - 1) if value else ""

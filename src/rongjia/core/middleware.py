@@ -8,6 +8,8 @@ Inline style stays allowed: htmx and ECharts set style attributes.
 
 from auditlog.middleware import AuditlogMiddleware as _AuditlogMiddleware
 from django.conf import settings
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 from .client import client_address, from_trusted_proxy
 
@@ -36,6 +38,35 @@ class SecurityHeadersMiddleware:
                                     settings.CONTENT_SECURITY_POLICY or CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        return response
+
+
+def chosen_language(request) -> str:
+    """The language the person picked with the footer's switch (set_language's cookie), else Chinese.
+
+    The browser's Accept-Language is not asked: the people who use this are Chinese, and a borrowed office PC or a
+    phone set to English must not turn the service English by itself. English stays one click away."""
+    code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if code:
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:  # a stale or forged cookie naming a language we do not offer
+            pass
+    return settings.LANGUAGE_CODE
+
+
+class ChosenLanguageMiddleware:
+    """In place of Django's LocaleMiddleware (which follows Accept-Language): activate chosen_language."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        translation.activate(chosen_language(request))
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie",))  # the page's language comes from a cookie, not a header
+        response.headers.setdefault("Content-Language", translation.get_language())
         return response
 
 

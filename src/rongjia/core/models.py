@@ -1,6 +1,11 @@
+import uuid
+from pathlib import Path
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .regions import LEVEL_CHOICES, PREFIX_LENGTH
 from .scoping import ScopedQuerySet
@@ -134,3 +139,60 @@ class CalendarDay(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.get_kind_display()}"
+
+
+class FileJobQuerySet(ScopedQuerySet):
+    scope_field = "region_code"
+
+
+def file_job_path(job: "FileJob", filename: str) -> str:
+    """Under MEDIA_ROOT, which is never served: the file leaves only through the owner's download view."""
+    return f"jobs/{job.owner_id}/{uuid.uuid4().hex}{Path(filename).suffix}"
+
+
+class FileJob(models.Model):
+    """A file made off the request for the one person who asked (a batch of contact cards, a large export).
+
+    `core.jobs.make_file` makes it with the maker its module registered for `kind` (core.files), reading as
+    the owner when it runs; its states and steps are core.files.FILE_JOB. `region_code` is the owner's area
+    when it was asked for: the job is seen only by its owner, and only while that area is still theirs.
+    `parameters` is what the maker needs (the filters as the page carried them): never a full ID number or
+    phone.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", pgettext_lazy("file job", "Waiting for its turn")
+        RUNNING = "running", pgettext_lazy("file job", "Being made")
+        DONE = "done", pgettext_lazy("file job", "Ready")
+        FAILED = "failed", pgettext_lazy("file job", "Failed")
+        EXPIRED = "expired", pgettext_lazy("file job", "Deleted after its time")
+
+    kind = models.CharField(_("kind of file"), max_length=40)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("requested by"))
+    region_code = models.CharField(_("area"), max_length=12, db_index=True)
+    parameters = models.JSONField(_("filters"), default=dict, blank=True)
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.QUEUED)
+    # a key of core.files.STAGES: what the maker is doing
+    stage = models.CharField(_("stage"), max_length=20, blank=True)
+    done = models.PositiveIntegerField(_("done"), default=0)
+    total = models.PositiveIntegerField(_("total"), default=0)
+    file = models.FileField(_("file"), upload_to=file_job_path, blank=True, max_length=200)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)  # the name it is downloaded under
+    size = models.PositiveBigIntegerField(_("size"), default=0)
+    message = models.CharField(_("message"), max_length=300, blank=True)  # why it failed
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # the file is deleted then
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True, db_index=True)
+
+    objects = FileJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("file being made")
+        verbose_name_plural = _("files being made")
+
+    def __str__(self):
+        return self.filename or self.kind

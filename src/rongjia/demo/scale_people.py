@@ -17,7 +17,7 @@ from django.conf import settings
 from rongjia.core.crypto import encrypt
 from rongjia.core.idnumber import check_digit
 from rongjia.people.models import Person, PersonCategory, StatusChange, Transfer
-from rongjia.people.services import initials
+from rongjia.people.names import name_keys
 
 from .people_seed import CATEGORY_WEIGHTS, GIVEN, SURNAMES
 from .scale_audit import as_json, created, mask, quote
@@ -31,7 +31,8 @@ ACTIVE, LOST, DECEASED, MOVED_OUT = (str(status.value) for status in (
 PROPOSED, ACCEPTED, REFUSED, CANCELLED = (str(state.value) for state in (
     Transfer.State.PROPOSED, Transfer.State.ACCEPTED, Transfer.State.REFUSED, Transfer.State.CANCELLED))
 
-PERSON = Table(Person, ("station", "name", "name_initials", "id_number", "id_hash", "birth_date", "sex", "phone",
+PERSON = Table(Person, ("station", "region_code", "name", "name_initials", "name_pinyin", "name_pinyin_abbr",
+                        "id_number", "id_hash", "birth_date", "sex", "phone",
                         "phone_hash", "phone_alt", "address_region", "address_detail", "ethnicity", "political_status",
                         "education", "health", "photo", "disability_grade", "disability_cause",
                         "disability_certificate", "priority", "deceased_on", "status", "version", "created_by",
@@ -91,7 +92,7 @@ class PeopleWriter:
         self.ctx, self.county, self.rng = ctx, county, rng
         self.refs: list[tuple[int, str, str, date, Unit]] = []
         self._sequences: dict[tuple[date, bool], int] = {}
-        self._initials: dict[str, str] = {}
+        self._keys: dict[str, tuple[str, str, str]] = {}
         self._id_key, self._phone_key = index_key("person.id_number"), index_key("person.phone")
         self._labels = {str(kind): str(kind.label) for kind in Kind}
         self._span_days = (ctx.today - ctx.start).days
@@ -128,7 +129,8 @@ class PeopleWriter:
         self._live(life, age)
         grade = _disability(rng) if category == "残疾军人" else None
         ctx.writer.add(PERSON, (
-            pk, life.station.pk, name, self._initials_of(name), encrypt(id_number), id_hash, ctx.clock.day(born),
+            pk, life.station.pk, life.station.code, name, *self._keys_of(name), encrypt(id_number), id_hash,
+            ctx.clock.day(born),
             "M" if male else "F", encrypt(phone) if phone else "",
             hmac.new(self._phone_key, phone.encode(), hashlib.sha256).hexdigest() if phone else "", "",
             village.region_id, _address(rng, number), rng.choices(*self._ethnic)[0],
@@ -155,10 +157,12 @@ class PeopleWriter:
         days = self.rng.randint(0, 182) if self.rng.random() < FIRST_LEDGERS else self.rng.randint(0, self._span_days)
         return self.ctx.start + timedelta(days=min(days, self._span_days))
 
-    def _initials_of(self, name: str) -> str:
-        if name not in self._initials:  # pinyin is slow and the names repeat
-            self._initials[name] = initials(name)
-        return self._initials[name]
+    def _keys_of(self, name: str) -> tuple[str, str, str]:
+        """The name's initials, pinyin and abbreviation (what Person.derive keeps), in PERSON's column order."""
+        if name not in self._keys:  # pinyin is slow and the names repeat
+            keys = name_keys(name)
+            self._keys[name] = (keys.initials, keys.pinyin, keys.abbr)
+        return self._keys[name]
 
     def _categories(self, pk, name, category, born, entry, actor, seconds) -> None:
         rng, ctx = self.rng, self.ctx

@@ -377,7 +377,7 @@ class FairGuest(models.Model):
         constraints = [models.UniqueConstraint(fields=["fair", "seeker"], name="fair_guest_once")]
 
     def __str__(self):
-        return f"{self.fair_id} {self.seeker_id}"
+        return f"{self.fair} · {self.seeker}"
 
 
 # --- training ---------------------------------------------------------------------------------------------------
@@ -518,7 +518,7 @@ class Support(models.Model):
         verbose_name = _("business support")
 
     def __str__(self):
-        return f"{self.business_id} {self.kind}"
+        return f"{self.business} · {self.get_kind_display()}"
 
 
 class BusinessFollowUp(models.Model):
@@ -536,4 +536,4 @@ class BusinessFollowUp(models.Model):
         verbose_name = _("business follow-up")
 
     def __str__(self):
-        return f"{self.business_id} {self.on}"
+        return f"{self.business} · {self.on}"

@@ -17,7 +17,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from rongjia.core.audit import log_export
-from rongjia.core.audit_selectors import describe_changes
+from rongjia.core.audit_selectors import describe_entries
 from rongjia.core.decorators import capability_required
 from rongjia.core.exports import xlsx_response
 from rongjia.core.pagination import paginate
@@ -87,9 +87,9 @@ def history(business: Business) -> list[dict]:
     edits = (LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Business),
                                      object_pk=str(business.pk), action=LogEntry.Action.UPDATE)
              .select_related("actor", "content_type").order_by("-timestamp")[:50])
-    for entry in edits:
-        changed = "；".join(f"{label}：{before or '—'} → {after or '—'}"
-                           for label, before, after in describe_changes(entry) if label)
+    edits = list(edits)
+    for entry, rows in zip(edits, describe_entries(edits), strict=True):
+        changed = "；".join(f"{row.label}：{row.text}" for row in rows)
         lines.append({"when": entry.timestamp, "title": _("Business details changed"), "detail": changed,
                       "actor": actor_name(entry.actor)})
     return sorted(lines, key=lambda line: line["when"], reverse=True)

@@ -52,7 +52,7 @@ def ledger_export(request):
     count = ledger.people(request.user, flt).count()
     log_export(actor=request.user, source=request.path, rows=count, filters=ledger.audit_query(flt))
     return xlsx_response(filename=f"employment-ledger-{flt.today.isoformat()}.xlsx",
-                         title=_("Employment ledger"), headers=ledger.headers(),
+                         title=_("Employment ledger"), headers=ledger.headers(), place=flt.name,
                          rows=(row.cells for row in ledger.rows(request.user, flt)))
 
 

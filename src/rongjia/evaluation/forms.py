@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from rongjia.core import measures
 from rongjia.core.forms import DayInput, ServiceErrors, Styled
@@ -142,7 +143,7 @@ class TargetForm(ServiceForm):
 
 class DesignationForm(ServiceForm):
     unit_code = forms.CharField(label=_("Station (region code)"), max_length=12)
-    kind = forms.ChoiceField(label=_("Title"), choices=Designation.Kind.choices)
+    kind = forms.ChoiceField(label=pgettext_lazy("honorary title", "Title"), choices=Designation.Kind.choices)
     conferred_by = forms.CharField(label=_("Conferred by"), max_length=100)
     conferred_on = forms.DateField(label=_("Conferred on"), widget=DayInput())
     note = forms.CharField(label=_("Note"), max_length=200, required=False)

@@ -213,7 +213,7 @@ class Mark(models.Model):
         constraints = [models.UniqueConstraint(fields=["run", "unit", "criterion"], name="one_mark_per_item")]
 
     def __str__(self):
-        return f"{self.unit_id} · {self.criterion_id}: {self.points}"
+        return f"{self.unit} · {self.criterion}：{self.points}"
 
 
 class EvaluatorAssignment(models.Model):
@@ -231,7 +231,7 @@ class EvaluatorAssignment(models.Model):
         constraints = [models.UniqueConstraint(fields=["run", "unit", "evaluator"], name="one_assignment")]
 
     def __str__(self):
-        return f"{self.evaluator_id} → {self.unit_id}"
+        return f"{self.evaluator} → {self.unit}"
 
 
 class Target(models.Model):
@@ -266,7 +266,7 @@ class Designation(models.Model):
 
     unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("station"))
     region_code = models.CharField(max_length=12, db_index=True, editable=False)
-    kind = models.CharField(_("title"), max_length=10, choices=Kind.choices)
+    kind = models.CharField(pgettext_lazy("honorary title", "title"), max_length=10, choices=Kind.choices)
     conferred_by = models.CharField(_("conferred by"), max_length=100)
     conferred_on = models.DateField(_("conferred on"))
     ends_on = models.DateField(_("withdrawn or expired on"), null=True, blank=True)

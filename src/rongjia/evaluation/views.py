@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from rongjia.accounts.models import Role
@@ -142,5 +143,5 @@ def run_export(request, pk):
     rows = ([s.unit.name, s.region_code, s.points, s.stars, s.previous_stars, s.computed_stars, s.adjustment_reason]
             for s in selectors.scores(request.user, run, **filters).iterator(chunk_size=2000))
     return xlsx_response(filename=f"{run.title}.xlsx", title=run.title[:31], headers=[
-        _("Station"), _("Region code"), _("Score"), _("Stars"), _("Stars in the last period"),
-        _("Stars by the score"), _("Reason for the adjustment")], rows=rows)
+        pgettext("evaluated station", "Station"), _("Region code"), _("Score"), _("Stars"),
+        _("Stars in the last period"), _("Stars by the score"), _("Reason for the adjustment")], rows=rows)

@@ -10,13 +10,17 @@ from datetime import date, timedelta
 
 from django.db.models import Sum
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from rongjia.core.models import Region
-from rongjia.core.regions import PREFIX_LENGTH, level_of_prefix, pad_code
+from rongjia.core.regions import PREFIX_LENGTH, VILLAGE, level_of_prefix, pad_code
 from rongjia.core.scoping import code_in_subtree, region_prefix_or_404, scope_prefix
+from rongjia.network.selectors import main_units_at
+from rongjia.people.models import StatusChange
 
 from .models import CurrentFigure, DailyFigure, MonthlyFigure, StatsRefresh
 
@@ -50,6 +54,33 @@ class RegionLine:
     prefix: str
     stocks: dict = field(default_factory=dict)
     flows: dict = field(default_factory=dict)
+    links: dict = field(default_factory=dict)  # metric -> the list of the rows it counts
+    station_url: str = ""  # a village's line: its station's page and its people
+    people_url: str = ""
+
+
+def metric_links(prefix: str, start: date, end: date) -> dict[str, str]:
+    """Each figure of a region opens the list whose rows it counts, in the same subtree (and period, for a flow).
+
+    Stocks count persons by their station and status (the people list) and open petitions by the region they are
+    handled in (the petition list's `region`); flows count the changes on the books (the list of changes) and the
+    petitions by the unit that registered them and the day (the petition list's `registered_in` and dates)."""
+    people, petitions = reverse("people:person_list"), reverse("petitions:petition_list")
+    changes = reverse("insights:changes")
+    period = {"since": start.isoformat(), "until": end.isoformat()}
+
+    def url(base, **params):
+        return f"{base}?{urlencode(params)}"
+
+    links = {"people.active": url(people, region=prefix, status="active"),
+             "people.lost": url(people, region=prefix, status="lost"),
+             "petitions.open": url(petitions, region=prefix, state="open"),
+             "petitions.overdue": url(petitions, region=prefix, due="overdue"),
+             "petitions.received": url(petitions, registered_in=prefix, registered_from=period["since"],
+                                       registered_to=period["until"])}
+    for kind in ("new", "move_in", "move_out", "death"):
+        links[f"people.{kind}"] = url(changes, region=prefix, kind=kind, **period)
+    return links
 
 
 @dataclass
@@ -71,6 +102,11 @@ class Dashboard:
         return ([line.stocks.get(metric, 0) for metric, _label in self.stocks]
                 + [line.flows.get(metric, 0) for metric, _label in self.flows])
 
+    def linked_cells(self, line: RegionLine) -> list[tuple[int, str]]:
+        """The line's figures in column order, each with the list it opens."""
+        metrics = [metric for metric, _label in self.stocks + self.flows]
+        return [(value, line.links[metric]) for value, metric in zip(self.cells(line), metrics, strict=True)]
+
     @property
     def headings(self) -> list:
         return [label for _metric, label in self.stocks + self.flows]
@@ -81,11 +117,17 @@ class Dashboard:
 
     @property
     def cards(self) -> list[tuple]:
-        return list(zip(self.headings, self.total, strict=True))
+        """(heading, figure, the list it opens) for the region shown."""
+        return [(label, value, url) for label, (value, url)
+                in zip(self.headings, self.linked_cells(self.own), strict=True)]
 
     @property
-    def rows(self) -> list[tuple[RegionLine, list[int]]]:
-        return [(child, self.cells(child)) for child in self.children]
+    def rows(self) -> list[tuple[RegionLine, list[tuple[int, str]]]]:
+        return [(child, self.linked_cells(child)) for child in self.children]
+
+    @property
+    def linked_total(self) -> list[tuple[int, str]]:
+        return self.linked_cells(self.own)
 
 
 def dashboard(user, *, prefix: str | None = None, period: str = DEFAULT_PERIOD) -> Dashboard:
@@ -105,10 +147,23 @@ def dashboard(user, *, prefix: str | None = None, period: str = DEFAULT_PERIOD) 
     own.stocks = _current(code=region.code, level=level).get(region.code, {})
     own.flows = _flows(start, today, code=region.code, level=level).get(region.code, {})
     children = _children(region, start, today)
+    for line in [own, *children]:
+        line.links = metric_links(line.prefix, start, today)
+    _link_village(user, [own, *children])
     lineage = [(r.name, r.prefix) for r in region.lineage() if code_in_subtree(r.prefix, own_prefix)]
     refresh = StatsRefresh.objects.filter(pk=1).values_list("finished_at", flat=True).first()
     return Dashboard(region=region, lineage=lineage, own=own, children=children, period=period, start=start,
                      end=today, stocks=stocks, flows=flows, trend=_trend(user, region, today), refreshed_at=refresh)
+
+
+def _link_village(user, lines: list[RegionLine]) -> None:
+    """A village's line opens its station's page and its people (one query, for the villages of a township)."""
+    villages = [line for line in lines if len(line.prefix) == PREFIX_LENGTH[VILLAGE]]
+    stations = main_units_at(user, [line.code for line in villages]) if villages else {}
+    for line in villages:
+        line.people_url = f"{reverse('people:person_list')}?{urlencode({'region': line.prefix})}"
+        if line.code in stations:
+            line.station_url = reverse("network:station_detail", args=[stations[line.code]])
 
 
 def _columns(user, columns):
@@ -177,3 +232,23 @@ def _trend(user, region: Region, today: date) -> dict:
     return {"labels": months,
             "series": [{"name": str(label), "values": [totals.get((m, metric), 0) for m in months]}
                        for metric, label in series]}
+
+
+# --- the changes on the books a flow counts ---------------------------------------------------
+
+FLOW_KINDS = ("new", "move_in", "move_out", "death")  # the people's flows of the dashboard (`people.<kind>`)
+
+
+def status_changes(user, *, region: str = "", kind: str = "", since: date | None = None, until: date | None = None):
+    """The changes on the books of the viewer's stations (a `region` inside the area, else 404): the rows a
+    dashboard flow counts, by the station's region at the time of the change, as `stats.flow_sources` does."""
+    changes = StatusChange.objects.visible_to(user).select_related("person__station", "station")
+    if region:
+        changes = changes.in_subtree(region_prefix_or_404(user, region))
+    if kind in StatusChange.Kind.values:
+        changes = changes.filter(kind=kind)
+    if since is not None:
+        changes = changes.filter(date__gte=since)
+    if until is not None:
+        changes = changes.filter(date__lte=until)
+    return changes.order_by("-date", "-id")

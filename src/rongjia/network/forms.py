@@ -19,7 +19,8 @@ class StationFilterForm(forms.Form):
         label=_("Level"), required=False,
         choices=[("", _("All levels"))] + [(SLUG_BY_LEVEL[number], label) for number, label in LEVEL_CHOICES],
     )
-    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[("", _("All kinds")), *OrgUnit.Kind.choices])
+    kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[
+        ("", _("All kinds")), (selectors.MAIN, _("Centres and stations")), *OrgUnit.Kind.choices])
     region = forms.RegexField(label=_("Region code"), required=False, regex=r"^\d{2,12}$")
     five_have = forms.ChoiceField(
         label=_("Five haves (五有)"), required=False,
@@ -38,12 +39,12 @@ class StationFilterForm(forms.Form):
         self.name_five_have([])
 
     def name_five_have(self, items) -> None:
-        """Label "item n missing" by the viewer's own 五有 wording (`items`: their list)."""
-        names = {item.position: item.name for item in items}
+        """Label "item n missing" and "item n met" by the viewer's own 五有 wording (`items`: their list)."""
+        own = {item.position: item.name for item in items}
+        names = {n: own.get(n) or gettext("item %(n)d") % {"n": n} for n in FIVE_HAVE_POSITIONS}
         self.fields["five_have"].choices = self.fields["five_have"].choices[:3] + [
-            (str(n), gettext("Missing: %(item)s") % {"item": names.get(n) or gettext("item %(n)d") % {"n": n}})
-            for n in FIVE_HAVE_POSITIONS
-        ]
+            (str(n), gettext("Missing: %(item)s") % {"item": names[n]}) for n in FIVE_HAVE_POSITIONS
+        ] + [(f"met-{n}", gettext("Met: %(item)s") % {"item": names[n]}) for n in FIVE_HAVE_POSITIONS]
 
     def filters(self) -> dict:
         """The cleaned filters; an invalid value is dropped rather than shown as an error."""

@@ -128,7 +128,7 @@ class Standard(models.Model):
         verbose_name = _("standard")
 
     def __str__(self):
-        return f"{self.jurisdiction_code} L{self.level} {self.effective_from}"
+        return f"{self.get_level_display()} · {self.effective_from}"
 
 
 class Rectification(models.Model):

@@ -6,14 +6,21 @@ standards) and the statistics rolled up the tree are in network.facts.
 
 from django.db.models import Case, Count, Q, Value, When
 
-from rongjia.core.models import OrgUnit
+from rongjia.core.models import OrgUnit, Region
 from rongjia.core.regions import LEVEL_BY_SLUG
-from rongjia.core.scoping import code_search_q, jurisdictions_bearing_on_q, region_prefix_or_404, scope_prefix
+from rongjia.core.scoping import (
+    code_search_q,
+    jurisdictions_bearing_on_q,
+    region_prefix_or_404,
+    scope_prefix,
+    subtree_q,
+)
 
-from .models import Rectification, Standard
+from .models import Rectification, StaffMember, Standard
 
 MAIN_KINDS = (OrgUnit.Kind.CENTRE, OrgUnit.Kind.STATION)
 EXTRA_KINDS = (OrgUnit.Kind.RESIDENT, OrgUnit.Kind.MOBILE)
+MAIN = "main"  # the list's `kind=` for every centre and station (MAIN_KINDS)
 
 # Within one region the centre or station comes before the 派驻站 and 流动服务站 it hosts.
 _EXTRAS_LAST = Case(When(kind__in=MAIN_KINDS, then=Value(0)), default=Value(1))
@@ -36,11 +43,23 @@ def station_list(user, *, level: str = "", kind: str = "", region: str = "", q: 
         units = units.in_subtree(region_prefix_or_404(user, region))
     if level in LEVEL_BY_SLUG:
         units = units.filter(level=LEVEL_BY_SLUG[level])
-    if kind in OrgUnit.Kind.values:
+    if kind == MAIN:  # centres and stations, not the units they host: how the statistics count each level
+        units = units.filter(kind__in=MAIN_KINDS)
+    elif kind in OrgUnit.Kind.values:
         units = units.filter(kind=kind)
     if q:
-        units = units.filter(Q(name__icontains=q) | Q(region__name__icontains=q) | code_search_q("region_code", q))
+        units = units.filter(_name_or_place_q(user, q))
     return units.order_by(*STATION_SORTS.get(sort, STATION_SORTS["code"]))
+
+
+def _name_or_place_q(user, q: str) -> Q:
+    """Units whose name or whose region's name holds `q`, or whose code begins with it. Without a latin letter
+    the match is a plain LIKE (upper-casing 19,224 Chinese names twice per search cost 12 of a province's 17 ms),
+    and the places are looked up among the viewer's own regions rather than joined to every unit."""
+    exact = not any(c.isascii() and c.isalpha() for c in q)
+    lookup = "contains" if exact else "icontains"
+    places = Region.objects.filter(subtree_q("code", scope_prefix(user) or ""), **{f"name__{lookup}": q})
+    return Q(**{f"name__{lookup}": q}) | Q(region_id__in=places.values("pk")) | code_search_q("region_code", q)
 
 
 def station_counts(user, *, region: str = "") -> dict:
@@ -119,3 +138,25 @@ def rectifications(viewer, *, status: str = ""):
         items = items.filter(status=status)
     open_first = Case(When(status=Rectification.Status.OPEN, then=Value(0)), default=Value(1))
     return items.order_by(open_first, "-created_at", "-id")
+
+
+def main_units_at(user, codes) -> dict[str, int]:
+    """The centre or station of each of these 12-digit region codes the viewer sees: {code: pk} (one query)."""
+    units = OrgUnit.objects.visible_to(user).filter(region_code__in=list(codes), kind__in=MAIN_KINDS)
+    found: dict[str, int] = {}
+    for code, pk in units.order_by("region_code", "pk").values_list("region_code", "pk"):
+        found.setdefault(code, pk)
+    return found
+
+
+def staff_in_post(user, *, region: str = "", employment: str = "", veteran: bool = False):
+    """The staff in post in the viewer's area (a `region` inside it, else 404): the rows the network statistics
+    count as full-time, part-time and veterans."""
+    staff = StaffMember.objects.visible_to(user).filter(active=True).select_related("unit")
+    if region:
+        staff = staff.in_subtree(region_prefix_or_404(user, region))
+    if employment in StaffMember.Employment.values:
+        staff = staff.filter(employment=employment)
+    if veteran:
+        staff = staff.filter(is_veteran=True)
+    return staff.order_by("unit__region_code", "unit_id", "employment", "name", "pk")

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from rongjia.core import contributions, services
 from rongjia.core.decorators import capability_required
 from rongjia.core.errors import StaleVersion
-from rongjia.core.exports import xlsx_response
+from rongjia.core.exports import export_place, form_filters, xlsx_response
 from rongjia.core.models import OrgUnit
 from rongjia.core.pagination import paginate
 from rongjia.core.regions import LEVEL_CHOICES
@@ -58,7 +58,8 @@ def station_list(request):
 @capability_required("org.view")
 def station_export(request):
     """The same rows as the list under the same filters, every page, with each unit's facts."""
-    units = list(StationFilterForm(request.GET).units(request.user))
+    form = StationFilterForm(request.GET)
+    units = list(form.units(request.user))
 
     def rows():
         for start in range(0, len(units), 2000):  # facts per chunk: a fixed number of queries each
@@ -73,7 +74,8 @@ def station_export(request):
     headers = [_("Region code"), _("Name"), _("Level"), _("Kind"), _("Address"), _("Phone"), _("Opening hours"),
                _("Area (m²)"), _("Full-time staff"), _("Part-time staff"), _("Veterans"), _("Five haves met"),
                _("Below standard: reasons")]
-    return xlsx_response(filename="stations.xlsx", title=_("Stations"), headers=headers, rows=rows())
+    return xlsx_response(filename="stations.xlsx", title=_("Stations"), headers=headers, rows=rows(),
+                         filters=form_filters(form), place=export_place(request.user, request.GET.get("region", "")))
 
 
 @capability_required("org.view")

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from rongjia.core.decorators import capability_required
 from rongjia.core.regions import PREFIX_LENGTH
@@ -16,7 +16,7 @@ from .models import ChecklistItem
 
 
 class ChecklistForm(forms.Form):
-    kind = forms.ChoiceField(label=gettext_lazy("List"), choices=ChecklistItem.Kind.choices,
+    kind = forms.ChoiceField(label=pgettext_lazy("checklist", "List"), choices=ChecklistItem.Kind.choices,
                              widget=forms.Select(attrs={"class": "form-select"}))
     names = forms.CharField(label=gettext_lazy("Items, one per line"),
                             widget=forms.Textarea(attrs={"class": "form-control", "rows": 8}))

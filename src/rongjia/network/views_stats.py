@@ -5,26 +5,30 @@ one level down; the numbers come from network.facts, which computes every unit's
 fixed number of queries. Standards are set and withdrawn through the services.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from rongjia.core import contributions
 from rongjia.core.decorators import capability_required
 from rongjia.core.exports import xlsx_response
 from rongjia.core.models import OrgUnit, Region
-from rongjia.core.regions import LEVEL_CHOICES, PREFIX_LENGTH
+from rongjia.core.pagination import paginate
+from rongjia.core.regions import LEVEL_CHOICES, PREFIX_LENGTH, SLUG_BY_LEVEL, VILLAGE
 from rongjia.core.scoping import code_in_subtree, covers_code
 
 from . import facts, selectors, services
 from .forms_stats import StandardForm
-from .models import ChecklistItem, Standard
+from .models import ChecklistItem, StaffMember, Standard
 
 # --- network statistics -------------------------------------------------------------------
 
@@ -45,11 +49,24 @@ class StatsLine:
     five_have_all: tuple[int, int | None]
     veteran_share: int | None
     veterans_low: bool  # seed 003: at least a third of the staff should be veterans
+    links: dict[str, str] = field(default_factory=dict)  # each count's list: the rows it counts
+    level_links: list[str] = field(default_factory=list)
+    five_have_links: list[str] = field(default_factory=list)
+    station_url: str = ""  # a village's row: its station's page and its people
+    people_url: str = ""
+
+    @property
+    def level_cells(self) -> list[tuple[int, str]]:
+        return list(zip(self.levels, self.level_links, strict=True))
+
+    @property
+    def five_have_cells(self) -> list[tuple[int, int | None, str]]:
+        return [(n, pct, url) for (n, pct), url in zip(self.five_have, self.five_have_links, strict=True)]
 
 
 def _line(row: facts.NetworkRow, levels: list[int], positions: list[int]) -> StatsLine:
     listed = row.with_five_have_list
-    return StatsLine(
+    line = StatsLine(
         row=row, prefix=row.code[: PREFIX_LENGTH[row.level]],
         levels=[row.by_level.get(level, 0) for level in levels],
         five_have=[(row.five_have_each.get(p, 0), _share(row.five_have_each.get(p, 0), listed)) for p in positions],
@@ -57,6 +74,37 @@ def _line(row: facts.NetworkRow, levels: list[int], positions: list[int]) -> Sta
         veteran_share=_share(row.veterans, row.staff),
         veterans_low=bool(row.staff) and row.veterans * 3 < row.staff,
     )
+    _link(line, levels, positions)
+    return line
+
+
+def _link(line: StatsLine, levels: list[int], positions: list[int]) -> None:
+    """Each count opens the list whose rows it counts, in the same region: units on the station list (its
+    `kind=main` for the centres and stations counted by level, its fact filters for 五有 and the standard), staff
+    on the list of staff in post."""
+    units, staff = reverse("network:station_list"), reverse("network:staff_in_post")
+
+    def url(base, **params):
+        return f"{base}?{urlencode({'region': line.prefix, **params})}"
+
+    line.links = {"units": url(units), "resident": url(units, kind=OrgUnit.Kind.RESIDENT),
+                  "mobile": url(units, kind=OrgUnit.Kind.MOBILE), "five_have_all": url(units, five_have="complete"),
+                  "below_standard": url(units, below_standard="yes"), "full_time": url(staff, employment="full_time"),
+                  "part_time": url(staff, employment="part_time"), "veterans": url(staff, veteran=1),
+                  "staff": url(staff)}
+    line.level_links = [url(units, level=SLUG_BY_LEVEL[level], kind=selectors.MAIN) for level in levels]
+    line.five_have_links = [url(units, five_have=f"met-{p}") for p in positions]
+
+
+def _link_villages(user, lines: list[StatsLine]) -> None:
+    """A village's row opens its station's page and its people (one query for all the rows)."""
+    villages = [line for line in lines if line.row.level == VILLAGE]
+    stations = selectors.main_units_at(user, [line.row.code for line in villages]) if villages else {}
+    for line in villages:
+        if line.row.code in stations:
+            line.station_url = reverse("network:station_detail", args=[stations[line.row.code]])
+        if user.can("people.view"):
+            line.people_url = f"{reverse('people:person_list')}?{urlencode({'region': line.prefix})}"
 
 
 def _five_have_items(code: str, prefix: str) -> list[tuple[int, str]]:
@@ -110,6 +158,7 @@ def network_stats(request):
     """?region=CODE (a 12-digit code or its prefix; default: the viewer's own region)."""
     region = request.GET.get("region", "")
     table = _stats_table(request.user, region)
+    _link_villages(request.user, [table["total"], *table["lines"]])
     total = table["total"].row
     # Up the tree only as far as the viewer's own region: above it is outside the scope.
     crumbs = [r for r in Region(code=total.code, level=total.level).ancestors() if covers_code(request.user, r.code)]
@@ -127,6 +176,22 @@ def network_stats_export(request):
     rows = [_stats_cells(line) for line in [table["total"], *table["lines"]]]
     return xlsx_response(filename=f"network-{table['total'].prefix}.xlsx", title=_("Network statistics"),
                          headers=_stats_headers(table), rows=rows)
+
+
+@capability_required("org.view")
+def staff_in_post(request):
+    """The staff in post the statistics count: ?region=PREFIX (inside the viewer's area, else 404), employment=
+    full_time or part_time, veteran=1. Phones stay on each unit's own staff page, masked there."""
+    region, employment = request.GET.get("region", ""), request.GET.get("employment", "")
+    veteran = request.GET.get("veteran") == "1"
+    staff = selectors.staff_in_post(request.user, region=region, employment=employment, veteran=veteran)
+    page, query = paginate(request, staff)
+    heading = (_("Veterans on the staff") if veteran else dict(StaffMember.Employment.choices).get(employment)
+               or pgettext("list heading", "Staff in post"))
+    own = request.user.org_unit
+    place = Region.objects.filter(code=region.ljust(12, "0")).first() if region else getattr(own, "region", None)
+    return render(request, "network/stats/staff_in_post.html", {"page": page, "query": query, "heading": heading,
+                                                                "place": place})
 
 
 # --- standards ----------------------------------------------------------------------------

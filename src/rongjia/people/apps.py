@@ -27,8 +27,8 @@ class PeopleConfig(AppConfig):
 
         # Never copy encrypted values into the audit log in clear: the ID number (never edited
         # after registration) and the indexes stay out, the phone is masked.
-        auditlog.register(Person, mask_fields=["phone"], exclude_fields=["id_number", "id_hash", "phone_hash"],
-                          m2m_fields={"tags"})
+        auditlog.register(Person, mask_fields=["phone", "phone_alt"],
+                          exclude_fields=["id_number", "id_hash", "phone_hash"], m2m_fields={"tags"})
         auditlog.register(HouseholdMember, mask_fields=["phone"], exclude_fields=["id_number", "id_hash"])
         for model in (PersonCategory, Category, Tag, ServiceRecord, Award, StatusChange, StatusProposal, Transfer,
                       PersonMerge, ImportJob):
@@ -39,5 +39,11 @@ class PeopleConfig(AppConfig):
         from . import timeline, workbench
 
         contributions.register_dossier(timeline.DOSSIER)
+        from rongjia.core import files as core_files
+
+        from . import files
+
+        for maker in files.MAKERS:  # the batch of contact cards and the long export, made by the worker
+            core_files.register(maker)
         for contribution in workbench.CONTRIBUTIONS:
             contributions.register_workbench(contribution)

@@ -9,18 +9,18 @@ from datetime import date
 
 from cryptography.fernet import InvalidToken
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.urls import reverse_lazy
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from rongjia.core.crypto import decrypt, encrypt
 from rongjia.core.forms import ServiceErrors, Styled
+from rongjia.core.forms_places import PlaceField
 from rongjia.core.idnumber import parse_id_number
 from rongjia.core.masking import mask_id_number, mask_phone
-from rongjia.core.models import OrgUnit, Region
+from rongjia.core.models import OrgUnit
+from rongjia.core.regions import STREET, VILLAGE
 from rongjia.core.validators import validate_phone
 
 from . import selectors
@@ -29,6 +29,8 @@ from .reference import DISABILITY_CAUSE_CHOICES, EDUCATION_CHOICES, ETHNIC_CHOIC
 from .services import EDIT_ONLY, EDITABLE
 
 LIST_FILTERS = ("q", "category", "tag", "region", "status", "age_min", "age_max", "sort")
+# The filters a phone folds into the 筛选 drawer (the search box stays in view).
+FOLDED_FILTERS = ("category", "tag", "status", "age_min", "age_max", "region")
 
 
 def masked_search(q: str) -> str:
@@ -47,9 +49,14 @@ def _decrypt(token: str) -> str:
         return ""
 
 
-class PersonFilterForm(Styled, forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=50, widget=forms.TextInput(attrs={
-        "type": "search", "placeholder": _("Name, initials (zw), ID number or phone"), "autocomplete": "off"}))
+class PersonFilterForm(forms.Form):
+    """The list's filters. Validated here; drawn by the list's own template (people/person_list.html), not by
+    Django's widget templates, which cost a third of the page's time for nine controls (docs/performance.md)."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=50,
+                        help_text=_("Two characters find the names that begin with them (王伟 finds 王伟东 too); "
+                                    "three or more, anywhere in the name. Letters are pinyin: gaojianjun, gaojj "
+                                    "or gjj."))
     category = forms.ModelChoiceField(label=_("Category"), required=False, empty_label=_("All categories"),
                                       queryset=Category.objects.filter(active=True))
     tag = forms.ModelChoiceField(label=_("Need or tag"), required=False, empty_label=_("All"),
@@ -100,18 +107,31 @@ class PersonFilterForm(Styled, forms.Form):
         self.is_valid()
         return {name: self.cleaned_data.get(name) for name in LIST_FILTERS}
 
-    def people(self, user, today: date | None = None):
+    def controls(self) -> dict:
+        """What the template needs to draw the selects: (value, label, selected) per option, read as plain rows."""
+        def options(pairs, chosen):
+            return [(str(value), label, str(value) == chosen) for value, label in pairs]
+
+        data = self.data
+        return {"category": options(Category.objects.filter(active=True).values_list("pk", "name"),
+                                    data.get("category", "")),
+                "tag": options(Tag.objects.filter(active=True).values_list("pk", "name"), data.get("tag", "")),
+                "status": options(Person.Status.choices, data.get("status", "")),
+                # the drawer's button on a phone says how many filters are set behind it
+                "set": sum(1 for name in FOLDED_FILTERS if data.get(name))}
+
+    def people(self, user, today: date | None = None, *, in_passing: bool = False):
         """The people these filters select, with their current categories.
 
         The page and its export both call this, so they cannot disagree. A `region` outside
-        the viewer's scope is 404 (the selector checks it).
+        the viewer's scope is 404 (the selector checks it). `in_passing`: see selectors.walked_page.
         """
         f, today = self.filters(), today or date.today()
         people = selectors.person_search(
             user, q=self.secret or f["q"] or "", category=f["category"].pk if f["category"] else None,
             tag=f["tag"].pk if f["tag"] else None,
             region=f["region"] or "", status=f["status"] or "", age_min=f["age_min"], age_max=f["age_max"],
-            sort=f["sort"] or "", today=today)
+            sort=f["sort"] or "", today=today, in_passing=in_passing)
         return people.select_related("station").prefetch_related(selectors.current_categories(today))
 
 
@@ -121,31 +141,13 @@ class PersonFields(ServiceErrors, Styled, forms.Form):
     name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=40)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False, validators=[validate_phone],
                             widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}))
-    address_region = forms.RegexField(
-        label=_("Address region code"), regex=r"^\d{12}$",
-        error_messages={"invalid": _("Enter a 12-digit region code.")},
-        # Suggestions from the viewer's own subtree, as the worker types a name or code (see _form.html)
-        widget=forms.TextInput(attrs={"inputmode": "search", "maxlength": 12, "list": "region-options",
-                                      "autocomplete": "off", "hx-get": reverse_lazy("people:region_options"),
-                                      "hx-trigger": "focus once, input changed delay:300ms",
-                                      "hx-target": "#region-options"}),
-        help_text=_("The 12-digit code of the village or community where the person lives."),
-    )
+    # Picked by name from the viewer's own subtree (core.forms_places): the form sets `viewer`.
+    address_region = PlaceField(label=_("Where the person lives"), levels=(STREET, VILLAGE))
     address_detail = forms.CharField(label=_("Address"), max_length=200, required=False)
     ethnicity = forms.ChoiceField(label=_("Ethnicity"), choices=ETHNIC_CHOICES, initial="01")
     political_status = forms.ChoiceField(label=_("Political status"), choices=POLITICAL_CHOICES, initial="13")
     education = forms.ChoiceField(label=_("Education"), choices=EDUCATION_CHOICES, required=False)
     health = forms.CharField(label=_("Health"), max_length=100, required=False)
-
-    def clean_address_region(self):
-        """The Region itself; the service then refuses one outside the viewer's scope."""
-        code = self.cleaned_data.get("address_region")
-        if not code:
-            return None
-        region = Region.objects.current().filter(code=code).first()
-        if region is None:
-            raise ValidationError(_("No current region has this code."), code="region_unknown")
-        return region
 
     def field_for_error(self, exc: Exception) -> str | None:
         code = getattr(exc, "code", "") or ""
@@ -177,9 +179,9 @@ class PersonRegisterForm(PersonFields):
         units = OrgUnit.objects.visible_to(user).filter(mine)
         self.fields["station"].queryset = units.select_related("region").order_by("region_code", "kind", "id")
         self.fields["station"].initial = own.pk if own else None
-        self.fields["address_region"].required = False
-        self.fields["address_region"].help_text = _("Leave blank for the station's own region.")
-        self.fields["address_region"].widget.attrs["placeholder"] = own.region_code if own else ""
+        self.fields["address_region"].viewer, self.fields["address_region"].required = user, False
+        self.fields["address_region"].help_text = _("Type part of the name (街道 or 社区) and choose a suggestion. "
+                                                    "Leave blank for the station's own place.")
 
     def clean_id_number(self):
         return parse_id_number(self.cleaned_data["id_number"]).number  # the same clear message as the service
@@ -210,11 +212,13 @@ class PersonEditForm(PersonFields):
 
     field_order = ["name", "phone", "clear_phone", "phone_alt"]
 
-    def __init__(self, *args, person: Person, **kwargs):
+    def __init__(self, *args, person: Person, user, **kwargs):
         initial = {name: getattr(person, name) for name in EDITABLE + EDIT_ONLY
-                   if name not in ("phone", "phone_alt", "address_region")}
-        kwargs["initial"] = initial | {"address_region": person.address_region.code, "version": person.version}
+                   if name not in ("phone", "phone_alt")}
+        kwargs["initial"] = initial | {"version": person.version}
         super().__init__(*args, **kwargs)
+        # the place on file is kept as it is, even at a level the picker does not offer (a centre's own region)
+        self.fields["address_region"].viewer, self.fields["address_region"].kept = user, person.address_region.code
         self.had_phone = bool(person.phone)
         if self.had_phone:
             self.fields["phone"].help_text = _("Now %(masked)s. Leave blank to keep it.") % {

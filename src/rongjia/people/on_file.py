@@ -12,6 +12,8 @@ the audit log and on that dossier's timeline.
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from rongjia.core.audit import log_access
@@ -38,6 +40,15 @@ class OnFile:
                      "station.") % {"station": self.station_name}
         return _("This ID number is already on file at a station outside your area, so nothing was registered. "
                  "You can request a transfer here (转入申请); the station that holds the dossier decides.")
+
+    def refusal_on_page(self) -> str:
+        """The refusal as the registration page shows it: in the worker's area, with a link to the dossier on
+        file (the worker may open it anyway); outside it, the neutral words alone, naming no one. The API and
+        the import keep the plain `refusal()`."""
+        if self.outside:
+            return self.refusal()
+        return format_html('{} <a href="{}">{}</a>', self.refusal(),
+                           reverse("people:person_detail", args=[self.person_id]), _("Open the dossier on file"))
 
 
 class NumberOnFile(ValidationError):

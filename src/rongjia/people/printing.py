@@ -1,4 +1,5 @@
-"""PDF printables through WeasyPrint: contact cards, 一人一册, and (later) reports.
+"""PDF printables through WeasyPrint: contact cards (one, or a batch made as a background job), 一人一册, and
+(later) reports.
 
 The font is a whole Noto Sans CJK SC file named in @font-face. Web fonts split by
 unicode-range (as @fontsource ships them) make WeasyPrint pick wrong glyphs, so they are never
@@ -9,15 +10,21 @@ wrong in a Chinese document). Debian's fonts-noto-cjk is used instead when it is
 
 import base64
 import os
+from collections.abc import Callable
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
+from urllib.parse import urljoin
 
 import qrcode
 from django.conf import settings
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.urls import reverse
 from qrcode.image.svg import SvgPathImage
+
+from rongjia.core.exports import content_disposition
+from rongjia.network.models import StaffMember
 
 DEBIAN_SC = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 SC_FACE_NAME = "Noto Sans CJK SC"
@@ -81,11 +88,61 @@ def render_pdf(request, template: str, context: dict) -> bytes:
     return HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
 
 
-def pdf_response(pdf: bytes, filename: str, *, ascii_name: str = "rongjia.pdf") -> HttpResponse:
-    from urllib.parse import quote
+# --- contact cards -----------------------------------------------------------------------------------------
 
+CARDS_PER_PAGE = 8
+PAGES_PER_CHUNK = 10  # laid out at a time: the progress page moves every 80 cards
+
+
+def card_entries(people, base_url: str) -> list[dict]:
+    """One card per person: the person, the station, its worker and a QR code to the station's page.
+
+    `base_url` is the site's address as the asker reached it (a job has no request): the QR code opens the
+    station's public page from a phone. A station's worker and code are looked up once per station.
+    """
+    stations, cards = {}, []
+    for person in people:
+        station = person.station
+        if station.pk not in stations:
+            worker = StaffMember.objects.filter(unit=station, active=True).first()
+            url = urljoin(base_url, reverse("network:station_detail", args=[station.pk]))
+            stations[station.pk] = {"station": station, "worker": worker, "qr": qr_svg(url),
+                                    "worker_phone": worker.phone if worker else ""}
+        cards.append({"person": person, **stations[station.pk]})
+    return cards
+
+
+def card_pages(cards: list[dict]) -> list[list[dict]]:
+    return [cards[i:i + CARDS_PER_PAGE] for i in range(0, len(cards), CARDS_PER_PAGE)]
+
+
+def lay_out_cards(cards: list[dict], *, base_url: str, laid_out: Callable[[int], None] | None = None):
+    """The cards, 8 to an A4 page, laid out PAGES_PER_CHUNK pages at a time: a WeasyPrint document to write.
+
+    WeasyPrint lays a document out in one call, so a sheet of 559 cards would say nothing for a minute:
+    laid out in chunks, each chunk reports its cards through `laid_out`, and the chunks' pages are joined
+    into one document (one font configuration for all of them, so the font is embedded once).
+    """
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts, documents, font_css = FontConfiguration(), [], font_face_css()
+    pages = card_pages(cards) or [[]]
+    for start in range(0, len(pages), PAGES_PER_CHUNK):
+        chunk = pages[start:start + PAGES_PER_CHUNK]
+        html = render_to_string("people/print_cards.html", {"pages": chunk, "font_css": font_css})
+        documents.append(HTML(string=html, base_url=base_url).render(font_config=fonts))
+        if laid_out:
+            laid_out(sum(len(page) for page in chunk))
+    return documents[0].copy([page for document in documents for page in document.pages])
+
+
+def cards_pdf(cards: list[dict], *, base_url: str) -> bytes:
+    return lay_out_cards(cards, base_url=base_url).write_pdf()
+
+
+def pdf_response(pdf: bytes, filename: str, *, ascii_name: str = "rongjia.pdf") -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
-    # filename= is an ASCII fallback for old clients; filename*= carries the Chinese name (RFC 6266).
-    response["Content-Disposition"] = f"inline; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    response["Content-Disposition"] = content_disposition(filename, ascii_name=ascii_name, inline=True)
     response["Cache-Control"] = "private, no-store"
     return response

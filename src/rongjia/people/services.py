@@ -1,10 +1,14 @@
-"""Every write of a dossier (DESIGN.md rule 2)."""
+"""Every write of a dossier (DESIGN.md rule 2).
+
+The columns derived from a dossier (the name's pinyin keys, the holding station's region code on the row) are
+kept by Person.save and PersonQuerySet.bulk_create/bulk_update whichever service writes; the ledger import's
+COPY path and seed_scale, which make no instances, compute them with the same functions.
+"""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from pypinyin import Style, lazy_pinyin
 
 from rongjia.core.audit import audit_actor
 from rongjia.core.crypto import blind_index
@@ -15,6 +19,7 @@ from rongjia.core.scoping import covers_code, get_visible_or_404
 from rongjia.core.validators import validate_phone
 
 from .models import Person, PersonCategory, StatusChange
+from .names import name_keys
 from .on_file import NumberOnFile, audit_refusals, numbers_on_file, on_file_at
 
 EDITABLE = ("name", "phone", "address_region", "address_detail", "ethnicity", "political_status", "education",
@@ -24,13 +29,8 @@ EDIT_ONLY = ("phone_alt", "notes", "disability_grade", "disability_cause", "disa
 
 
 def initials(name: str) -> str:
-    """张伟 → zw: the first letters of the name's pinyin, for search as people type it.
-
-    A name in latin letters (a foreign-born family member) keeps its own letters.
-    """
-    letters = "".join(lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore"))
-    letters = letters or "".join(c for c in name if c.isascii() and c.isalpha())
-    return letters.lower()[:40] or "-"
+    """张伟 → zw: the first letters of the name's pinyin (names.name_keys, which also gives zhangwei and zhangw)."""
+    return name_keys(name).initials
 
 
 def id_index(id_number: str) -> str:
@@ -57,8 +57,10 @@ def _fill(person: Person, fields: dict) -> None:
     for number in (person.phone, person.phone_alt):
         if number:
             validate_phone(number)
-    person.name_initials = initials(person.name)
     person.phone_hash = phone_index(person.phone or "")
+    # The name's keys and the station's region code now, not only at save: the ledger import's bulk path is held
+    # to the instance person_build gives, column by column.
+    person.derive()
 
 
 def person_register(*, actor, station: OrgUnit, id_number: str, categories=(), registered_on=None,

@@ -24,12 +24,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rongjia.core import contributions
-from rongjia.core.audit_selectors import describe_changes, describe_read
+from rongjia.core.audit_selectors import describe_entries, describe_read
 from rongjia.core.contributions import Entry
+from rongjia.core.history import actor_name  # every module's entries name people alike (real name, account kept)
 
 from .models import Person, PersonCategory, PersonMerge, StatusChange, Transfer
 
-__all__ = ["Entry", "person_pks", "start_of", "timeline_for"]
+__all__ = ["Entry", "actor_name", "person_pks", "start_of", "timeline_for"]
 
 
 def person_pks(person: Person) -> list[int]:
@@ -47,26 +48,20 @@ def start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def actor_name(user) -> str:
-    """Who did it, as a timeline line names them (every module's entries alike): the person's real name."""
-    return (user.full_name or user.get_full_name() or user.username) if user else ""
-
-
 def audit_entries(person, pks):
     """Creation, edits and audited reads of the dossier itself, from the audit log."""
-    entries = (LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Person),
-                                       object_pk__in=[str(pk) for pk in pks])
-               .select_related("actor", "content_type").order_by("-timestamp")[:200])
+    entries = list(LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Person),
+                                           object_pk__in=[str(pk) for pk in pks])
+                   .select_related("actor", "content_type").order_by("-timestamp")[:200])
     titles = {LogEntry.Action.CREATE: _("Dossier created"), LogEntry.Action.UPDATE: _("Dossier edited"),
               LogEntry.Action.DELETE: _("Duplicate record merged away")}
-    for entry in entries:
+    for entry, rows in zip(entries, describe_entries(entries), strict=True):
         if entry.action == LogEntry.Action.ACCESS:
             what = (entry.additional_data or {}).get("what", "")
             yield Entry(entry.timestamp, "access", _("Sensitive read: %(what)s") % {"what": describe_read(what)},
                         (entry.additional_data or {}).get("reason", ""), actor_name(entry.actor))
             continue
-        changed = "；".join(f"{label}：{before or '—'} → {after or '—'}"
-                           for label, before, after in describe_changes(entry))
+        changed = "；".join(f"{row.label}：{row.text}" for row in rows)
         yield Entry(entry.timestamp, "edited" if entry.action == LogEntry.Action.UPDATE else "created",
                     titles.get(entry.action, ""), changed if entry.action == LogEntry.Action.UPDATE else "",
                     actor_name(entry.actor))

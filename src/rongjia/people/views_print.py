@@ -1,76 +1,63 @@
 """Printables: 服务联系卡 (8 to an A4 sheet, with a QR code to the station's page) and the 一人一册 booklet.
 
-ID numbers and phones of served people are printed masked; the booklet is a sensitive read and
-is recorded in the audit log.
+One person's card is made at once; the list's batch of cards is a background job (people.files) whose
+page offers the PDF. ID numbers and phones of served people are printed masked; the booklet is a
+sensitive read and is recorded in the audit log, the batch as a bulk export when it is made.
 """
 
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
 
 from rongjia.core import contributions
-from rongjia.core.audit import log_access, log_export
+from rongjia.core.audit import log_access
 from rongjia.core.decorators import capability_required
 from rongjia.core.masking import mask_id_number, mask_phone
 from rongjia.core.scoping import get_visible_or_404
-from rongjia.network.models import StaffMember
 
-from . import selectors, timeline
+from . import files, selectors, timeline
 from .forms import PersonFilterForm
 from .models import Person
-from .printing import image_data_uri, pdf_response, qr_svg, render_pdf
-
-MAX_CARDS = 2000  # 250 pages: beyond that, print station by station
-
-
-def _cards(request, people) -> list[dict]:
-    """One card per household: the person, the station, its worker and a QR code to the station's page."""
-    stations, cards = {}, []
-    for person in people:
-        station = person.station
-        if station.pk not in stations:
-            worker = StaffMember.objects.filter(unit=station, active=True).first()
-            url = request.build_absolute_uri(reverse("network:station_detail", args=[station.pk]))
-            stations[station.pk] = {"station": station, "worker": worker, "qr": qr_svg(url),
-                                    "worker_phone": worker.phone if worker else ""}
-        cards.append({"person": person, **stations[station.pk]})
-    return cards
-
-
-def _sheet_refusal(count: int) -> str:
-    """Why a sheet of `count` cards is not printed, or "" when it is."""
-    if count > MAX_CARDS:
-        return _("More than %(n)d people: narrow the list (e.g. to one station) to print their cards.") % {
-            "n": MAX_CARDS}
-    return "" if count else _("No one on the books in this list: there is no card to print.")  # not a blank page
-
-
-def _pages(cards: list[dict], size: int = 8) -> list[list[dict]]:
-    return [cards[i:i + size] for i in range(0, len(cards), size)]
+from .printing import card_entries, cards_pdf, image_data_uri, pdf_response, render_pdf
 
 
 @capability_required("people.view")
 def person_card(request, pk):
     person = get_visible_or_404(Person.objects.select_related("station"), request.user, pk=pk)
-    pdf = render_pdf(request, "people/print_cards.html", {"pages": _pages(_cards(request, [person]))})
+    base_url = request.build_absolute_uri("/")
+    pdf = cards_pdf(card_entries([person], base_url), base_url=base_url)
     return pdf_response(pdf, f"服务联系卡-{person.name}.pdf", ascii_name=f"card-{person.pk}.pdf")
 
 
+@require_safe
 @capability_required("people.view")
-def cards_sheet(request):
-    """Cards for the list's people under its filters, 8 to a page, station by station."""
+def list_outputs(request):
+    """The list's card and export buttons with what each will make said on them (fetched by the list after it
+    shows, so the list itself counts no more than before): cards and pages or the cap, rows and whether the
+    file is made in the background."""
+    filters, today = PersonFilterForm.from_query(request.GET), timezone.localdate()
+    return render(request, "people/_list_outputs.html", {
+        "query": filters.query(), "cards": files.cards_offer(request.user, filters, today),
+        "export": files.export_offer(request.user, filters, today), "most_cards": files.MAX_CARDS})
+
+
+@require_POST
+@capability_required("people.view")
+def cards_start(request):
+    """The cards of the list's people on the books, under its filters, made as a background job; its page
+    offers the PDF. Over the cap, or nobody: back to the list with the reason, nothing queued."""
     filters = PersonFilterForm.from_query(request.GET)
-    people = filters.people(request.user, timezone.localdate())
-    people = people.filter(status=Person.Status.ACTIVE).order_by("station__region_code", "name_initials", "id")
-    count = people.count()
-    if problem := _sheet_refusal(count):
-        messages.error(request, problem)
-        return redirect(f"{reverse('people:person_list')}?{request.GET.urlencode()}")
-    log_export(actor=request.user, source=request.path, rows=count, filters=filters.audit_query())  # a bulk print
-    pdf = render_pdf(request, "people/print_cards.html", {"pages": _pages(_cards(request, people))})
-    return pdf_response(pdf, "服务联系卡.pdf", ascii_name="cards.pdf")
+    try:
+        job = files.cards_start(actor=request.user, filters=filters, source=request.path,
+                                base_url=request.build_absolute_uri("/"))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect(f"{reverse('people:person_list')}?{filters.query()}")
+    return redirect("core:file_job", pk=job.pk)
 
 
 @capability_required("people.view")

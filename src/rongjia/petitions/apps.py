@@ -19,6 +19,15 @@ class PetitionsConfig(AppConfig):
         auditlog.register(Lawyer)
         auditlog.register(LegalAidReferral)
         auditlog.register(Feedback, exclude_fields=["receipt_hash"])
+        from rongjia.core import history
+
+        from .legal_aid.models import WEEKDAYS
+        from .workflow import State
+
+        # The state is kept by the workflow machine, a lawyer's lists hold codes: history shows their labels.
+        history.register_words(Petition, "state", State.choices)
+        history.register_words(Lawyer, "specialities", Petition.Category.choices)
+        history.register_words(Lawyer, "duty_days", WEEKDAYS)
         from .mediation.models import Mediation, MediationSession
         from .outreach.models import Meeting, ReceptionDay, SensitivePeriod
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from rongjia.core.forms import ServiceErrors, Styled
+from rongjia.core.forms_places import Picked, PickerInput
 from rongjia.core.masking import mask_id_number
 from rongjia.core.models import OrgUnit, Region
 from rongjia.core.regions import CITY, COUNTY
@@ -236,31 +237,56 @@ class ReferralStepForm(ServiceErrors, Styled, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+def _main_unit(code: str) -> OrgUnit | None:
+    """The centre or station of a region (a terminal's link and the suggestions name it by its region code)."""
+    return OrgUnit.objects.filter(region_code=code, region__valid_to__isnull=True,
+                                  kind__in=[OrgUnit.Kind.CENTRE, OrgUnit.Kind.STATION]).first()
+
+
+class StationPickField(forms.Field):
+    """A centre or station of anywhere, picked by its public name (core's picker: the name stays in the box, the
+    region code goes in the hidden input). A box whose text no longer names the picked station is read by the
+    text: a 派驻站 shares its region's code, so its own name tells it from the region's station."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", PickerInput(source=reverse_lazy("mailbox:station_options")))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, Picked) or not value:
+            return value
+        unit = _main_unit(str(value)) if str(value).isdigit() else None  # a terminal's ?station=<code>
+        return Picked(unit.region_code, unit.name) if unit else Picked("", str(value))
+
+    def to_python(self, value) -> OrgUnit | None:
+        code, text = value if isinstance(value, Picked) else ("", str(value or "").strip())
+        if not code and not text:
+            return None
+        unit = _main_unit(code) if code else None
+        if unit is not None and (not text or text == unit.name):
+            return unit
+        return self._by_text(text)
+
+    @staticmethod
+    def _by_text(text: str) -> OrgUnit:
+        # A code names the region's own centre or station; a name must be unique.
+        matches = ([unit] if (unit := _main_unit(text)) else []) if text.isdigit() else list(
+            OrgUnit.objects.filter(region__valid_to__isnull=True, name=text)[:2])
+        if not matches:
+            raise forms.ValidationError(_("No station has this name or code; choose one of the suggestions."))
+        if len(matches) > 1:
+            raise forms.ValidationError(_("Several stations have this name; choose one of the suggestions."))
+        return matches[0]
+
+
 class FeedbackForm(ServiceErrors, Styled, forms.Form):
-    station = forms.CharField(
-        label=_("Service centre or station"), max_length=60,
-        help_text=_("Type the station's name or its 12-digit region code."),
-        widget=forms.TextInput(attrs={"list": "station-options", "autocomplete": "off", "inputmode": "search",
-                                      "hx-get": reverse_lazy("mailbox:station_options"),
-                                      "hx-trigger": "input changed delay:300ms", "hx-target": "#station-options"}))
+    station = StationPickField(label=_("Service centre or station"),
+                               help_text=_("Type part of the station's name and choose it from the suggestions."))
     topic = forms.ChoiceField(label=_("About"), choices=Feedback.Topic.choices)
     rating = forms.ChoiceField(label=_("Your evaluation"), choices=Feedback.Rating.choices,
                                widget=forms.RadioSelect)
     content = forms.CharField(label=_("Your feedback"), max_length=2000, widget=forms.Textarea(attrs={"rows": 5}))
     sender_name = forms.CharField(label=_("Your name (optional)"), max_length=40, required=False)
-
-    def clean_station(self) -> OrgUnit:
-        text = self.cleaned_data["station"].strip()
-        units = OrgUnit.objects.filter(region__valid_to__isnull=True)
-        # A code names the region's own centre or station (the suggestions carry codes); a name must be unique.
-        found = (units.filter(region_code=text, kind__in=[OrgUnit.Kind.CENTRE, OrgUnit.Kind.STATION])
-                 if text.isdigit() else units.filter(name=text))
-        matches = list(found[:2])
-        if not matches:
-            raise forms.ValidationError(_("No station has this name or code; choose one of the suggestions."))
-        if len(matches) > 1 and not text.isdigit():
-            raise forms.ValidationError(_("Several stations have this name; choose one of the suggestions."))
-        return matches[0]
 
 
 class ReceiptForm(Styled, forms.Form):

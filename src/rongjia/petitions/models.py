@@ -59,7 +59,8 @@ class Petition(models.Model):
     registered_at_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     type = models.CharField(_("type"), max_length=12, choices=Type.choices)
-    category = models.CharField(_("category"), max_length=12, choices=Category.choices)
+    category = models.CharField(pgettext_lazy("petition problem category", "category"), max_length=12,
+                                choices=Category.choices)
     subject = models.CharField(_("subject"), max_length=200)
     content = models.TextField(_("content"), blank=True)
     state = models.CharField(_("state"), max_length=20, default="registered")
@@ -146,7 +147,7 @@ class PetitionReply(models.Model):
         constraints = [models.UniqueConstraint(fields=["petition", "stage"], name="one_reply_per_stage")]
 
     def __str__(self):
-        return f"{self.petition_id} {self.stage}"
+        return f"{self.petition} · {self.get_stage_display()}"
 
     @property
     def on_time(self) -> bool | None:

@@ -5,21 +5,28 @@ from datetime import date, timedelta
 from django.db.models import BooleanField, Case, CharField, ExpressionWrapper, F, Q, Value, When
 from django.utils import timezone
 
+from rongjia.core.models import OrgUnit, Region
 from rongjia.core.regions import PROVINCE
+from rongjia.core.scoping import subtree_q
 
 from . import workflow
 from .backlog.selectors import backlog_q, not_yet_a_case_q, unassigned_q
 from .deadlines import OPEN_STATES
-from .models import Feedback, Petition, PetitionNotice
+from .models import Feedback, Petition, PetitionNotice, PetitionReply
 
 # The `due=` filter of the list: "overdue" (a running deadline already passed) or "soon" (due today or
 # within the 5 days of the first warning, petitions/deadlines.py).
 DUE_FILTERS = ("overdue", "soon")
+# `state=open`: every state before the end (deadlines.OPEN_STATES), as the statistics count petitions open.
+OPEN = "open"
 WARNING_DAYS = 5
 # `backlog=`: "1" every 积案 (an open case, or a petition that qualifies), "unassigned" those without a leader.
 BACKLOG_FILTERS = ("1", "unassigned")
 # `sort=`: by the running deadline (open petitions without one last) or by the day of registration.
 SORTS = ("-registered", "registered", "due", "-due")
+# `answered=`: a stage's reply (答复, 复查意见, 复核意见) given against a deadline, or given by it ("-on-time").
+ON_TIME = "-on-time"
+ANSWERED_FILTERS = tuple(v for stage in PetitionReply.Stage.values for v in (stage, stage + ON_TIME))
 
 
 def due_window(due: str, today: date) -> Q:
@@ -31,11 +38,16 @@ def due_window(due: str, today: date) -> Q:
 
 
 def desk_q(today: date, *, state: str = "", due: str = "", channel: str = "", category: str = "", backlog: str = "",
-           collective="", repeat="", unit=None) -> Q:
+           collective="", repeat="", unit=None, answered: str = "", region: str = "", registered_in: str = "",
+           registered_from: date | None = None, registered_to: date | None = None) -> Q:
     """The desk's filters as one condition (the list filters with it, the dashboard counts with it: the same rows).
-    A value it does not know filters nothing. No filter joins a many-valued relation, so no row is counted twice."""
+    A value it does not know filters nothing. No filter joins a many-valued relation, so no row is counted twice.
+    `region` and `registered_in` are prefixes the caller checked to lie in the viewer's area (PetitionFilterForm):
+    the responsible unit's region, and the registering unit's (where the statistics count a petition received)."""
     q = Q()
-    if state in workflow.STATES:
+    if state == OPEN:
+        q &= Q(state__in=OPEN_STATES)
+    elif state in workflow.STATES:
         q &= Q(state=state)
     if due in DUE_FILTERS:
         q &= due_window(due, today)
@@ -51,6 +63,30 @@ def desk_q(today: date, *, state: str = "", due: str = "", channel: str = "", ca
         q &= Q(pk__in=Petition.repeat_of.through.objects.values("from_petition"))
     if unit is not None:
         q &= Q(unit=unit)
+    if answered in ANSWERED_FILTERS:
+        stage = answered.removesuffix(ON_TIME)
+        q &= Q(pk__in=timed_replies(stage, on_time=answered.endswith(ON_TIME)).values("petition"))
+    return q & _region_and_period_q(region, registered_in, registered_from, registered_to)
+
+
+def timed_replies(stage: str = "", *, on_time: bool = False):
+    """Replies given against a deadline (one without is not timed), of one stage, and those given by it: what the
+    dashboard's on-time figures count and the list's `answered=` opens (one reply a stage, so a petition once)."""
+    replies = PetitionReply.objects.filter(due_on__isnull=False)
+    if stage:
+        replies = replies.filter(stage=stage)
+    return replies.filter(replied_on__lte=F("due_on")) if on_time else replies
+
+
+def _region_and_period_q(region: str, registered_in: str, since: date | None, until: date | None) -> Q:
+    """The statistics' filters: where a petition is handled or was registered, and when it was registered."""
+    q = subtree_q("region_code", region) if region else Q()
+    if registered_in:
+        q &= subtree_q("registered_at_unit__region_code", registered_in)
+    if since is not None:
+        q &= Q(registered_on__gte=since)
+    if until is not None:
+        q &= Q(registered_on__lte=until)
     return q
 
 
@@ -63,6 +99,22 @@ def petition_list(user, *, sort: str = "", today: date | None = None, **filters)
                  # a 积案 by its facts that nobody has taken up yet: the desk offers to name its 包案 leader
                  .annotate(qualifies=ExpressionWrapper(not_yet_a_case_q(today), output_field=BooleanField())))
     return petitions.filter(desk_q(today, **filters)).order_by(*_ordering(sort))
+
+
+def unit_filter_options(user, chosen) -> list[tuple[str, str, bool]]:
+    """(pk, name, chosen) of the units the list's "responsible unit" filter offers: those of the viewer's own region
+    and of the regions right below it (a province's cities, a county's townships), and the one chosen. Any unit of
+    the area is still accepted (PetitionFilterForm; a dashboard's link may name one deeper): offering all of them,
+    a province's list drew 19,224 options, 1.3 MB and 3 s a page (docs/performance.md)."""
+    own = getattr(user, "org_unit", None)
+    if own is None:
+        return []
+    chosen_pk = getattr(chosen, "pk", None)
+    near = Q(region_id__in=Region.objects.filter(Q(pk=own.region_id) | Q(parent_id=own.region_id)).values("pk"))
+    # the chosen unit joins only when there is one: an OR with "id IS NULL" made a province read all its units
+    units = (OrgUnit.objects.visible_to(user).filter(near | Q(pk=chosen_pk) if chosen_pk else near)
+             .order_by("region_code", "kind", "id").values_list("pk", "name"))
+    return [(str(pk), name, pk == chosen_pk) for pk, name in units]
 
 
 def _ordering(sort: str) -> tuple:

@@ -7,7 +7,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from .models import Petition, PetitionReply
-from .selectors import desk_q
+from .selectors import ON_TIME, desk_q, timed_replies
 from .workflow import STATES
 
 # (key, label, the petition list's filters): each KPI is a link to the list with these filters.
@@ -70,10 +70,11 @@ def on_time_by_stage(petitions) -> list[dict]:
         answered=Count("id"), on_time=Count("id", filter=Q(replied_on__lte=F("due_on"))))}
     return [{"key": stage, "stage": label, "answered": counts.get(stage, {}).get("answered", 0),
              "on_time": counts.get(stage, {}).get("on_time", 0),
-             "rate": (counts[stage]["on_time"] / counts[stage]["answered"]) if stage in counts else None}
+             "rate": (counts[stage]["on_time"] / counts[stage]["answered"]) if stage in counts else None,
+             "query": urlencode({"answered": stage}), "on_time_query": urlencode({"answered": stage + ON_TIME})}
             for stage, label in PetitionReply.Stage.choices]
 
 
 def _replies(petitions):
     """The answers to these petitions that had a deadline (an answer recorded without one is not timed)."""
-    return PetitionReply.objects.filter(petition__in=petitions.values("pk"), due_on__isnull=False)
+    return timed_replies().filter(petition__in=petitions.values("pk"))

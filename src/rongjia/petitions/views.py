@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_GET
 from rongjia.core.audit import log_export
 from rongjia.core.decorators import capability_required
 from rongjia.core.errors import StaleVersion
-from rongjia.core.exports import xlsx_response
+from rongjia.core.exports import export_place, form_filters, xlsx_response
 from rongjia.core.pagination import PAGE_SIZE, paginate
 from rongjia.core.scoping import covers_code, get_visible_or_404
 from rongjia.core.workflow import steps_open_to
@@ -26,9 +27,18 @@ from .forms_desk import PetitionFilterForm
 from .legal_aid.services import lawyers_for
 from .mediation.selectors import mediation_figures
 from .models import Petition, PetitionNotice
-from .selectors import WARNING_KINDS, notice_list, petition_list, repeats_seen_by, warnings_live
+from .selectors import (
+    WARNING_KINDS,
+    notice_list,
+    petition_list,
+    repeats_seen_by,
+    unit_filter_options,
+    warnings_live,
+)
 from .selectors_stats import petition_dashboard
 from .workflow import ACTION_LABELS, PETITION, STATES
+
+LINK_PK = 2_147_483_647  # a number no other part of a petition's link holds
 
 
 @capability_required("petitions.view")
@@ -37,15 +47,21 @@ def petition_list_page(request):
     ignored, shown as the filter's error), 积案 marked, and those that qualify offered a 包案 leader."""
     form = PetitionFilterForm(request.GET, user=request.user)
     today = timezone.localdate()
-    page, query = paginate(request, petition_list(request.user, today=today, **form.filters()))
+    # capped: counting a province's 100,000 petitions on every page cost 78 ms (docs/performance.md); the page
+    # shows no petitioner, so they are not read (the export reads them)
+    petitions = petition_list(request.user, today=today, **form.filters()).prefetch_related(None)
+    page, query = paginate(request, petitions, capped=True)
+    link = reverse("petitions:petition_detail", args=[LINK_PK])  # one reverse() a page, not one a row
     for petition in page.object_list:
+        petition.url = link.replace(str(LINK_PK), str(petition.pk))
         petition.state_label = STATES.get(petition.state, petition.state)
         case = getattr(petition, "backlog_case", None)  # the case's page only where the viewer's area owns it
         petition.open_case = case if case is not None and case.state == "open" else None
         petition.case_reachable = petition.open_case is not None and covers_code(request.user, case.region_code)
     mark_provisional(page.object_list)
+    units = unit_filter_options(request.user, form.cleaned_data.get("unit"))
     return render(request, "petitions/petition_list.html", {"page": page, "query": query, "form": form,
-                                                            "today": today})
+                                                            "today": today, "unit_options": units})
 
 
 @require_GET
@@ -60,7 +76,8 @@ def petition_export(request):
                _("Registered on"), _("Due"), _("Overdue"), _("Petitioners"), _("Collective (集体访)"),
                _("Backlog (积案)"), _("Leader in charge (包案领导)")]
     return xlsx_response(filename=f"petitions-{today.isoformat()}.xlsx", title=_("Petitions"), headers=headers,
-                         rows=_export_rows(petitions, today))
+                         rows=_export_rows(petitions, today), filters=form_filters(form),
+                         place=export_place(request.user, request.GET.get("region", "")))
 
 
 def _export_rows(petitions, today):

@@ -183,14 +183,14 @@ class FollowUp(models.Model):
                               verbose_name=_("owner"))
     due_on = models.DateField(_("due"))
     done_on = models.DateField(_("done on"), null=True, blank=True)
-    outcome = models.CharField(_("outcome"), max_length=200, blank=True)
+    outcome = models.CharField(pgettext_lazy("follow-up outcome", "outcome"), max_length=200, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     objects = ThroughVisitQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_on", "id"]
-        verbose_name = _("follow-up")
+        verbose_name = pgettext_lazy("visit follow-up", "follow-up")
 
     def __str__(self):
         return self.need
@@ -307,7 +307,7 @@ class Merit(models.Model):
                                       verbose_name=_("family lives in"))
     region_code = models.CharField(max_length=12, db_index=True, editable=False)  # the family's village
     delivering_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+",
-                                        verbose_name=_("delivered by"))
+                                        verbose_name=pgettext_lazy("delivering unit", "delivered by"))
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.REGISTERED)
     delivered_on = models.DateField(_("delivered on"), null=True, blank=True)
     ceremony = models.CharField(_("ceremony"), max_length=200, blank=True)

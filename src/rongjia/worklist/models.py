@@ -222,7 +222,7 @@ class Recurrence(EvidenceSpec):
     # Whom each instance goes to: {"levels": [5], "units": [ids], "below_standard": false, "region": ""}
     target = models.JSONField(default=dict)
     chosen = models.CharField(_("assigned to"), max_length=300, blank=True)
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("in use", "active"), default=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -345,7 +345,8 @@ class InfoReport(models.Model):
         ACCEPTED = "accepted", pgettext_lazy("info report state", "Accepted")
         RETURNED = "returned", pgettext_lazy("info report state", "Returned")
 
-    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("from"))
+    unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=pgettext_lazy("sending unit", "from"))
     region_code = models.CharField(max_length=12, db_index=True, editable=False)
     title = models.CharField(_("title"), max_length=120)
     body = models.TextField(_("text"))

@@ -112,7 +112,7 @@ def task_export(request, pk):
     parts = selectors.parts_in_bucket(request.user, task, region=request.GET.get("region", ""))
     labels = dict(Assignment.State.choices)
     rows = ([part.unit.name, part.region_code, str(labels[part.state]), part.progress,
-             part.submitted_at.strftime("%Y-%m-%d %H:%M") if part.submitted_at else "",
+             timezone.localtime(part.submitted_at).strftime("%Y-%m-%d %H:%M") if part.submitted_at else "",
              *[part.values.get(spec["key"], "") for spec in task.fields]] for part in parts.iterator())
     return xlsx_response(filename=f"task-{task.pk}.xlsx", title=task.title[:31], rows=rows, headers=[
         _("Unit"), _("Region code"), _("State"), _("Progress (%)"), _("Submitted at"),

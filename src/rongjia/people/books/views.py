@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from rongjia.core.audit import log_export
 from rongjia.core.decorators import capability_required
 from rongjia.core.errors import StaleVersion
-from rongjia.core.exports import xlsx_response
+from rongjia.core.exports import export_place, form_filters, xlsx_response
 from rongjia.core.masking import mask_id_number
 from rongjia.core.models import OrgUnit
 from rongjia.core.pagination import paginate
@@ -228,7 +228,7 @@ def as_of_export(request):
              row.date) for row in books.iterator(chunk_size=2000))
     return xlsx_response(filename=f"people-{day}.xlsx", title=_("On the books on %(day)s") % {"day": day},
                          headers=[pgettext("person name", "Name"), _("ID number"), _("Station"), _("Latest change"),
-                                  _("Date")], rows=rows)
+                                  _("Date")], rows=rows, place=export_place(request.user), filters=form_filters(form))
 
 
 @capability_required("people.export_full")
@@ -241,5 +241,6 @@ def export_full(request):
         log_export(actor=request.user, source=request.path, rows=people.count(), filters=filters.audit_query(),
                    full=True, reason=form.cleaned_data["reason"])
         return xlsx_response(filename="people-full.xlsx", title=_("Served people"), headers=exporting.headers(),
-                             rows=exporting.rows(people, today, full=True))
+                             rows=exporting.rows(people, today, full=True), filters=form_filters(filters),
+                             place=export_place(request.user, filters.filters()["region"] or ""))
     return render(request, "people/history_export_full.html", {"form": form, "query": request.GET.urlencode()})

@@ -26,7 +26,8 @@ from ..models import ImportJob, Person
 from .writer import Entry
 
 # Raised whenever the lines' layout changes: a staged file from before is then sorted again instead.
-FORMAT = 1
+# 2: the person's columns carry the name's pinyin keys and the station's region code.
+FORMAT = 2
 SENSITIVE = tuple(field.attname for field in Person._meta.concrete_fields if isinstance(field, EncryptedTextField))
 
 

@@ -5,7 +5,7 @@ name it before anything is sent: on PostgreSQL from the table's sequence (one `n
 generate_series` query), on SQLite the next after the table's highest (the commit's IMMEDIATE
 transaction holds the write lock, so no one else takes them). No model instance is made:
 `person_columns` and `first_line_columns` give the column values `services.person_build` and
-`services.first_line_on_the_books` give (the same ID parsing, blind indexes and initials, the model's
+`services.first_line_on_the_books` give (the same ID parsing, blind indexes and name keys, the model's
 own defaults), the sensitive fields are encrypted a chunk and a column at a time through the field's
 own `get_prep_value` (the token a save() writes). Each chunk is then sent, by COPY on PostgreSQL (one
 per table and batch; the database's index upkeep, the name's trigram index above all, runs on the
@@ -35,13 +35,14 @@ from rongjia.core.idnumber import parse_id_number
 from rongjia.core.validators import validate_phone
 
 from ..models import Award, HouseholdMember, Person, PersonCategory, ServiceRecord, StatusChange
-from ..services import first_line_on_the_books, id_index, initials, person_build, phone_index
+from ..names import name_keys
+from ..services import first_line_on_the_books, id_index, person_build, phone_index
 
 PERSON_FIELDS = ("name", "phone", "phone_alt", "address_detail", "ethnicity", "political_status", "education",
                  "health", "notes", "disability_grade", "disability_cause")
-# The name's initials (pypinyin) are the dearest value person_build derives, and ledgers repeat names: the same
+# The name's keys (pypinyin) are the dearest values person_build derives, and ledgers repeat names: the same
 # function, remembered per name for the life of the worker.
-_initials = lru_cache(maxsize=50_000)(initials)
+_name_keys = lru_cache(maxsize=50_000)(name_keys)
 # Rows converted (and encrypted) together, then sent: large enough that a column is converted in one pass,
 # small enough that the database works on one chunk while Python builds the next.
 CHUNK = 250
@@ -118,10 +119,12 @@ def person_columns(verdict, *, actor) -> dict:
     """{attribute: value} of the person `person_build` makes of the verdict, without making the instance.
 
     person_build: the ID number parsed (number, birth date, sex), its blind index, the creator; then each
-    given field with text stripped, the phones validated, the name's initials and the phone's blind index.
+    given field with text stripped, the phones validated, the phone's blind index, and what Person.derive keeps:
+    the name's pinyin keys and the station's region code.
     """
     facts = parse_id_number(verdict.clean.values["id_number"])
-    columns = {"station_id": verdict.station.pk, "id_number": facts.number, "id_hash": id_index(facts.number),
+    columns = {"station_id": verdict.station.pk, "region_code": verdict.station.region_code,
+               "id_number": facts.number, "id_hash": id_index(facts.number),
                "birth_date": facts.birth_date, "sex": facts.sex, "created_by_id": actor.pk,
                "address_region_id": verdict.place.region_id}
     for name, value in _given(verdict.clean.values).items():
@@ -129,7 +132,8 @@ def person_columns(verdict, *, actor) -> dict:
     for number in (columns.get("phone"), columns.get("phone_alt")):
         if number:
             validate_phone(number)
-    columns["name_initials"] = _initials(columns.get("name", ""))
+    keys = _name_keys(columns.get("name", ""))
+    columns.update(name_initials=keys.initials, name_pinyin=keys.pinyin, name_pinyin_abbr=keys.abbr)
     columns["phone_hash"] = phone_index(columns.get("phone") or "")
     return columns
 

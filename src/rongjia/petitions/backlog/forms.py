@@ -25,7 +25,8 @@ class AssignForm(ServiceErrors, Styled, forms.Form):
 
 
 class ProgressForm(ServiceErrors, Styled, forms.Form):
-    month = forms.DateField(label=_("Month"), required=False, widget=forms.DateInput(attrs={"type": "month"}),
+    month = forms.DateField(label=_("Month"), required=False,
+                            widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
                             input_formats=["%Y-%m", "%Y-%m-%d"], help_text=_("This month if left empty."))
     text = forms.CharField(label=_("Progress this month"), max_length=TEXT_MAX_CHARS,
                            widget=forms.Textarea(attrs={"rows": 3}))

@@ -51,7 +51,7 @@ class BacklogCase(models.Model):
         indexes = [models.Index(fields=["state", "region_code"], name="backlog_state_scope")]
 
     def __str__(self):
-        return f"积案 {self.petition_id}"
+        return str(_("Backlog case: %(petition)s") % {"petition": self.petition})
 
 
 class ProgressQuerySet(ScopedQuerySet):
@@ -74,7 +74,7 @@ class BacklogProgress(models.Model):
         indexes = [models.Index(fields=["case", "month"], name="backlog_progress_month")]
 
     def __str__(self):
-        return f"{self.case_id} {self.month:%Y-%m}"
+        return f"{self.case} · {self.month:%Y-%m}"
 
 
 # Registered here rather than in PetitionsConfig.ready: the subpackage keeps its models' audit with them.

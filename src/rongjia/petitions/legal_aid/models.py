@@ -61,7 +61,7 @@ class LegalAidReferral(models.Model):
     question = models.TextField(_("legal question"))
     referred_on = models.DateField()
     referred_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    outcome = models.TextField(_("outcome"), blank=True)
+    outcome = models.TextField(pgettext_lazy("legal aid result", "outcome"), blank=True)
     closed_on = models.DateField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
 
@@ -71,4 +71,4 @@ class LegalAidReferral(models.Model):
         ordering = ["-referred_on", "-id"]
 
     def __str__(self):
-        return f"{self.petition_id} → {self.lawyer_id}"
+        return f"{self.petition} → {self.lawyer}"

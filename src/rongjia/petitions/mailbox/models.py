@@ -72,4 +72,4 @@ class Feedback(models.Model):
         indexes = [models.Index(fields=["region_code", "answered_at"], name="feedback_scope_open")]
 
     def __str__(self):
-        return f"{self.about_id} {self.topic}"
+        return f"{self.about} · {self.get_topic_display()}"

@@ -145,13 +145,16 @@ def feedback_follow_up(request):
 
 
 def station_options(request):
-    """Suggestions for the public form: stations and centres by name or code (their names are public)."""
-    q = request.GET.get("station", "").strip()
+    """Suggestions for the public form's station picker (core's picker: ?q=<typed>): stations and centres by name
+    or code (their names are public). A pick keeps the name in the box and puts the region's code beside it."""
+    q = request.GET.get("q", "").strip()[:60]
     units = OrgUnit.objects.none()
     if len(q) >= 2:
         match = code_search_q("region_code", q) if q.isdigit() else Q(name__contains=q)
         units = OrgUnit.objects.filter(match, region__valid_to__isnull=True).order_by("region_code")[:20]
-    return render(request, "petitions/_station_options.html", {"units": units})
+    options = [(unit.region_code, unit.name) for unit in units]
+    empty = _("No station has this name.") if len(q) >= 2 else _("Type at least two characters of the name.")
+    return render(request, "core/_picker_options.html", {"options": options, "empty": empty})
 
 
 @capability_required("petitions.view")

@@ -80,4 +80,4 @@ class MediationSession(models.Model):
         ordering = ["held_on", "id"]
 
     def __str__(self):
-        return f"{self.mediation_id} {self.held_on}"
+        return f"{self.mediation} · {self.held_on}"

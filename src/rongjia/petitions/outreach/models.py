@@ -43,7 +43,7 @@ class Meeting(models.Model):
     leader = models.CharField(_("receiving leader"), max_length=60)  # e.g. 副局长 张某
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PLANNED)
     record = models.TextField(_("what was said"), blank=True)  # when held; the reason when cancelled
-    outcome = models.TextField(_("outcome"), blank=True)
+    outcome = models.TextField(pgettext_lazy("meeting result", "outcome"), blank=True)
     held_on = models.DateField(null=True, blank=True)
     planned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -65,10 +65,10 @@ class ReceptionDay(models.Model):
     unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("centre"))
     region_code = models.CharField(max_length=12, db_index=True, editable=False)
     day = models.DateField(_("date"))
-    starts_at = models.TimeField(_("from"))
-    ends_at = models.TimeField(_("until"))
+    starts_at = models.TimeField(pgettext_lazy("start time", "from"))
+    ends_at = models.TimeField(pgettext_lazy("end time", "until"))
     leader_name = models.CharField(_("leader"), max_length=40)
-    leader_title = models.CharField(_("title"), max_length=40)  # 局长, 副局长, 中心主任…
+    leader_title = models.CharField(pgettext_lazy("leader's post", "title"), max_length=40)  # 局长, 副局长, 中心主任…
     place = models.CharField(_("place"), max_length=100)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     version = models.PositiveIntegerField(default=1)
