@@ -143,9 +143,9 @@ def full_code(code: str) -> str:
     return pad_code(code) if code.isdigit() and len(code) in PREFIX_LENGTH.values() else code
 
 
-def _place_suggest_url(levels) -> str:
+def place_suggest_url(levels) -> str:
     return f"{reverse('core:place_suggest')}?level={','.join(SLUG_BY_LEVEL[level] for level in levels)}"
 
 
 # The suggestions' address, resolved when a page renders: forms are defined before the URLs are loaded.
-_suggest_url = lazy(_place_suggest_url, str)
+_suggest_url = lazy(place_suggest_url, str)

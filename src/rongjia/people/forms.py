@@ -16,11 +16,12 @@ from django.utils.translation import pgettext_lazy
 
 from rongjia.core.crypto import decrypt, encrypt
 from rongjia.core.forms import ServiceErrors, Styled
-from rongjia.core.forms_places import PlaceField
+from rongjia.core.forms_places import PlaceField, place_suggest_url
 from rongjia.core.idnumber import parse_id_number
 from rongjia.core.masking import mask_id_number, mask_phone
-from rongjia.core.models import OrgUnit
-from rongjia.core.regions import STREET, VILLAGE
+from rongjia.core.models import OrgUnit, Region
+from rongjia.core.places import place_of
+from rongjia.core.regions import COUNTY, STREET, VILLAGE, pad_code
 from rongjia.core.validators import validate_phone
 
 from . import selectors
@@ -65,7 +66,7 @@ class PersonFilterForm(forms.Form):
                                choices=[("", _("All statuses")), *Person.Status.choices])
     age_min = forms.IntegerField(label=_("Age from"), required=False, min_value=0, max_value=150)
     age_max = forms.IntegerField(label=_("Age to"), required=False, min_value=0, max_value=150)
-    region = forms.RegexField(label=_("Region code"), required=False, regex=r"^\d{2,12}$",
+    region = forms.RegexField(label=_("Place"), required=False, regex=r"^\d{2,12}$",
                               widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "320115003"}))
     sort = forms.ChoiceField(required=False, choices=[(s, s) for s in selectors.SORTS], widget=forms.HiddenInput)
     qt = forms.CharField(required=False, widget=forms.HiddenInput)  # an encrypted sensitive search
@@ -95,7 +96,9 @@ class PersonFilterForm(forms.Form):
 
     def query(self) -> str:
         """The filters for links and the address bar: never a full ID number or phone."""
-        return "&".join(part for part in self.data.urlencode().split("&") if part and not part.endswith("="))
+        # the place picker's box (region_text) is left out: the page shows the place from its code
+        return "&".join(part for part in self.data.urlencode().split("&")
+                        if part and not part.endswith("=") and not part.startswith("region_text="))
 
     def audit_query(self) -> str:
         """The filters as the audit log keeps them: a number searched for shows masked, and its encrypted
@@ -117,8 +120,20 @@ class PersonFilterForm(forms.Form):
                                     data.get("category", "")),
                 "tag": options(Tag.objects.filter(active=True).values_list("pk", "name"), data.get("tag", "")),
                 "status": options(Person.Status.choices, data.get("status", "")),
+                "region": self._region_control(data.get("region", "")),
                 # the drawer's button on a phone says how many filters are set behind it
                 "set": sum(1 for name in FOLDED_FILTERS if data.get(name))}
+
+    @staticmethod
+    def _region_control(code: str) -> dict:
+        """The place picker of the region filter: the code it sends, the place's path it shows, where it asks.
+
+        The filter still sends a code (links and exports carry it); the person picks it by name. A code
+        outside the viewer's area never reaches the page: the selector answers 404 before it renders.
+        """
+        region = Region.objects.filter(code=pad_code(code)).first() if code.isdigit() and len(code) <= 12 else None
+        return {"code": code, "text": place_of(region).path if region else "",
+                "source": place_suggest_url((COUNTY, STREET, VILLAGE))}
 
     def people(self, user, today: date | None = None, *, in_passing: bool = False):
         """The people these filters select, with their current categories.
