@@ -33,7 +33,7 @@ def test_on_a_phone_the_filters_fold_into_a_drawer_under_the_search_box(cast, cl
     assert 'data-bs-toggle="offcanvas" data-bs-target="#person-filters"' in html
     assert re.search(r'data-testid="filters-set">2<', html)  # two filters set behind the drawer's button
     assert '<div class="btn-list mt-3 mt-md-0 mb-3 order-last order-md-0">' in html  # the other pages' links last
-    for control in ("id_category", "id_tag", "id_status", "id_age_min", "id_age_max", "id_region"):
+    for control in ("id_category", "id_tag", "id_status", "id_age_min", "id_age_max", "id_region_text"):
         assert drawer < html.index(f'id="{control}"') < results
     assert '<option value="active" selected>' in html and 'name="age_min" id="id_age_min" min="0" max="150" ' \
                                                           'value="20"' in html

@@ -16,7 +16,7 @@ from django.utils.translation import pgettext_lazy
 
 from rongjia.core.crypto import decrypt, encrypt
 from rongjia.core.forms import ServiceErrors, Styled
-from rongjia.core.forms_places import PlaceField, place_suggest_url
+from rongjia.core.forms_places import Picked, PickerInput, PlaceField, place_suggest_url
 from rongjia.core.idnumber import parse_id_number
 from rongjia.core.masking import mask_id_number, mask_phone
 from rongjia.core.models import OrgUnit, Region
@@ -124,16 +124,18 @@ class PersonFilterForm(forms.Form):
                 # the drawer's button on a phone says how many filters are set behind it
                 "set": sum(1 for name in FOLDED_FILTERS if data.get(name))}
 
-    @staticmethod
-    def _region_control(code: str) -> dict:
-        """The place picker of the region filter: the code it sends, the place's path it shows, where it asks.
+    def _region_control(self, code: str) -> str:
+        """The region filter as the place picker (core/_picker.html): it shows the place's path and sends its code.
 
         The filter still sends a code (links and exports carry it); the person picks it by name. A code
         outside the viewer's area never reaches the page: the selector answers 404 before it renders.
         """
         region = Region.objects.filter(code=pad_code(code)).first() if code.isdigit() and len(code) <= 12 else None
-        return {"code": code, "text": place_of(region).path if region else "",
-                "source": place_suggest_url((COUNTY, STREET, VILLAGE))}
+        picker = PickerInput(source=place_suggest_url((COUNTY, STREET, VILLAGE)))
+        invalid = " is-invalid" if self.errors.get("region") else ""
+        return picker.render("region", Picked(code, place_of(region).path if region else ""),
+                             attrs={"id": "id_region_text", "class": "form-control" + invalid,
+                                    "placeholder": _("Type part of a name"), "aria-describedby": "id_region_help"})
 
     def people(self, user, today: date | None = None, *, in_passing: bool = False):
         """The people these filters select, with their current categories.
