@@ -19,7 +19,7 @@ from django.utils.translation import pgettext_lazy
 from rongjia.core.models import Region
 from rongjia.core.regions import PREFIX_LENGTH, VILLAGE, level_of_prefix, pad_code
 from rongjia.core.scoping import code_in_subtree, region_prefix_or_404, scope_prefix
-from rongjia.network.selectors import main_units_at
+from rongjia.network.selectors import village_links
 from rongjia.people.models import StatusChange
 
 from .models import CurrentFigure, DailyFigure, MonthlyFigure, StatsRefresh
@@ -159,11 +159,9 @@ def dashboard(user, *, prefix: str | None = None, period: str = DEFAULT_PERIOD) 
 def _link_village(user, lines: list[RegionLine]) -> None:
     """A village's line opens its station's page and its people (one query, for the villages of a township)."""
     villages = [line for line in lines if len(line.prefix) == PREFIX_LENGTH[VILLAGE]]
-    stations = main_units_at(user, [line.code for line in villages]) if villages else {}
+    links = village_links(user, [line.code for line in villages])
     for line in villages:
-        line.people_url = f"{reverse('people:person_list')}?{urlencode({'region': line.prefix})}"
-        if line.code in stations:
-            line.station_url = reverse("network:station_detail", args=[stations[line.code]])
+        line.station_url, line.people_url = links[line.code]
 
 
 def _columns(user, columns):

@@ -5,6 +5,8 @@ standards) and the statistics rolled up the tree are in network.facts.
 """
 
 from django.db.models import Case, Count, Q, Value, When
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from rongjia.core.models import OrgUnit, Region
 from rongjia.core.regions import LEVEL_BY_SLUG
@@ -147,6 +149,21 @@ def main_units_at(user, codes) -> dict[str, int]:
     for code, pk in units.order_by("region_code", "pk").values_list("region_code", "pk"):
         found.setdefault(code, pk)
     return found
+
+
+def village_links(user, codes) -> dict[str, tuple[str, str]]:
+    """Where a village's line on a dashboard leads: {12-digit code: (its station's page or "", its people or "")}.
+
+    One query for all the villages; the station only when the viewer sees it, the people only for a viewer who
+    may open the people list (the statistics pages and the network statistics share this)."""
+    stations = main_units_at(user, codes) if codes else {}
+    may_see_people = user.can("people.view")
+    links = {}
+    for code in codes:
+        station = reverse("network:station_detail", args=[stations[code]]) if code in stations else ""
+        people = f"{reverse('people:person_list')}?{urlencode({'region': code})}" if may_see_people else ""
+        links[code] = (station, people)
+    return links
 
 
 def staff_in_post(user, *, region: str = "", employment: str = "", veteran: bool = False):

@@ -23,7 +23,7 @@ from rongjia.core.decorators import capability_required
 from rongjia.core.exports import xlsx_response
 from rongjia.core.models import OrgUnit, Region
 from rongjia.core.pagination import paginate
-from rongjia.core.regions import LEVEL_CHOICES, PREFIX_LENGTH, SLUG_BY_LEVEL, VILLAGE
+from rongjia.core.regions import LEVEL_CHOICES, PREFIX_LENGTH, SLUG_BY_LEVEL, VILLAGE, pad_code
 from rongjia.core.scoping import code_in_subtree, covers_code
 
 from . import facts, selectors, services
@@ -99,12 +99,9 @@ def _link(line: StatsLine, levels: list[int], positions: list[int]) -> None:
 def _link_villages(user, lines: list[StatsLine]) -> None:
     """A village's row opens its station's page and its people (one query for all the rows)."""
     villages = [line for line in lines if line.row.level == VILLAGE]
-    stations = selectors.main_units_at(user, [line.row.code for line in villages]) if villages else {}
+    links = selectors.village_links(user, [line.row.code for line in villages])
     for line in villages:
-        if line.row.code in stations:
-            line.station_url = reverse("network:station_detail", args=[stations[line.row.code]])
-        if user.can("people.view"):
-            line.people_url = f"{reverse('people:person_list')}?{urlencode({'region': line.prefix})}"
+        line.station_url, line.people_url = links[line.row.code]
 
 
 def _five_have_items(code: str, prefix: str) -> list[tuple[int, str]]:
@@ -189,7 +186,7 @@ def staff_in_post(request):
     heading = (_("Veterans on the staff") if veteran else dict(StaffMember.Employment.choices).get(employment)
                or pgettext("list heading", "Staff in post"))
     own = request.user.org_unit
-    place = Region.objects.filter(code=region.ljust(12, "0")).first() if region else getattr(own, "region", None)
+    place = Region.objects.filter(code=pad_code(region)).first() if region else getattr(own, "region", None)
     return render(request, "network/stats/staff_in_post.html", {"page": page, "query": query, "heading": heading,
                                                                 "place": place})
 
