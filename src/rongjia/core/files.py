@@ -166,8 +166,7 @@ def fail(job_id: int, message: str) -> None:
 
 def move(job_id: int, action: str, **fields) -> bool:
     """A step of FILE_JOB taken by the worker: only from the step's source states (a conditional update)."""
-    step = FILE_JOB.step(action)
-    return bool(FileJob.objects.filter(pk=job_id, state__in=step.sources).update(state=step.target, **fields))
+    return bool(FILE_JOB.move_rows(FileJob.objects.filter(pk=job_id), action, **fields))
 
 
 # --- keeping house (recover_jobs, and every new job) -------------------------------------------------------

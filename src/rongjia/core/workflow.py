@@ -96,6 +96,14 @@ class Machine:
     def step(self, action: str) -> Step | None:
         return next((step for step in self.steps if step.action == action), None)
 
+    def move_rows(self, rows, action: str, **fields) -> int:
+        """A step taken by the system itself (a worker, a claim), as one conditional UPDATE of `rows`: only the
+        rows still in one of the step's source states move, so a step taken twice, or after another one, moves
+        nothing. Returns how many rows moved."""
+        step = self.step(action)
+        return rows.filter(**{f"{self.state_field}__in": step.sources}).update(**{self.state_field: step.target},
+                                                                                **fields)
+
     def allowed(self, state: str) -> list[str]:
         return [step.action for step in self.steps if state in step.sources]
 

@@ -35,5 +35,4 @@ def _move(job_id: int, action: str, **fields) -> None:
     from .books.workflows import IMPORT_JOB
     from .models import ImportJob
 
-    step = IMPORT_JOB.step(action)
-    ImportJob.objects.filter(pk=job_id, state__in=step.sources).update(state=step.target, **fields)
+    IMPORT_JOB.move_rows(ImportJob.objects.filter(pk=job_id), action, **fields)

@@ -62,9 +62,8 @@ def import_commit(*, actor, job: ImportJob) -> ImportJob:
         raise ValidationError(_("Accept the changes the check made to the values (was → now) before importing."))
     if job.options.get("all_or_nothing") and job.rows.filter(kind=ImportRow.Kind.HELD).exists():
         raise ValidationError(_("“All or nothing” is chosen and rows are held: fix them or set them aside first."))
-    step = IMPORT_JOB.step("import")
     # Claimed by a conditional update from the step's own source states: two presses queue one commit.
-    if not ImportJob.objects.filter(pk=job.pk, state__in=step.sources).update(state=step.target):
+    if not IMPORT_JOB.move_rows(ImportJob.objects.filter(pk=job.pk), "import"):
         raise ValidationError(_("This file is not ready to import (%(state)s).") % {"state": job.get_state_display()})
     from ..jobs import run_import
 

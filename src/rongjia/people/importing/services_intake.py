@@ -34,8 +34,7 @@ def _requeue(job: ImportJob, *, queue: bool = True) -> None:
 
     `queue=False`: the caller (manage.py import_people) runs the check itself, in its own process.
     """
-    step = IMPORT_JOB.step("confirm_columns")
-    if not ImportJob.objects.filter(pk=job.pk, state__in=step.sources).update(state=step.target):
+    if not IMPORT_JOB.move_rows(ImportJob.objects.filter(pk=job.pk), "confirm_columns"):
         raise ValidationError(_("The file is being checked or imported: wait until it finishes."))
     if queue:
         from ..jobs import run_import
@@ -217,7 +216,7 @@ def _recount(job: ImportJob) -> None:
     job.held_count = job.error_count = held
     step = IMPORT_JOB.step("rows_fixed")
     if job.state in step.sources and job.rows.filter(kind=ImportRow.Kind.FIXED).exists():
-        ImportJob.objects.filter(pk=job.pk, state__in=step.sources).update(state=step.target)
+        IMPORT_JOB.move_rows(ImportJob.objects.filter(pk=job.pk), "rows_fixed")
         job.state = step.target
 
 
