@@ -4,6 +4,7 @@ import re
 from collections.abc import Callable
 from datetime import date
 
+from django.db import connection
 from django.db.models import Prefetch, Q
 
 from rongjia.core.masking import mask_id_number, mask_phone
@@ -66,8 +67,17 @@ def person_name_q(q: str) -> Q:
         typed = typed_pinyin(q)
         return _begins("name_pinyin", typed) | _begins("name_pinyin_abbr", typed) | _begins("name_initials", typed)
     if len(q) <= SHORT_NAME:
-        return Q(name__startswith=q)
+        return Q(name__startswith=q) & _name_range_on_sqlite(q)
     return Q(name__icontains=q)
+
+
+def _name_range_on_sqlite(q: str) -> Q:
+    """On SQLite, the beginning of a name also as a range of its index: SQLite's LIKE never uses an index (its LIKE
+    ignores case), so 吴军 read all 35,000 names of the demo. PostgreSQL reads LIKE '吴军%' from person_name_prefix,
+    whatever its collation; a range of characters would depend on it, so it gets none."""
+    if connection.vendor != "sqlite":
+        return Q()
+    return Q(name__gte=q, name__lt=q[:-1] + chr(ord(q[-1]) + 1))
 
 
 def _begins(field: str, letters: str) -> Q:
