@@ -17,13 +17,18 @@ PHONE = {"width": 360, "height": 740}
 
 def test_start_the_card_batch_and_receive_the_pdf_from_the_progress_page(new_page, demo_url):
     page = new_page("jn_village", **PHONE)
-    assert page.goto(f"{demo_url}/people/").status == 200
+    # The cards of the people of one name, as a worker would print them before a round of visits. Not the whole
+    # list: the ledger import's journey adds 16,000 people to this village's demo, past the cap of 2,000 cards.
+    assert page.goto(f"{demo_url}/people/?status=active").status == 200
+    name = page.locator("main tbody tr td a").first.inner_text()
+    assert page.goto(f"{demo_url}/people/?status=active&q={name}").status == 200
     require_htmx(page)
     start = page.get_by_test_id("cards-start")
     # the count, before the click: the buttons load it after the list (a second request; slow beside a busy CI)
     start.filter(has_text=re.compile(r"打印联系卡：\d+ 张，约 \d+ 页")).wait_for(timeout=30_000)
     problems = check(page, "cards-offer", PHONE["width"])
     count = int(re.search(r"(\d+) 张", start.inner_text()).group(1))
+    assert 0 < count <= int(page.get_by_test_id("result-count").inner_text())  # people on the books, of the list
     with page.expect_navigation():
         start.click()
     assert re.search(r"/files/\d+/$", page.url), page.url
