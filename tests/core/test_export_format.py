@@ -106,6 +106,13 @@ def test_the_filters_are_read_back_in_words(cast):
     assert "sort" not in lines and len(lines) == 3  # hidden fields (the order, the encrypted search) left out
 
 
+def test_a_region_filter_is_read_back_as_the_place_not_the_code(cast):
+    street = Region.objects.get(code=STREET_CODE).name
+    lines = dict(form_filters(PersonFilterForm.from_query(QueryDict(f"region={STREET_CODE[:9]}"))))
+    assert lines["地点"].endswith(street) and STREET_CODE[:9] not in lines["地点"]
+    assert dict(form_filters(PersonFilterForm.from_query(QueryDict("region=99"))))["地点"] == "99"  # no such place
+
+
 def test_the_people_export_is_named_for_the_area_and_notes_its_filters(cast, client_for):
     person_at(cast.village_worker, name="周建国")
     response = client_for(cast.village_worker).get("/people/export.xlsx?status=active")

@@ -7,7 +7,6 @@ read; a viewer without the capability of a write meets 403. Every change goes th
 """
 
 from datetime import date, datetime
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from rongjia.core.decorators import capability_required
 from rongjia.core.errors import StaleVersion
+from rongjia.core.exports import content_disposition
 from rongjia.core.pagination import paginate
 from rongjia.core.regions import COUNTY
 from rongjia.core.scoping import get_visible_or_404, region_prefix_or_404
@@ -228,7 +228,6 @@ def attachment(content: bytes, name: str, *, fallback: str) -> HttpResponse:
     extension = name.rsplit(".", 1)[-1] if "." in name else "txt"
     kind = {"csv": BankFormat.Kind.CSV, "xlsx": BankFormat.Kind.XLSX}.get(extension, BankFormat.Kind.FIXED)
     response = HttpResponse(content, content_type=CONTENT_TYPES[kind])
-    response["Content-Disposition"] = (f'attachment; filename="{fallback}.{extension}"; '
-                                       f"filename*=UTF-8''{quote(name, safe='')}")
+    response["Content-Disposition"] = content_disposition(name, ascii_name=f"{fallback}.{extension}")
     response["Cache-Control"] = "private, no-store"
     return response

@@ -30,7 +30,7 @@ from openpyxl.utils import get_column_letter
 
 from .masking import mask_id_number, mask_phone
 from .regions import level_of_prefix, pad_code
-from .scoping import code_in_subtree, scope_prefix
+from .scoping import covers_code
 from .validators import FORMULA_STARTS
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -65,7 +65,7 @@ def export_place(user, region_prefix: str = "") -> str:
     the viewer's scope), else the viewer's own area ("" for an account without one)."""
     from .models import Region
 
-    if region_prefix and level_of_prefix(region_prefix) and code_in_subtree(region_prefix, scope_prefix(user)):
+    if region_prefix and level_of_prefix(region_prefix) and covers_code(user, region_prefix):
         name = Region.objects.current().filter(code=pad_code(region_prefix)).values_list("name", flat=True).first()
         if name:
             return name
@@ -94,6 +94,8 @@ def form_filters(form: forms.Form) -> list[tuple[str, str]]:
 
 
 def _shown(field: forms.Field, value) -> str:
+    if hasattr(field, "shown"):  # a field that words its own value (a region code as the place's path)
+        return field.shown(str(value))
     if isinstance(value, (list, tuple)) or hasattr(value, "model"):  # several choices, or a queryset of them
         return "、".join(_shown(field, item) for item in value)
     if isinstance(value, bool):

@@ -54,7 +54,6 @@ STAGES = {
     "layout": gettext_lazy("Laying out the pages"),
     "writing": gettext_lazy("Saving the file"),
 }
-history.register_words(FileJob, "stage", STAGES.items())
 
 
 @dataclass(frozen=True)
@@ -187,8 +186,8 @@ def purge_expired_files() -> int:
 def fail_stale_jobs() -> int:
     """Jobs whose worker stopped while making them (killed, machine restarted) stay "being made" for ever:
     fail those started over JOB_STALE_MINUTES ago, with a message that says to ask again."""
-    cutoff = timezone.now() - timedelta(minutes=settings.JOB_STALE_MINUTES)
-    stale = FileJob.objects.filter(state=S.RUNNING, started_at__lt=cutoff).values_list("pk", flat=True)
+    now = timezone.now()
+    cutoff = now - timedelta(minutes=settings.JOB_STALE_MINUTES)
     message = _("The background worker stopped while making this file. Please ask for it again.")
-    return sum(move(pk, "fail", message=message, finished_at=timezone.now(), expires_at=timezone.now() + KEEP)
-               for pk in list(stale))
+    return FILE_JOB.move_rows(FileJob.objects.filter(state=S.RUNNING, started_at__lt=cutoff), "fail",
+                              message=message, finished_at=now, expires_at=now + KEEP)

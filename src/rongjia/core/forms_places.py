@@ -138,6 +138,18 @@ class PlaceField(forms.Field):
         return found[0]
 
 
+class RegionCodeField(forms.RegexField):
+    """A list's region filter, sent as a code of 2 to 12 digits (links and exports carry it). A file's note
+    writes it as the place's path (core.exports.form_filters), not as the code."""
+
+    def __init__(self, **kwargs):
+        super().__init__(regex=r"^\d{2,12}$", **kwargs)
+
+    def shown(self, code: str) -> str:
+        region = Region.objects.current().filter(code=pad_code(code)).first()
+        return place_of(region).path if region else code
+
+
 def full_code(code: str) -> str:
     """A link's unpadded prefix ("320115003", as lists and statistics carry a subtree) as its region's 12 digits."""
     return pad_code(code) if code.isdigit() and len(code) in PREFIX_LENGTH.values() else code

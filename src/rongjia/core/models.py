@@ -195,4 +195,7 @@ class FileJob(models.Model):
         verbose_name_plural = _("files being made")
 
     def __str__(self):
-        return self.filename or self.kind
+        from .files import maker_for  # files builds on this model; the audit log names a new job by its kind
+
+        maker = maker_for(self.kind)
+        return self.filename or (str(maker.label) if maker else self.kind)

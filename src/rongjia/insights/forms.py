@@ -5,13 +5,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from rongjia.core.forms import Styled
+from rongjia.core.forms_places import RegionCodeField
 from rongjia.people.models import StatusChange
 
 FILTERS = ("region", "kind", "since", "until")
 
 
 class ChangeFilterForm(Styled, forms.Form):
-    region = forms.RegexField(label=_("Region code"), required=False, regex=r"^\d{2,12}$",
+    region = RegionCodeField(label=_("Region code"), required=False,
                               error_messages={"invalid": _("Enter a region code of digits only.")},
                               widget=forms.TextInput(attrs={"inputmode": "numeric"}))
     kind = forms.ChoiceField(label=_("Kind of change"), required=False,

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from rongjia.core.forms_places import RegionCodeField
 from rongjia.core.models import OrgUnit
 from rongjia.core.regions import LEVEL_CHOICES, SLUG_BY_LEVEL
 
@@ -21,7 +22,7 @@ class StationFilterForm(forms.Form):
     )
     kind = forms.ChoiceField(label=_("Kind"), required=False, choices=[
         ("", _("All kinds")), (selectors.MAIN, _("Centres and stations")), *OrgUnit.Kind.choices])
-    region = forms.RegexField(label=_("Region code"), required=False, regex=r"^\d{2,12}$")
+    region = RegionCodeField(label=_("Region code"), required=False)
     five_have = forms.ChoiceField(
         label=_("Five haves (五有)"), required=False,
         choices=[("", pgettext_lazy("five haves", "All")), ("complete", _("All five met")),

@@ -75,8 +75,7 @@ def _for_cards(people):
 
 
 def cards_offer(user, filters: PersonFilterForm, today: date) -> CardsOffer:
-    people = filters.people(user, today).filter(status=Person.Status.ACTIVE)
-    return CardsOffer(count=people.order_by()[:MAX_CARDS + 1].count())
+    return CardsOffer(count=_for_cards(filters.people(user, today)).order_by()[:MAX_CARDS + 1].count())
 
 
 def export_offer(user, filters: PersonFilterForm, today: date) -> ExportOffer:
@@ -89,7 +88,7 @@ def export_offer(user, filters: PersonFilterForm, today: date) -> ExportOffer:
 def cards_start(*, actor, filters: PersonFilterForm, source: str, base_url: str) -> FileJob:
     """Queue the cards of the list's people on the books; over MAX_CARDS, or nobody, refused with nothing queued."""
     people = _for_cards(filters.people(actor, timezone.localdate()))
-    offer = CardsOffer(count=people.order_by()[:MAX_CARDS + 1].count())
+    offer = cards_offer(actor, filters, timezone.localdate())
     if offer.refusal:
         raise ValidationError(offer.refusal)
     parameters = {**_kept(filters, people, source), "base_url": base_url}

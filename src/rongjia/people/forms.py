@@ -16,7 +16,7 @@ from django.utils.translation import pgettext_lazy
 
 from rongjia.core.crypto import decrypt, encrypt
 from rongjia.core.forms import ServiceErrors, Styled
-from rongjia.core.forms_places import Picked, PickerInput, PlaceField, place_suggest_url
+from rongjia.core.forms_places import Picked, PickerInput, PlaceField, RegionCodeField, place_suggest_url
 from rongjia.core.idnumber import parse_id_number
 from rongjia.core.masking import mask_id_number, mask_phone
 from rongjia.core.models import OrgUnit, Region
@@ -66,7 +66,7 @@ class PersonFilterForm(forms.Form):
                                choices=[("", _("All statuses")), *Person.Status.choices])
     age_min = forms.IntegerField(label=_("Age from"), required=False, min_value=0, max_value=150)
     age_max = forms.IntegerField(label=_("Age to"), required=False, min_value=0, max_value=150)
-    region = forms.RegexField(label=_("Place"), required=False, regex=r"^\d{2,12}$",
+    region = RegionCodeField(label=_("Place"), required=False,
                               widget=forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "320115003"}))
     sort = forms.ChoiceField(required=False, choices=[(s, s) for s in selectors.SORTS], widget=forms.HiddenInput)
     qt = forms.CharField(required=False, widget=forms.HiddenInput)  # an encrypted sensitive search

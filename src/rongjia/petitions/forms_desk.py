@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from rongjia.core.forms import Styled
+from rongjia.core.forms_places import RegionCodeField
 from rongjia.core.models import OrgUnit
 from rongjia.core.scoping import region_prefix_or_404
 
@@ -53,9 +54,9 @@ class PetitionFilterForm(Styled, forms.Form):
                                  choices=_choices(pgettext_lazy("filter", "All"), _answered_choices()))
     # What the statistics count by (insights): the region a petition is handled in, the region of the unit that
     # registered it, and the days it was registered on. A region outside the viewer's area is refused, not used.
-    region = forms.RegexField(label=_("Handled in region (code)"), required=False, regex=r"^\d{2,12}$",
+    region = RegionCodeField(label=_("Handled in region (code)"), required=False,
                               widget=forms.TextInput(attrs={"inputmode": "numeric"}))
-    registered_in = forms.RegexField(label=_("Registered in region (code)"), required=False, regex=r"^\d{2,12}$",
+    registered_in = RegionCodeField(label=_("Registered in region (code)"), required=False,
                                      widget=forms.TextInput(attrs={"inputmode": "numeric"}))
     registered_from = forms.DateField(label=_("Registered from"), required=False,
                                       widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
