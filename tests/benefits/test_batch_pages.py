@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from rongjia.benefits import batches
 from rongjia.benefits.models import BankFormat, BatchEvent, BatchException, Payment, PaymentBatch
-from rongjia.people.timeline import actor_name
+from rongjia.core.history import actor_name
 from tests.factories import VILLAGE2_CODE, VILLAGE_CODE, unit_at
 
 from .conftest import COUNTY_UNIT, approve, entitle, generate, luhn_number, take, veteran

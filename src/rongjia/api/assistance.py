@@ -28,9 +28,9 @@ from rongjia.assistance.models import (
 )
 from rongjia.assistance.workbench import referrals_overdue, reviews_overdue
 from rongjia.assistance.workflow import REFERRAL
+from rongjia.core.history import actor_name
 from rongjia.core.scoping import get_visible_or_404
 from rongjia.core.workflow import IllegalStep, steps_open_to
-from rongjia.people.timeline import actor_name
 
 VIEW = "assistance.view"
 

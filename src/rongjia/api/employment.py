@@ -18,6 +18,7 @@ from ninja.pagination import paginate
 
 from rongjia.api.assistance import require
 from rongjia.api.pagination import Pages
+from rongjia.core.history import actor_name
 from rongjia.core.masking import mask_phone
 from rongjia.core.models import Region
 from rongjia.core.scoping import get_visible_or_404, region_prefix_or_404
@@ -25,7 +26,6 @@ from rongjia.core.workflow import IllegalStep, steps_open_to
 from rongjia.employment import matching, services_courses, services_fairs, services_postings, services_referrals
 from rongjia.employment.models import Course, Employer, Enrolment, Fair, FairGuest, Posting, Referral, Seeker, Skill
 from rongjia.employment.workflow import REFERRAL
-from rongjia.people.timeline import actor_name
 
 VIEW, HANDLE, MANAGE = "employment.view", "employment.handle", "employment.manage"
 Day = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]  # ISO text: a bare number would be read as a Unix time

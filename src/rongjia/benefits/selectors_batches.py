@@ -11,9 +11,9 @@ from datetime import date, datetime
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Sum
 
+from rongjia.core.history import actor_name
 from rongjia.core.models import OrgUnit, Region
 from rongjia.core.scoping import scope_prefix, subtree_q
-from rongjia.people.timeline import actor_name
 
 from .models import BatchException, Payment, PaymentBatch, PaymentLine
 from .rules import cents

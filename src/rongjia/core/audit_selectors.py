@@ -86,6 +86,7 @@ READS = {
     "booklet": _("一人一册 printed"), "export": _("exported (masked)"), "export_full": _("exported with full values"),
     "priority_view": _("dossier of a priority person viewed"),
     "number_check": _("its ID number was checked by a registration elsewhere"),
+    "number": _("full bank account number revealed"),
 }
 # The details a read records beside its kind, in the order the auditor reads them.
 READ_DETAILS = (("reason", _("Reason")), ("rows", _("Rows")), ("filters", _("Filter")), ("source", _("Where")))

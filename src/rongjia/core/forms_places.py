@@ -95,7 +95,9 @@ class PlaceField(forms.Field):
             return value
         code = value.code if isinstance(value, Region) else full_code(str(value))
         region = self._places(any_level=True).filter(code=code).first()  # a place outside is not named back
-        return Picked(region.code, place_of(region).path) if region else Picked(str(value), "")
+        if region is None:  # the hidden input keeps what it was given, and a Region only by its code
+            return Picked(code if isinstance(value, Region) else str(value), "")
+        return Picked(region.code, place_of(region).path)
 
     def to_python(self, value):
         picked = value if isinstance(value, Picked) else Picked(str(value or ""), "")

@@ -12,9 +12,7 @@ from django.db.models.functions import Substr
 from django.db.models.lookups import Exact
 from django.http import Http404
 
-from .regions import PREFIX_LENGTH, pad_code
-
-CODE_LENGTH = 12  # a whole region code: no code is longer, so a prefix of 12 digits is one code
+from .regions import CODE_LENGTH, PREFIX_LENGTH, pad_code
 
 
 def scope_prefix(user) -> str | None:

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rongjia.core.contributions import DossierContribution, Entry
-from rongjia.people.timeline import actor_name, start_of
+from rongjia.core.history import actor_name
+from rongjia.people.timeline import start_of
 
 from .models import Business, BusinessFollowUp, Enrolment, FairGuest, Referral, ReferralEvent, Seeker, Support
 

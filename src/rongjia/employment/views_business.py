@@ -20,11 +20,11 @@ from rongjia.core.audit import log_export
 from rongjia.core.audit_selectors import describe_entries
 from rongjia.core.decorators import capability_required
 from rongjia.core.exports import xlsx_response
+from rongjia.core.history import actor_name
 from rongjia.core.pagination import paginate
 from rongjia.core.scoping import get_visible_or_404, region_prefix_or_404
 from rongjia.people.models import Person
 from rongjia.people.selectors import person_name_q
-from rongjia.people.timeline import actor_name
 
 from . import services_business
 from .forms_business import BusinessFilterForm, BusinessForm, FollowUpForm, SupportForm, audit_filters

@@ -15,7 +15,6 @@ from rongjia.core.scoping import (
     jurisdictions_bearing_on_q,
     region_prefix_or_404,
     scope_prefix,
-    subtree_q,
 )
 
 from .models import Rectification, StaffMember, Standard
@@ -60,7 +59,7 @@ def _name_or_place_q(user, q: str) -> Q:
     and the places are looked up among the viewer's own regions rather than joined to every unit."""
     exact = not any(c.isascii() and c.isalpha() for c in q)
     lookup = "contains" if exact else "icontains"
-    places = Region.objects.filter(subtree_q("code", scope_prefix(user) or ""), **{f"name__{lookup}": q})
+    places = Region.objects.visible_to(user).filter(**{f"name__{lookup}": q})
     return Q(**{f"name__{lookup}": q}) | Q(region_id__in=places.values("pk")) | code_search_q("region_code", q)
 
 

@@ -26,11 +26,11 @@ from django.utils.translation import gettext as _
 from rongjia.core import contributions
 from rongjia.core.audit_selectors import describe_entries, describe_read
 from rongjia.core.contributions import Entry
-from rongjia.core.history import actor_name  # every module's entries name people alike (real name, account kept)
+from rongjia.core.history import actor_name
 
 from .models import Person, PersonCategory, PersonMerge, StatusChange, Transfer
 
-__all__ = ["Entry", "actor_name", "person_pks", "start_of", "timeline_for"]
+__all__ = ["Entry", "person_pks", "start_of", "timeline_for"]
 
 
 def person_pks(person: Person) -> list[int]:
